@@ -1,0 +1,26 @@
+"""rnnlab — the tested helpers behind an interactive course on recurrent neural networks.
+
+Each module holds one idea; the names most lessons need are re-exported here.
+"""
+
+from .corpus import (
+    CorpusError,
+    load_corpus_time_machine,
+    read_data_file,
+    read_time_machine,
+    tokenize,
+    train_val_split,
+)
+from .device import default_device, resolve_device, try_gpu
+from .sampling import (
+    SeqDataLoader,
+    load_data_time_machine,
+    load_data_time_machine_split,
+    seq_data_iter_random,
+    seq_data_iter_sequential,
+)
+from .vocab import Vocab
+
+__version__ = "0.1.0"
+
+# --- names added by later modules (one import line per module) ---

@@ -1,0 +1,131 @@
+"""Widgets wire, functions compute.
+
+A :class:`Panel` joins a few controls to a plain function: each change of a
+control calls ``compute(**values)`` and shows what it returns (a figure, text,
+or anything IPython can display) in the panel's output area. Errors raised by
+``compute`` are printed in that same output area — never swallowed — and kept
+in ``panel.error`` so a notebook cell (and nbval) can assert on them.
+"""
+
+from __future__ import annotations
+
+import math
+import traceback
+
+import ipywidgets as widgets
+from IPython.display import clear_output, display
+
+__all__ = ["Panel", "int_slider", "float_slider", "log_slider", "dropdown", "THETA_OFF"]
+
+# The clipping slider's "off" position: theta = None means no clipping.
+THETA_OFF = "off"
+
+
+def int_slider(description: str, value: int, min: int, max: int, step: int = 1):
+    """An integer slider that reports only when released (retraining on every pixel is slow)."""
+    return widgets.IntSlider(value=value, min=min, max=max, step=step, description=description,
+                             continuous_update=False, style={"description_width": "initial"})
+
+
+def float_slider(description: str, value: float, min: float, max: float, step: float):
+    return widgets.FloatSlider(value=value, min=min, max=max, step=step, description=description,
+                               continuous_update=False, style={"description_width": "initial"})
+
+
+def log_slider(description: str, value: float, min: float, max: float, with_off: bool = False):
+    """A slider over powers of ten; ``with_off`` adds an "off" stop (value ``None``) at the top.
+
+    Used for the clipping threshold θ: 0.01 … 100, or off.
+    """
+    lo, hi = math.floor(math.log10(min)), math.ceil(math.log10(max))
+    options = []
+    for e in range(lo, hi + 1):
+        for m in (1, 3):
+            v = m * 10.0**e
+            if min <= v <= max:
+                options.append((f"{v:g}", v))
+    if with_off:
+        options.append((THETA_OFF, None))
+    values = [v for _, v in options]
+    if value not in values:
+        raise ValueError(f"value must be one of {values} for slider {description!r}, got {value!r}")
+    return widgets.SelectionSlider(options=options, value=value, description=description,
+                                   continuous_update=False, style={"description_width": "initial"})
+
+
+def dropdown(description: str, options, value):
+    return widgets.Dropdown(options=options, value=value, description=description)
+
+
+class Panel:
+    """Controls on top, the output of ``compute`` below; recomputed on every change.
+
+    ``compute`` takes the controls' values as keyword arguments and returns
+    something to display (or a tuple of such things). ``panel.result`` holds
+    the last return value and ``panel.error`` the last exception (or None).
+    """
+
+    def __init__(self, compute, controls: dict, title: str | None = None, run_now: bool = True):
+        if not controls:
+            raise ValueError("controls must be a non-empty dict of name -> widget")
+        self.compute = compute
+        self.controls = dict(controls)
+        self.output = widgets.Output()
+        self.result = None
+        self.error = None
+        self.updates = 0
+        header = [widgets.HTML(f"<b>{title}</b>")] if title else []
+        self.widget = widgets.VBox(header + [widgets.HBox(list(self.controls.values())),
+                                             self.output])
+        for control in self.controls.values():
+            control.observe(self._on_change, names="value")
+        if run_now:
+            self.update()
+
+    def values(self) -> dict:
+        return {name: control.value for name, control in self.controls.items()}
+
+    def _on_change(self, change) -> None:
+        self.update()
+
+    def update(self):
+        """Recompute from the controls' current values and redraw; returns the result."""
+        with self.output:
+            clear_output(wait=True)
+            try:
+                self.result = self.compute(**self.values())
+                self.error = None
+            except Exception as exc:  # shown to the reader, kept for the notebook to assert on
+                self.error = exc
+                self.result = None
+                print("".join(traceback.format_exception(exc)))
+            else:
+                items = self.result if isinstance(self.result, tuple) else (self.result,)
+                for item in items:
+                    if item is not None:
+                        display(item)
+                        _close_if_figure(item)
+        self.updates += 1
+        return self.result
+
+    def set(self, **values):
+        """Set controls by name, as a reader would by moving them (each change recomputes)."""
+        for name, value in values.items():
+            if name not in self.controls:
+                raise KeyError(f"no control named {name!r}; controls are {list(self.controls)}")
+            self.controls[name].value = value
+        return self.result
+
+    def _ipython_display_(self):
+        display(self.widget)
+
+
+def _close_if_figure(item) -> None:
+    # A figure left open would be drawn a second time at the end of the cell.
+    try:
+        import matplotlib.figure
+        import matplotlib.pyplot as plt
+    except ImportError:  # pragma: no cover
+        return
+    if isinstance(item, matplotlib.figure.Figure):
+        plt.close(item)
