@@ -24,3 +24,8 @@ from .vocab import Vocab
 __version__ = "0.1.0"
 
 # --- names added by later modules (one import line per module) ---
+from .models import RNNModel, RNNScratch, detach_state, model_device
+from .clipping import global_grad_norm, grad_clipping
+from .training import (COURSE_RECIPE, SEED_RECIPE, History, Recipe, TrainingDiverged,
+                       evaluate_perplexity, plot_grad_norms, plot_history, quick_train,
+                       run_recipe, train)

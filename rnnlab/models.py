@@ -1,0 +1,261 @@
+"""Character-level RNN language models that share one interface.
+
+Every model here takes token indices ``X`` of shape ``(batch, num_steps)`` and a
+state, and returns ``(outputs, state)``:
+
+* ``outputs`` has shape ``(num_steps * batch, vocab_size)`` in *time-major*
+  order (all batch rows of step 0, then step 1, …), so the matching targets
+  are ``Y.T.reshape(-1)``;
+* ``state`` is **always a tuple** of tensors: ``(H,)`` for the scratch RNN,
+  ``(h,)`` for ``nn.RNN``/``nn.GRU`` and ``(h, c)`` for ``nn.LSTM``.
+
+Because the state is always a tuple, :func:`detach_state` and ``begin_state``
+work the same way for every model and the training loop never asks which
+model it is training.
+"""
+
+from __future__ import annotations
+
+import torch
+from torch import nn
+from torch.nn import functional as F
+
+from .checks import check_choice, check_int
+from .device import resolve_device
+
+CELLS = ("rnn", "gru", "lstm")
+
+
+# --------------------------------------------------------------------------- checks
+def check_tokens(X, vocab_size: int) -> torch.Tensor:
+    """Return ``X`` if it is a 2-D integer tensor of indices in ``[0, vocab_size)``."""
+    if not isinstance(X, torch.Tensor):
+        raise TypeError(f"X must be a torch.Tensor of token indices, got {type(X).__name__}")
+    if X.dtype == torch.bool or X.dtype.is_floating_point or X.dtype.is_complex:
+        raise TypeError(f"X must hold integer token indices (torch.long), got dtype {X.dtype}; "
+                        "pass indices, not one-hot vectors (the model makes the one-hot itself)")
+    if X.ndim != 2:
+        raise ValueError(f"X must have shape (batch, num_steps), got shape {tuple(X.shape)}")
+    if X.numel() == 0:
+        raise ValueError(f"X must not be empty, got shape {tuple(X.shape)}")
+    lo, hi = int(X.min()), int(X.max())
+    if lo < 0 or hi >= vocab_size:
+        bad = lo if lo < 0 else hi
+        raise IndexError(f"X holds token index {bad}, but token indices must be in "
+                         f"[0, {vocab_size - 1}] for vocab_size={vocab_size}")
+    return X
+
+
+def check_state(state, shapes: list[tuple]) -> tuple:
+    """Return ``state`` as a tuple if it matches ``shapes`` (one shape per tensor)."""
+    if isinstance(state, torch.Tensor):
+        state = (state,)
+    if not isinstance(state, (tuple, list)) or not all(isinstance(s, torch.Tensor) for s in state):
+        raise TypeError(f"state must be a tuple of tensors like model.begin_state(batch_size) "
+                        f"returns, got {type(state).__name__}")
+    got = [tuple(s.shape) for s in state]
+    if got != [tuple(s) for s in shapes]:
+        raise ValueError(f"state has shapes {got}, expected {[tuple(s) for s in shapes]} "
+                         "(one entry per state tensor); make it with model.begin_state(batch_size) "
+                         "for the batch size of X")
+    return tuple(state)
+
+
+def detach_state(state) -> tuple:
+    """The same state cut from the graph of earlier batches (a tuple, for every model)."""
+    if isinstance(state, torch.Tensor):
+        state = (state,)
+    return tuple(s.detach() for s in state)
+
+
+def model_device(model: nn.Module) -> torch.device:
+    """The device of a model's parameters."""
+    return next(model.parameters()).device
+
+
+# --------------------------------------------------------------------------- scratch RNN
+class RNNScratch(nn.Module):
+    """The seed's RNN written out.
+
+    ``H_t = tanh(X_t W_xh + H_{t-1} W_hh + b_h)`` and ``O_t = H_t W_hq + b_q``.
+
+    ``X_t`` is one-hot, so ``X_t W_xh`` simply picks row ``x_t`` of ``W_xh``;
+    :meth:`forward` does that lookup instead of multiplying by a vector of
+    zeros (same numbers, same gradients, much less work) and applies the output
+    layer to all time steps at once after the loop, the only part that has to
+    be sequential being the recurrence itself.
+    """
+
+    def __init__(self, vocab_size: int, num_hiddens: int, device=None):
+        super().__init__()
+        self.vocab_size = check_int("vocab_size", vocab_size, minimum=1)
+        self.num_hiddens = check_int("num_hiddens", num_hiddens, minimum=1)
+        device = resolve_device(device)
+        V, H = self.vocab_size, self.num_hiddens
+
+        def normal(*shape):
+            return nn.Parameter(torch.randn(*shape, device=device) * 0.01)
+
+        self.W_xh = normal(V, H)
+        self.W_hh = normal(H, H)
+        self.b_h = nn.Parameter(torch.zeros(H, device=device))
+        self.W_hq = normal(H, V)
+        self.b_q = nn.Parameter(torch.zeros(V, device=device))
+
+    @property
+    def config(self) -> dict:
+        """The constructor arguments (what a checkpoint needs to rebuild the model)."""
+        return {"vocab_size": self.vocab_size, "num_hiddens": self.num_hiddens}
+
+    def begin_state(self, batch_size: int, device=None) -> tuple:
+        """A zero hidden state ``(H,)`` with ``H`` of shape ``(batch_size, num_hiddens)``."""
+        check_int("batch_size", batch_size, minimum=1)
+        device = model_device(self) if device is None else resolve_device(device)
+        return (torch.zeros(batch_size, self.num_hiddens, device=device),)
+
+    def step(self, x_onehot: torch.Tensor, H: torch.Tensor):
+        """One time step exactly as written in the notes; returns ``(O_t, H_t)``.
+
+        ``x_onehot`` has shape ``(batch, vocab_size)``, ``H`` ``(batch, num_hiddens)``.
+        """
+        H = torch.tanh(x_onehot @ self.W_xh + H @ self.W_hh + self.b_h)
+        return H @ self.W_hq + self.b_q, H
+
+    def forward(self, X: torch.Tensor, state=None):
+        X = check_tokens(X, self.vocab_size).to(self.W_xh.device)
+        batch, num_steps = X.shape
+        if state is None:
+            state = self.begin_state(batch)
+        (H,) = check_state(state, [(batch, self.num_hiddens)])
+        # Row lookup == one_hot(X) @ W_xh, for every step at once: (num_steps, batch, H).
+        XW = F.embedding(X.T, self.W_xh) + self.b_h
+        hiddens = []
+        for t in range(num_steps):
+            H = torch.tanh(torch.addmm(XW[t], H, self.W_hh))
+            hiddens.append(H)
+        hiddens = torch.stack(hiddens).reshape(-1, self.num_hiddens)
+        outputs = torch.addmm(self.b_q, hiddens, self.W_hq)
+        return outputs, (H,)
+
+    # -- exchanging weights with torch's own layers -------------------------
+    @classmethod
+    def from_torch(cls, rnn: nn.RNN, linear: nn.Linear) -> RNNScratch:
+        """A scratch RNN with the weights of a one-layer tanh ``nn.RNN`` and its ``nn.Linear``.
+
+        ``nn.RNN`` keeps ``W^T`` (it computes ``x W^T``) and two biases whose sum
+        plays the role of ``b_h``.
+        """
+        if not isinstance(rnn, nn.RNN) or rnn.num_layers != 1 or rnn.bidirectional \
+                or rnn.nonlinearity != "tanh" or rnn.batch_first or not rnn.bias:
+            raise ValueError("rnn must be a one-layer, one-direction, tanh nn.RNN with biases and "
+                             f"batch_first=False, got {rnn!r}")
+        if not isinstance(linear, nn.Linear) or linear.in_features != rnn.hidden_size \
+                or linear.bias is None:
+            raise ValueError(f"linear must be an nn.Linear({rnn.hidden_size}, vocab_size) "
+                             f"with a bias, got {linear!r}")
+        if linear.out_features != rnn.input_size:
+            raise ValueError(f"linear.out_features ({linear.out_features}) must equal "
+                             f"rnn.input_size ({rnn.input_size}): both are the vocabulary size")
+        model = cls(rnn.input_size, rnn.hidden_size, device=rnn.weight_ih_l0.device)
+        with torch.no_grad():
+            model.W_xh.copy_(rnn.weight_ih_l0.T)
+            model.W_hh.copy_(rnn.weight_hh_l0.T)
+            model.b_h.copy_(rnn.bias_ih_l0 + rnn.bias_hh_l0)
+            model.W_hq.copy_(linear.weight.T)
+            model.b_q.copy_(linear.bias)
+        return model
+
+    def to_torch(self) -> tuple[nn.RNN, nn.Linear]:
+        """``(nn.RNN, nn.Linear)`` computing the same function (``bias_hh`` set to zero)."""
+        device = self.W_xh.device
+        rnn = nn.RNN(self.vocab_size, self.num_hiddens, device=device)
+        linear = nn.Linear(self.num_hiddens, self.vocab_size, device=device)
+        with torch.no_grad():
+            rnn.weight_ih_l0.copy_(self.W_xh.T)
+            rnn.weight_hh_l0.copy_(self.W_hh.T)
+            rnn.bias_ih_l0.copy_(self.b_h)
+            rnn.bias_hh_l0.zero_()
+            linear.weight.copy_(self.W_hq.T)
+            linear.bias.copy_(self.b_q)
+        return rnn, linear
+
+    def extra_repr(self) -> str:
+        return f"vocab_size={self.vocab_size}, num_hiddens={self.num_hiddens}"
+
+
+# --------------------------------------------------------------------------- concise model
+class RNNModel(nn.Module):
+    """``nn.RNN`` / ``nn.GRU`` / ``nn.LSTM`` plus an output layer, with RNNScratch's interface.
+
+    The state is always a tuple: ``(h,)`` for ``"rnn"`` and ``"gru"``, ``(h, c)``
+    for ``"lstm"``; each tensor has shape
+    ``(num_directions * num_layers, batch, num_hiddens)``.
+    """
+
+    def __init__(self, vocab_size: int, num_hiddens: int, cell: str = "rnn", num_layers: int = 1,
+                 bidirectional: bool = False, device=None):
+        super().__init__()
+        self.vocab_size = check_int("vocab_size", vocab_size, minimum=1)
+        self.num_hiddens = check_int("num_hiddens", num_hiddens, minimum=1)
+        self.cell = check_choice("cell", cell, CELLS)
+        self.num_layers = check_int("num_layers", num_layers, minimum=1)
+        if not isinstance(bidirectional, bool):
+            raise TypeError(f"bidirectional must be True or False, got {bidirectional!r}")
+        self.bidirectional = bidirectional
+        self.num_directions = 2 if bidirectional else 1
+        device = resolve_device(device)
+        layer = {"rnn": nn.RNN, "gru": nn.GRU, "lstm": nn.LSTM}[cell]
+        self.rnn = layer(vocab_size, num_hiddens, num_layers=num_layers,
+                         bidirectional=bidirectional, device=device)
+        self.linear = nn.Linear(num_hiddens * self.num_directions, vocab_size, device=device)
+
+    @classmethod
+    def from_layer(cls, layer: nn.RNNBase, vocab_size: int) -> RNNModel:
+        """Wrap an existing ``nn.RNN``/``nn.GRU``/``nn.LSTM`` layer.
+
+        The notes build the concise model this way: ``RNNModel(rnn_layer, vocab_size)``.
+        """
+        kinds = {nn.RNN: "rnn", nn.GRU: "gru", nn.LSTM: "lstm"}
+        if type(layer) not in kinds:
+            raise TypeError("layer must be an nn.RNN, nn.GRU or nn.LSTM, "
+                            f"got {type(layer).__name__}")
+        if layer.input_size != vocab_size or layer.batch_first or getattr(layer, "proj_size", 0):
+            raise ValueError(f"layer must take one-hot inputs of size vocab_size={vocab_size} "
+                             f"with batch_first=False and no projection, got {layer!r}")
+        model = cls(vocab_size, layer.hidden_size, kinds[type(layer)], layer.num_layers,
+                    layer.bidirectional, device=layer.weight_ih_l0.device)
+        model.rnn = layer
+        return model
+
+    @property
+    def config(self) -> dict:
+        return {"vocab_size": self.vocab_size, "num_hiddens": self.num_hiddens, "cell": self.cell,
+                "num_layers": self.num_layers, "bidirectional": self.bidirectional}
+
+    def _state_shape(self, batch_size: int) -> tuple:
+        return (self.num_directions * self.num_layers, batch_size, self.num_hiddens)
+
+    def begin_state(self, batch_size: int, device=None) -> tuple:
+        """Zeros: ``(h,)`` for rnn/gru, ``(h, c)`` for lstm."""
+        check_int("batch_size", batch_size, minimum=1)
+        device = model_device(self) if device is None else resolve_device(device)
+        n = 2 if self.cell == "lstm" else 1
+        return tuple(torch.zeros(self._state_shape(batch_size), device=device) for _ in range(n))
+
+    def forward(self, X: torch.Tensor, state=None):
+        X = check_tokens(X, self.vocab_size).to(model_device(self))
+        batch = X.shape[0]
+        if state is None:
+            state = self.begin_state(batch)
+        n = 2 if self.cell == "lstm" else 1
+        state = check_state(state, [self._state_shape(batch)] * n)
+        inputs = F.one_hot(X.T, self.vocab_size).to(torch.float32)
+        Y, new_state = self.rnn(inputs, state if self.cell == "lstm" else state[0])
+        outputs = self.linear(Y.reshape(-1, Y.shape[-1]))
+        return outputs, new_state if self.cell == "lstm" else (new_state,)
+
+    def extra_repr(self) -> str:
+        return f"vocab_size={self.vocab_size}, cell={self.cell!r}"
+
+
+MODEL_CLASSES = {"RNNScratch": RNNScratch, "RNNModel": RNNModel}
