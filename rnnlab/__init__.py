@@ -29,3 +29,5 @@ from .clipping import global_grad_norm, grad_clipping
 from .training import (COURSE_RECIPE, SEED_RECIPE, History, Recipe, TrainingDiverged,
                        evaluate_perplexity, plot_grad_norms, plot_history, quick_train,
                        run_recipe, train)
+from .generation import predict, sample
+from .checkpoint import CheckpointError, load_checkpoint, save_checkpoint

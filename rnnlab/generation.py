@@ -1,0 +1,79 @@
+"""Generating text from a trained model: warm up on a prefix, then predict one token at a time.
+
+*Warm-up*: the prefix is fed through the model only to build a hidden state
+that summarises it (its outputs are thrown away). *Prediction*: the model's
+output for the last token chooses the next token, which becomes the next
+input. :func:`predict` always picks the most likely token (greedy);
+:func:`sample` draws it from ``softmax(logits / temperature)``.
+"""
+
+from __future__ import annotations
+
+import warnings
+
+import torch
+from torch.nn import functional as F
+
+from .checks import check_int, check_positive_float
+from .device import resolve_device
+from .models import model_device
+
+
+def _prefix_indices(prefix, vocab) -> list[int]:
+    if not isinstance(prefix, str):
+        raise TypeError(f"prefix must be a str, got {type(prefix).__name__}")
+    if len(prefix) == 0:
+        raise ValueError("prefix must hold at least one character: the model needs a first input")
+    unknown = sorted({ch for ch in prefix if ch not in vocab})
+    if unknown:
+        warnings.warn(f"prefix characters {unknown} are not in the vocabulary and are read as "
+                      "'<unk>'", stacklevel=4)
+    return [vocab[ch] for ch in prefix]
+
+
+def _generate(prefix, num_preds, model, vocab, device, choose) -> str:
+    num_preds = check_int("num_preds", num_preds, minimum=0)
+    indices = _prefix_indices(prefix, vocab)
+    device = model_device(model) if device is None else resolve_device(device)
+    was_training = model.training
+    model.eval()
+    generated = []
+    with torch.no_grad():
+        state = model.begin_state(1, device)
+        # Warm-up: run the prefix (all but its last token) only to update the state.
+        if len(indices) > 1:
+            _, state = model(torch.tensor([indices[:-1]], device=device), state)
+        last = indices[-1]
+        for _ in range(num_preds):
+            logits, state = model(torch.tensor([[last]], device=device), state)
+            last = choose(logits[0])
+            generated.append(last)
+    model.train(was_training)
+    return prefix + "".join(vocab.to_tokens(generated))
+
+
+def predict(prefix: str, num_preds: int, model, vocab, device=None) -> str:
+    """``prefix`` followed by ``num_preds`` greedily predicted characters."""
+    return _generate(prefix, num_preds, model, vocab, device, lambda logits: int(logits.argmax()))
+
+
+def sample(prefix: str, num_preds: int, model, vocab, temperature: float = 1.0, generator=None,
+           device=None) -> str:
+    """``prefix`` followed by ``num_preds`` characters drawn with ``temperature``.
+
+    Low temperature sharpens the distribution (→ greedy as it goes to 0), high
+    temperature flattens it (→ uniform). ``generator`` (a ``torch.Generator``
+    or an int seed) makes the draw repeatable.
+    """
+    temperature = check_positive_float("temperature", temperature)
+    if isinstance(generator, int) and not isinstance(generator, bool):
+        generator = torch.Generator().manual_seed(generator)
+    elif generator is not None and not isinstance(generator, torch.Generator):
+        raise TypeError(f"generator must be a torch.Generator, an int seed or None, "
+                        f"got {type(generator).__name__}")
+
+    def choose(logits):
+        probs = F.softmax(logits.double().cpu() / temperature, dim=-1)
+        return int(torch.multinomial(probs, 1, generator=generator))
+
+    return _generate(prefix, num_preds, model, vocab, device, choose)
