@@ -13,11 +13,12 @@ import math
 import traceback
 
 import ipywidgets as widgets
-from IPython.display import clear_output, display
+from IPython.display import display
 
 __all__ = ["Panel", "int_slider", "float_slider", "log_slider", "dropdown", "THETA_OFF"]
 
-# The clipping slider's "off" position: theta = None means no clipping.
+# The clipping slider's "off" stop. Selection widgets cannot hold None, so the
+# stop holds this string and Panel.values() hands compute functions None instead.
 THETA_OFF = "off"
 
 
@@ -33,7 +34,9 @@ def float_slider(description: str, value: float, min: float, max: float, step: f
 
 
 def log_slider(description: str, value: float, min: float, max: float, with_off: bool = False):
-    """A slider over powers of ten; ``with_off`` adds an "off" stop (value ``None``) at the top.
+    """A slider over 1 and 3 times powers of ten; ``with_off`` adds an "off" stop at the top.
+
+    A panel passes the "off" stop to its compute function as ``None``.
 
     Used for the clipping threshold θ: 0.01 … 100, or off.
     """
@@ -45,8 +48,10 @@ def log_slider(description: str, value: float, min: float, max: float, with_off:
             if min <= v <= max:
                 options.append((f"{v:g}", v))
     if with_off:
-        options.append((THETA_OFF, None))
+        options.append((THETA_OFF, THETA_OFF))
     values = [v for _, v in options]
+    if value is None and with_off:
+        value = THETA_OFF
     if value not in values:
         raise ValueError(f"value must be one of {values} for slider {description!r}, got {value!r}")
     return widgets.SelectionSlider(options=options, value=value, description=description,
@@ -83,28 +88,31 @@ class Panel:
             self.update()
 
     def values(self) -> dict:
-        return {name: control.value for name, control in self.controls.items()}
+        return {name: (None if control.value == THETA_OFF else control.value)
+                for name, control in self.controls.items()}
 
     def _on_change(self, change) -> None:
         self.update()
 
     def update(self):
         """Recompute from the controls' current values and redraw; returns the result."""
-        with self.output:
-            clear_output(wait=True)
+        self.output.clear_output(wait=True)
+        with self.output:  # progress bars and prints from compute land in the panel too
             try:
                 self.result = self.compute(**self.values())
                 self.error = None
             except Exception as exc:  # shown to the reader, kept for the notebook to assert on
                 self.error = exc
                 self.result = None
-                print("".join(traceback.format_exception(exc)))
             else:
                 items = self.result if isinstance(self.result, tuple) else (self.result,)
                 for item in items:
                     if item is not None:
                         display(item)
                         _close_if_figure(item)
+        if self.error is not None:
+            self.output.clear_output()
+            self.output.append_stderr("".join(traceback.format_exception(self.error)))
         self.updates += 1
         return self.result
 
@@ -113,7 +121,7 @@ class Panel:
         for name, value in values.items():
             if name not in self.controls:
                 raise KeyError(f"no control named {name!r}; controls are {list(self.controls)}")
-            self.controls[name].value = value
+            self.controls[name].value = THETA_OFF if value is None else value
         return self.result
 
     def _ipython_display_(self):

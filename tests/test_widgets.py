@@ -1,0 +1,57 @@
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+import pytest  # noqa: E402
+
+from rnnlab import widgets  # noqa: E402
+
+
+def square(n):
+    if n < 0:
+        raise ValueError(f"n must be >= 0, got {n}")
+    fig, ax = plt.subplots()
+    ax.plot(range(n + 1), [i * i for i in range(n + 1)])
+    return fig, f"{n} squared is {n * n}"
+
+
+def test_panel_recomputes_on_every_change():
+    panel = widgets.Panel(square, {"n": widgets.int_slider("n", 2, -3, 10)})
+    assert panel.result[1] == "2 squared is 4" and panel.updates == 1
+    panel.set(n=5)
+    assert panel.result[1] == "5 squared is 25" and panel.updates == 2
+    assert panel.error is None
+
+
+def test_panel_shows_and_keeps_errors_instead_of_swallowing_them():
+    panel = widgets.Panel(square, {"n": widgets.int_slider("n", 1, -3, 10)})
+    panel.set(n=-2)
+    assert isinstance(panel.error, ValueError) and panel.result is None
+    shown = "".join(o.get("text", "") for o in panel.output.outputs)
+    assert "n must be >= 0, got -2" in shown
+    panel.set(n=3)
+    assert panel.error is None
+
+
+def test_panel_rejects_unknown_control():
+    panel = widgets.Panel(square, {"n": widgets.int_slider("n", 1, 0, 10)})
+    with pytest.raises(KeyError, match="no control named 'm'"):
+        panel.set(m=1)
+
+
+def test_sliders_only_report_on_release():
+    assert widgets.int_slider("a", 1, 0, 2).continuous_update is False
+    assert widgets.float_slider("b", 0.5, 0, 1, 0.1).continuous_update is False
+    assert widgets.log_slider("θ", 1.0, 0.01, 100, with_off=True).continuous_update is False
+
+
+def test_log_slider_has_an_off_stop_meaning_none():
+    slider = widgets.log_slider("θ", 1.0, 0.01, 100, with_off=True)
+    values = [v for _, v in slider.options]
+    assert values[0] == 0.01 and values[-2] == 100 and values[-1] == widgets.THETA_OFF
+    seen = []
+    panel = widgets.Panel(lambda theta: seen.append(theta), {"theta": slider})
+    panel.set(theta=None)
+    assert slider.label == widgets.THETA_OFF and seen == [1.0, None]
+    with pytest.raises(ValueError, match="value must be one of"):
+        widgets.log_slider("θ", 0.5, 0.01, 100)
