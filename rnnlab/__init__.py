@@ -31,3 +31,7 @@ from .training import (COURSE_RECIPE, SEED_RECIPE, History, Recipe, TrainingDive
                        run_recipe, train)
 from .generation import predict, sample
 from .checkpoint import CheckpointError, load_checkpoint, save_checkpoint
+from .series import fit_autoregressive, lag_features, noisy_sine, predict_k_step, simulate_var
+from .ngram import NgramModel, baseline_perplexity, ngram_counts, ngram_frequencies
+from .zipf import fit_zipf, min_freq_summary, plot_zipf
+from .batching_plot import batch_layout, plot_batching

@@ -1,0 +1,337 @@
+"""Sequence models on numbers: autoregressive prediction of a time series.
+
+The running example is a noisy sine wave. An autoregressive (AR) model of
+order ``tau`` predicts ``x_t`` from the ``tau`` values before it (the Markov
+assumption); fitted by closed-form least squares it needs no training loop.
+Predicting one step ahead uses the true past; predicting ``k`` steps ahead has
+to feed the model's own predictions back in, and the error grows with ``k``.
+
+Also here: a latent autoregressive model (a fixed-size summary state instead
+of a window), a vector autoregression (several series predicting each other)
+and interpolation vs extrapolation on data.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import torch
+
+from .checks import check_int, check_positive_float
+
+
+def _as_series(name: str, x) -> torch.Tensor:
+    x = torch.as_tensor(x, dtype=torch.float64)
+    if x.ndim != 1:
+        raise ValueError(f"{name} must be a 1-D series of numbers, got shape {tuple(x.shape)}")
+    return x
+
+
+NOISE = 0.2
+
+
+def noisy_sine(num_points: int = 1000, frequency: float = 0.01, noise: float = NOISE,
+               seed: int = 0):
+    """Return ``(time, x)`` with ``x_t = sin(frequency * t) + noise * N(0, 1)`` for t = 1..T."""
+    check_int("num_points", num_points, minimum=2)
+    check_positive_float("frequency", frequency)
+    if not noise >= 0:
+        raise ValueError(f"noise must be a number >= 0, got {noise!r}")
+    generator = torch.Generator().manual_seed(check_int("seed", seed, minimum=0))
+    time = torch.arange(1, num_points + 1, dtype=torch.float64)
+    x = torch.sin(frequency * time)
+    x = x + noise * torch.randn(num_points, generator=generator, dtype=torch.float64)
+    return time, x
+
+
+def lag_features(x, tau: int):
+    """Return ``(features, labels)``: row ``i`` is ``x[i], …, x[i+tau-1]``, its label ``x[i+tau]``.
+
+    ``features`` has shape ``(T - tau, tau)``, ``labels`` shape ``(T - tau,)``.
+    """
+    x = _as_series("x", x)
+    tau = check_int("tau", tau, minimum=1)
+    if len(x) <= tau:
+        raise ValueError(f"series of length {len(x)} is too short for tau={tau}: "
+                         f"a lag window needs at least tau + 1 = {tau + 1} values")
+    n = len(x) - tau
+    features = torch.stack([x[i : i + n] for i in range(tau)], dim=1)
+    return features, x[tau:]
+
+
+@dataclass
+class LinearAR:
+    """``x̂ = features @ weights + bias`` — an AR model when the features are lagged values."""
+
+    weights: torch.Tensor
+    bias: float
+
+    @property
+    def order(self) -> int:
+        return len(self.weights)
+
+    def __call__(self, features) -> torch.Tensor:
+        features = torch.as_tensor(features, dtype=torch.float64)
+        if features.shape[-1] != self.order:
+            raise ValueError(f"features must have {self.order} columns (the model's order), "
+                             f"got shape {tuple(features.shape)}")
+        return features @ self.weights + self.bias
+
+
+def least_squares(features: torch.Tensor, labels: torch.Tensor):
+    """Closed-form least squares with an intercept: return ``(weights, bias)``."""
+    design = torch.cat([features, torch.ones(len(features), 1, dtype=features.dtype)], dim=1)
+    solution = torch.linalg.lstsq(design, labels.reshape(len(labels), -1)).solution
+    return solution[:-1].squeeze(-1), solution[-1].squeeze(-1)
+
+
+def fit_autoregressive(x, tau: int, n_train: int | None = None) -> LinearAR:
+    """Fit an AR(tau) model by least squares on the windows whose label lies in ``x[:n_train]``."""
+    features, labels = lag_features(x, tau)
+    n_train = len(x) if n_train is None else check_int("n_train", n_train, maximum=len(x))
+    rows = n_train - tau
+    if rows < tau + 1:
+        raise ValueError(f"n_train={n_train} gives only {max(rows, 0)} training windows for "
+                         f"tau={tau}; need at least tau + 1 = {tau + 1} (n_train >= {2 * tau + 1})")
+    weights, bias = least_squares(features[:rows], labels[:rows])
+    return LinearAR(weights, float(bias))
+
+
+def predict_one_step(model: LinearAR, x) -> torch.Tensor:
+    """Predictions of ``x[tau:]``, each made from the *true* ``tau`` values before it."""
+    features, _ = lag_features(x, model.order)
+    return model(features)
+
+
+def predict_k_step(model: LinearAR, x, k: int):
+    """Predict each ``x_t`` from observations up to ``t - k`` only, feeding predictions back in.
+
+    Returns ``(positions, predictions)``: ``predictions[j]`` estimates ``x[positions[j]]``.
+    ``k = 1`` is the one-step-ahead prediction.
+    """
+    x = _as_series("x", x)
+    tau = model.order
+    k = check_int("k", k, minimum=1)
+    n = len(x) - tau - k + 1
+    if n < 1:
+        raise ValueError(f"series of length {len(x)} is too short for tau={tau} and k={k}: "
+                         f"need at least tau + k = {tau + k} values")
+    # Columns 0..tau-1 are observed; column tau+j is the (j+1)-step-ahead prediction.
+    window = torch.zeros(n, tau + k, dtype=torch.float64)
+    for i in range(tau):
+        window[:, i] = x[i : i + n]
+    for i in range(tau, tau + k):
+        window[:, i] = model(window[:, i - tau : i])
+    positions = torch.arange(tau + k - 1, len(x))
+    return positions, window[:, -1]
+
+
+def predict_free_running(model: LinearAR, x, n_observed: int) -> torch.Tensor:
+    """Observe ``x[:n_observed]``, then predict every later value from earlier *predictions*."""
+    x = _as_series("x", x)
+    n_observed = check_int("n_observed", n_observed, minimum=model.order, maximum=len(x))
+    values = x.clone()
+    for t in range(n_observed, len(x)):
+        values[t] = model(values[t - model.order : t])
+    return values[n_observed:]
+
+
+def k_step_errors(model: LinearAR, x, ks, start: int = 0) -> list[float]:
+    """Mean squared error of the k-step-ahead predictions for each ``k`` in ``ks``.
+
+    Only predicted positions ``>= start`` count (pass the end of the training
+    range to measure on unseen data).
+    """
+    x = _as_series("x", x)
+    start = check_int("start", start, minimum=0, maximum=len(x) - 1)
+    errors = []
+    for k in ks:
+        positions, predictions = predict_k_step(model, x, k)
+        keep = positions >= start
+        if not keep.any():
+            raise ValueError(f"no {k}-step prediction lands at or after start={start}")
+        errors.append(float(((predictions[keep] - x[positions[keep]]) ** 2).mean()))
+    return errors
+
+
+# --- latent autoregression: a fixed-size summary instead of a growing window ---
+
+
+def latent_states(x, alphas=(0.0, 0.5, 0.9)) -> torch.Tensor:
+    """Summary states ``h_t = alpha * h_{t-1} + (1 - alpha) * x_{t-1}``, one column per alpha.
+
+    Row ``t`` summarises ``x_0 … x_{t-1}`` (row 0 is the empty history, all
+    zeros). ``alpha = 0`` remembers only the last value; ``alpha`` near 1
+    averages over a long past. The state has ``len(alphas)`` numbers however
+    long the history is.
+    """
+    x = _as_series("x", x)
+    alphas = torch.as_tensor(alphas, dtype=torch.float64).reshape(-1)
+    if len(alphas) == 0 or not bool(((alphas >= 0) & (alphas < 1)).all()):
+        raise ValueError(f"alphas must be a non-empty list of numbers in [0, 1), got "
+                         f"{alphas.tolist()}")
+    states = torch.zeros(len(x), len(alphas), dtype=torch.float64)
+    for t in range(1, len(x)):
+        states[t] = alphas * states[t - 1] + (1 - alphas) * x[t - 1]
+    return states
+
+
+def fit_latent_autoregressive(x, alphas=(0.0, 0.5, 0.9), n_train: int | None = None):
+    """Fit ``x̂_t = w · h_t + b`` by least squares; return ``(model, states)``."""
+    x = _as_series("x", x)
+    states = latent_states(x, alphas)
+    n_train = len(x) if n_train is None else check_int("n_train", n_train, maximum=len(x))
+    if n_train - 1 < states.shape[1] + 1:
+        raise ValueError(f"n_train={n_train} is too small to fit {states.shape[1]} weights "
+                         f"and a bias; need n_train >= {states.shape[1] + 2}")
+    weights, bias = least_squares(states[1:n_train], x[1:n_train])
+    return LinearAR(weights, float(bias)), states
+
+
+# --- vector autoregression: several series predicting each other ---
+
+WEATHER_VARIABLES = ("temperature", "humidity", "rain")
+# Anomalies from the seasonal mean, one step = one day. Today's rain is driven by
+# yesterday's humidity (+) and temperature (-); rain itself barely persists.
+WEATHER_A = torch.tensor([[0.7, -0.2, 0.0],
+                          [0.1, 0.6, 0.0],
+                          [-0.3, 0.5, 0.2]], dtype=torch.float64)
+
+
+def simulate_var(A, num_steps: int, c=None, noise: float = 0.1, seed: int = 0) -> torch.Tensor:
+    """Simulate ``x_t = c + A x_{t-1} + noise * N(0, I)`` from ``x_0 = 0``; shape ``(T, d)``."""
+    A = torch.as_tensor(A, dtype=torch.float64)
+    if A.ndim != 2 or A.shape[0] != A.shape[1]:
+        raise ValueError(f"A must be a square (d, d) matrix, got shape {tuple(A.shape)}")
+    radius = float(torch.linalg.eigvals(A).abs().max())
+    if radius >= 1:
+        raise ValueError(f"A has spectral radius {radius:.3g}; allowed: < 1 (a stable VAR), "
+                         "otherwise the simulated series grows without bound")
+    num_steps = check_int("num_steps", num_steps, minimum=2)
+    d = A.shape[0]
+    c = torch.zeros(d) if c is None else c
+    c = torch.as_tensor(c, dtype=torch.float64)
+    if c.shape != (d,):
+        raise ValueError(f"c must have shape ({d},) to match A, got {tuple(c.shape)}")
+    if not noise >= 0:
+        raise ValueError(f"noise must be a number >= 0, got {noise!r}")
+    generator = torch.Generator().manual_seed(check_int("seed", seed, minimum=0))
+    eps = noise * torch.randn(num_steps, d, generator=generator, dtype=torch.float64)
+    X = torch.zeros(num_steps, d, dtype=torch.float64)
+    for t in range(1, num_steps):
+        X[t] = c + A @ X[t - 1] + eps[t]
+    return X
+
+
+def fit_var(X):
+    """Least-squares VAR(1) fit: ``(A_hat, c_hat)`` with ``X[t] ≈ c_hat + A_hat @ X[t-1]``."""
+    X = torch.as_tensor(X, dtype=torch.float64)
+    if X.ndim != 2:
+        raise ValueError(f"X must have shape (T, d), got {tuple(X.shape)}")
+    if len(X) - 1 < X.shape[1] + 1:
+        raise ValueError(f"X has {len(X)} time steps; fitting a VAR(1) on d={X.shape[1]} "
+                         f"variables needs at least d + 2 = {X.shape[1] + 2}")
+    weights, bias = least_squares(X[:-1], X[1:])
+    # weights maps x_{t-1} (rows) to x_t (columns); A is its transpose.
+    return weights.T, bias
+
+
+# --- interpolation vs extrapolation ---
+
+
+@dataclass
+class FitRangeResult:
+    """A curve fitted on part of a time range, scored inside and outside that range."""
+
+    train: torch.Tensor  # boolean masks over the time axis
+    inside: torch.Tensor
+    outside: torch.Tensor
+    prediction: torch.Tensor
+    mse_inside: float
+    mse_outside: float
+
+
+def interpolation_vs_extrapolation(time, x, fit_end: int, degree: int = 7,
+                                   holdout_every: int = 4) -> FitRangeResult:
+    """Fit a polynomial in time to ``x[:fit_end]`` (minus every ``holdout_every``-th point).
+
+    The held-out points inside the range measure *interpolation* (estimating
+    between observations); the points after ``fit_end`` measure
+    *extrapolation* (beyond the observed range).
+    """
+    time, x = _as_series("time", time), _as_series("x", x)
+    if len(time) != len(x):
+        raise ValueError(f"time and x must have the same length, got {len(time)} and {len(x)}")
+    degree = check_int("degree", degree, minimum=0, maximum=15)
+    holdout_every = check_int("holdout_every", holdout_every, minimum=2)
+    fit_end = check_int("fit_end", fit_end, minimum=2 * (degree + 1), maximum=len(x) - 1)
+    index = torch.arange(len(x))
+    inside = (index < fit_end) & (index % holdout_every == holdout_every - 1)
+    train = (index < fit_end) & ~inside
+    outside = index >= fit_end
+    # Scale time to [-1, 1] over the fitted range so high powers stay well conditioned.
+    lo, hi = time[0], time[fit_end - 1]
+    u = 2 * (time - lo) / (hi - lo) - 1
+    powers = torch.stack([u**p for p in range(1, degree + 1)], dim=1)
+    weights, bias = least_squares(powers[train], x[train])
+    prediction = powers @ weights + bias
+    mse = lambda mask: float(((prediction[mask] - x[mask]) ** 2).mean())  # noqa: E731
+    return FitRangeResult(train, inside, outside, prediction, mse(inside), mse(outside))
+
+
+# --- the widget: tau and k -> predictions and error growth ---
+
+N_TRAIN = 600
+ERROR_KS = (1, 2, 4, 8, 16, 32, 64)
+
+
+@dataclass(frozen=True)
+class PredictionSummary:
+    """The numbers behind the widget's figure (test-range mean squared errors)."""
+
+    tau: int
+    k: int
+    mse_1: float
+    mse_k: float
+
+    def __str__(self) -> str:
+        return (f"tau = {self.tau}: 1-step test MSE = {self.mse_1:.4f}, "
+                f"{self.k}-step test MSE = {self.mse_k:.4f}")
+
+    def _repr_markdown_(self) -> str:
+        return str(self)
+
+
+def ar_prediction_figure(tau: int = 4, k: int = 16, n_train: int = N_TRAIN, seed: int = 0):
+    """Fit AR(tau) on the noisy sine; plot 1-step vs k-step predictions and test MSE vs k.
+
+    Returns ``(figure, summary)``; the errors are measured after ``n_train`` (unseen data).
+    """
+    import matplotlib.pyplot as plt
+
+    time, x = noisy_sine(seed=seed)
+    model = fit_autoregressive(x, tau, n_train=n_train)
+    k = check_int("k", k, minimum=1, maximum=len(x) - tau - n_train)
+    one = predict_one_step(model, x)
+    positions, k_pred = predict_k_step(model, x, k)
+    ks = sorted(set(ERROR_KS) | {k})
+    errors = k_step_errors(model, x, ks, start=n_train)
+    summary = PredictionSummary(tau, k, errors[ks.index(1)], errors[ks.index(k)])
+
+    fig, (ax, ax_err) = plt.subplots(1, 2, figsize=(10, 3.6),
+                                     gridspec_kw={"width_ratios": [2, 1]})
+    ax.plot(time, x, color="0.75", lw=1, label="data")
+    ax.plot(time[tau:], one, lw=1, label="1-step-ahead")
+    ax.plot(time[positions], k_pred, lw=1, label=f"{k}-step-ahead")
+    ax.axvline(time[n_train - 1], color="k", ls="--", lw=1, label="end of training range")
+    ax.set(xlabel="time t", ylabel="x_t", title=f"AR model with tau = {tau}", ylim=(-2.5, 2.5))
+    ax.legend(loc="lower left", fontsize=8)
+    ax_err.plot(ks, errors, "o-", label="test MSE")
+    ax_err.plot([k], [summary.mse_k], "o", color="C3", ms=9, label=f"k = {k}")
+    # Even a perfect predictor of the sine misses the noise: MSE >= noise variance.
+    ax_err.axhline(NOISE**2, color="0.5", ls=":", label="noise variance")
+    ax_err.set(xscale="log", yscale="log", xlabel="steps ahead k", ylabel="mean squared error",
+               title="Error grows with k")
+    ax_err.legend(fontsize=8)
+    fig.tight_layout()
+    return fig, summary
