@@ -1,0 +1,36 @@
+"""Notebook 03's checkers accept the right answer and explain typical wrong ones."""
+
+import math
+
+from rnnlab import ngram
+from rnnlab.exercises import nb03
+
+
+def test_laplace_bigram_matches_ngram_model():
+    vocab = nb03.EXERCISE_VOCAB
+    idx = [vocab.index(c) for c in nb03.EXERCISE_TEXT]
+    model = ngram.NgramModel(idx, 2, len(vocab), alpha=1.0)
+    p = model.prob(vocab.index("b"), [vocab.index("a")])
+    assert nb03.check_laplace_bigram(p).ok
+
+
+def test_laplace_bigram_typical_mistakes():
+    fb = nb03.check_laplace_bigram(0.5)
+    assert not fb.ok and "unsmoothed" in fb.message
+    fb = nb03.check_laplace_bigram(3 / 5)
+    assert not fb.ok and "add V" in fb.message
+    fb = nb03.check_laplace_bigram(3 / 10)
+    assert not fb.ok and "last one ends the text" in fb.message
+    assert not nb03.check_laplace_bigram(True).ok
+
+
+def test_perplexity_checker():
+    p = nb03.PERPLEXITY_PROBS
+    assert nb03.check_perplexity(ngram.perplexity_from_probs(p)).ok
+    mean_nll = -sum(math.log(x) for x in p) / len(p)
+    fb = nb03.check_perplexity(mean_nll)
+    assert not fb.ok and "exponential" in fb.message
+    fb = nb03.check_perplexity(sum(1 / x for x in p) / len(p))
+    assert not fb.ok and "geometric" in fb.message
+    fb = nb03.check_perplexity(math.exp(len(p) * mean_nll))
+    assert not fb.ok and "*mean*" in fb.message
