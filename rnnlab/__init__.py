@@ -35,3 +35,4 @@ from .series import fit_autoregressive, lag_features, noisy_sine, predict_k_step
 from .ngram import NgramModel, baseline_perplexity, ngram_counts, ngram_frequencies
 from .zipf import fit_zipf, min_freq_summary, plot_zipf
 from .batching_plot import batch_layout, plot_batching
+from . import compat  # d2l names for the seed notes: from rnnlab import compat as d2l

@@ -1,0 +1,290 @@
+"""rnnlab.compat: d2l's names and signatures on top of rnnlab's own implementations."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+import torch
+from torch import nn
+
+import rnnlab
+from rnnlab import compat
+
+
+@pytest.fixture(scope="module")
+def data():
+    """A dozen batches of 8 x 10 from the first 1,000 characters."""
+    return compat.load_data_time_machine(8, 10, max_tokens=1000, seed=0)
+
+
+def d2l_params(vocab_size, num_hiddens, device):
+    """The notes' ``get_params``, ``init_rnn_state`` and ``rnn`` as a d2l-style model."""
+    def normal(shape):
+        return torch.randn(size=shape, device=device) * 0.01
+
+    params = [normal((vocab_size, num_hiddens)), normal((num_hiddens, num_hiddens)),
+              torch.zeros(num_hiddens, device=device), normal((num_hiddens, vocab_size)),
+              torch.zeros(vocab_size, device=device)]
+    for p in params:
+        p.requires_grad_(True)
+    return params
+
+
+def init_state(batch_size, num_hiddens, device):
+    return (torch.zeros((batch_size, num_hiddens), device=device),)
+
+
+def rnn_fn(inputs, state, params):
+    W_xh, W_hh, b_h, W_hq, b_q = params
+    (H,) = state
+    outputs = []
+    for X in inputs:
+        H = torch.tanh(X @ W_xh + H @ W_hh + b_h)
+        outputs.append(H @ W_hq + b_q)
+    return torch.cat(outputs, dim=0), (H,)
+
+
+def scratch_net(vocab_size, num_hiddens=16):
+    return compat.RNNModelScratch(vocab_size, num_hiddens, "cpu", d2l_params, init_state, rnn_fn)
+
+
+def test_reexports_are_rnnlabs_own_objects():
+    for name in ("load_data_time_machine", "load_corpus_time_machine", "read_time_machine",
+                 "tokenize", "Vocab", "seq_data_iter_random", "seq_data_iter_sequential",
+                 "try_gpu", "SeqDataLoader"):
+        assert getattr(compat, name) is getattr(rnnlab, name), name
+    assert set(compat.__all__) <= set(dir(compat))
+
+
+# --------------------------------------------------------------------------- utilities
+def test_timer_records_each_interval():
+    timer = compat.Timer()
+    first = timer.stop()
+    timer.start()
+    second = timer.stop()
+    assert timer.times == [first, second] and first >= 0 and second >= 0
+    assert timer.sum() == pytest.approx(first + second)
+    assert timer.avg() == pytest.approx((first + second) / 2)
+    assert timer.cumsum() == pytest.approx([first, first + second])
+
+
+def test_accumulator_sums_tensors_and_numbers():
+    acc = compat.Accumulator(2)
+    loss = torch.tensor(2.0, requires_grad=True)
+    acc.add(loss * 3, 3)
+    acc.add(1.5, 2)
+    assert (acc[0], acc[1]) == (7.5, 5.0)
+    acc.reset()
+    assert acc.data == [0.0, 0.0]
+
+
+def test_accumulator_rejects_wrong_number_of_values():
+    with pytest.raises(ValueError, match="add takes 2 values"):
+        compat.Accumulator(2).add(1.0)
+    with pytest.raises(ValueError, match="n must be >= 1"):
+        compat.Accumulator(0)
+
+
+def test_animator_records_and_plots():
+    animator = compat.Animator(xlabel="epoch", ylabel="perplexity", legend=["train", "val"])
+    animator.add(1, [10.0, 12.0])
+    animator.add(2, [8.0, None])  # None skips that line
+    assert animator.X == [[1.0, 2.0], [1.0]] and animator.Y == [[10.0, 8.0], [12.0]]
+    fig = animator.plot()
+    ax = fig.axes[0]
+    assert ax.get_xlabel() == "epoch" and ax.get_ylabel() == "perplexity"
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == ["train", "val"]
+    import matplotlib.pyplot as plt
+
+    plt.close(fig)
+
+
+def test_animator_rejects_mismatched_points():
+    with pytest.raises(ValueError, match="one x per y"):
+        compat.Animator().add([1, 2, 3], [1.0, 2.0])
+
+
+def test_sgd_steps_against_the_gradient_and_zeroes_it():
+    p = torch.tensor([1.0, 2.0], requires_grad=True)
+    p.grad = torch.tensor([4.0, -2.0])
+    compat.sgd([p], lr=0.5, batch_size=2)
+    assert p.tolist() == [0.0, 2.5]
+    assert p.grad.tolist() == [0.0, 0.0]
+
+
+@pytest.mark.parametrize("kwargs, match", [({"lr": 0, "batch_size": 1}, "lr must be"),
+                                           ({"lr": 1, "batch_size": 0}, "batch_size must be")])
+def test_sgd_rejects_bad_arguments(kwargs, match):
+    with pytest.raises(ValueError, match=match):
+        compat.sgd([torch.zeros(1, requires_grad=True)], **kwargs)
+
+
+# --------------------------------------------------------------------------- models
+def test_rnn_model_scratch_shapes():
+    net = scratch_net(28, 16)
+    X = torch.arange(10).reshape((2, 5))
+    Y, state = net(X, net.begin_state(2, "cpu"))
+    assert tuple(Y.shape) == (10, 28) and tuple(state[0].shape) == (2, 16)
+
+
+def test_rnn_model_scratch_checks_sizes():
+    with pytest.raises(ValueError, match="num_hiddens must be >= 1"):
+        compat.RNNModelScratch(28, 0, "cpu", d2l_params, init_state, rnn_fn)
+
+
+def test_rnnmodel_wraps_the_given_layer():
+    layer = nn.GRU(28, 8)
+    net = compat.RNNModel(layer, 28)
+    assert isinstance(net, rnnlab.RNNModel) and net.rnn is layer and net.cell == "gru"
+    with pytest.raises(ValueError, match="vocab_size=30"):
+        compat.RNNModel(nn.RNN(28, 8), 30)
+
+
+def test_as_rnnlab_model_rejects_what_it_cannot_drive():
+    with pytest.raises(TypeError, match="begin_state"):
+        compat.as_rnnlab_model(nn.Linear(2, 2))
+
+    class NoParams:
+        def __call__(self, X, state):
+            return X, state
+
+        def begin_state(self, batch_size, device):
+            return ()
+
+    with pytest.raises(TypeError, match=r"\.params"):
+        compat.as_rnnlab_model(NoParams())
+    model = rnnlab.RNNScratch(28, 4, device="cpu")
+    assert compat.as_rnnlab_model(model) is model
+
+
+def test_wrapped_scratch_net_gives_tuple_state_and_its_params():
+    net = scratch_net(28, 8)
+    model = compat.as_rnnlab_model(net)
+    assert [id(p) for p in model.parameters()] == [id(p) for p in net.params]
+    Y, state = model(torch.zeros((3, 4), dtype=torch.long))
+    assert tuple(Y.shape) == (12, 28) and isinstance(state, tuple)
+
+
+def test_wrapped_module_with_bare_tensor_state():
+    class TensorStateNet(nn.Module):  # like the notes' RNNModel around nn.RNN
+        def __init__(self):
+            super().__init__()
+            self.rnn, self.vocab_size = nn.RNN(28, 8), 28
+            self.linear = nn.Linear(8, 28)
+
+        def forward(self, inputs, state):
+            assert isinstance(state, torch.Tensor)
+            X = nn.functional.one_hot(inputs.T.long(), 28).float()
+            Y, state = self.rnn(X, state)
+            return self.linear(Y.reshape(-1, 8)), state
+
+        def begin_state(self, device, batch_size=1):
+            return torch.zeros((1, batch_size, 8), device=device)
+
+    net = TensorStateNet()
+    model = compat.as_rnnlab_model(net)
+    state = model.begin_state(2)
+    assert isinstance(state, tuple) and tuple(state[0].shape) == (1, 2, 8)
+    Y, state = model(torch.zeros((2, 3), dtype=torch.long), state)
+    assert tuple(Y.shape) == (6, 28) and isinstance(state, tuple)
+    assert len(list(model.parameters())) == len(list(net.parameters()))
+
+
+# --------------------------------------------------------------------------- clipping
+def _with_grads(params, scale):
+    for p in params:
+        p.grad = torch.full_like(p, scale)
+    return params
+
+
+def test_grad_clipping_accepts_module_params_object_and_list():
+    model = rnnlab.RNNScratch(5, 3, device="cpu")
+    net = scratch_net(5, 3)
+    for target, params in [(model, list(model.parameters())), (net, net.params)]:
+        _with_grads(params, 10.0)
+        norm = compat.grad_clipping(target, 1)
+        assert norm == pytest.approx(10.0 * math.sqrt(sum(p.numel() for p in params)))
+        assert rnnlab.global_grad_norm(params) == pytest.approx(1.0)
+    params = _with_grads([torch.zeros(4, requires_grad=True)], 0.1)
+    compat.grad_clipping(params, 1)  # norm 0.2 < 1: unchanged
+    assert params[0].grad.tolist() == pytest.approx([0.1] * 4)
+
+
+def test_grad_clipping_rejects_bad_theta():
+    with pytest.raises(ValueError, match="theta must be a finite number > 0"):
+        compat.grad_clipping(rnnlab.RNNScratch(5, 3, device="cpu"), -1)
+
+
+# --------------------------------------------------------------------------- predict and train
+def test_predict_ch8_is_rnnlabs_greedy_predict(data):
+    _, vocab = data
+    torch.manual_seed(0)
+    model = rnnlab.RNNScratch(len(vocab), 16, device="cpu")
+    out = compat.predict_ch8("time ", 12, model, vocab, "cpu")
+    assert out == rnnlab.predict("time ", 12, model, vocab)
+    net = scratch_net(len(vocab), 16)
+    assert compat.predict_ch8("time ", 5, net, vocab, "cpu").startswith("time ")
+
+
+def test_train_epoch_ch8_with_an_optimizer_and_with_an_updater(data):
+    train_iter, vocab = data
+    torch.manual_seed(0)
+    model = rnnlab.RNNScratch(len(vocab), 16, device="cpu")
+    before = [p.detach().clone() for p in model.parameters()]
+    ppl, speed = compat.train_epoch_ch8(model, train_iter, nn.CrossEntropyLoss(),
+                                        torch.optim.SGD(model.parameters(), lr=1), "cpu", False)
+    assert math.isfinite(ppl) and 1 < ppl < 2 * len(vocab) and speed > 0
+    assert any(not torch.equal(a, b) for a, b in zip(before, model.parameters(), strict=True))
+
+    net = scratch_net(len(vocab), 16)
+    before = [p.detach().clone() for p in net.params]
+    ppl, _ = compat.train_epoch_ch8(net, train_iter, nn.CrossEntropyLoss(),
+                                    lambda batch_size: compat.sgd(net.params, 1, batch_size),
+                                    "cpu", True)
+    assert math.isfinite(ppl)
+    assert all(not torch.equal(a, b) for a, b in zip(before, net.params, strict=True))
+    assert all(float(p.grad.abs().sum()) == 0 for p in net.params)  # sgd zeroed them
+
+
+class CountingNet:
+    """A d2l-style net that counts how often a fresh state is asked for."""
+
+    def __init__(self, vocab_size):
+        self.inner = scratch_net(vocab_size, 8)
+        self.params, self.fresh_states = self.inner.params, 0
+
+    def __call__(self, X, state):
+        return self.inner(X, state)
+
+    def begin_state(self, batch_size, device):
+        self.fresh_states += 1
+        return self.inner.begin_state(batch_size, device)
+
+
+@pytest.mark.parametrize("use_random_iter, fresh_per_epoch", [(False, 1), (True, None)])
+def test_train_ch8_honours_use_random_iter(data, use_random_iter, fresh_per_epoch):
+    train_iter, vocab = data
+    net = CountingNet(len(vocab))
+    history = compat.train_ch8(net, train_iter, vocab, 1, 2, "cpu",
+                               use_random_iter=use_random_iter, verbose=False)
+    assert history.epochs == 2 and all(math.isfinite(p) for p in history.train_ppl)
+    expected = 2 * (fresh_per_epoch or len(train_iter))
+    assert net.fresh_states == expected
+
+
+def test_train_ch8_prints_like_d2l(data, capsys):
+    train_iter, vocab = data
+    model = rnnlab.RNNScratch(len(vocab), 8, device="cpu")
+    compat.train_ch8(model, train_iter, vocab, 1, 1, "cpu")
+    lines = capsys.readouterr().out.splitlines()
+    assert len(lines) == 3
+    assert lines[0].startswith("perplexity ") and lines[0].endswith("tokens/sec on cpu")
+    assert lines[1].startswith("time traveller") and lines[2].startswith("traveller")
+
+
+def test_train_ch8_rejects_a_bad_learning_rate(data):
+    train_iter, vocab = data
+    with pytest.raises(ValueError, match="lr must be"):
+        compat.train_ch8(rnnlab.RNNScratch(len(vocab), 8, device="cpu"), train_iter, vocab, 0, 1,
+                         "cpu", verbose=False)
