@@ -324,7 +324,8 @@ class Recipe:
     ``max_tokens`` limits the *training* text to the first characters of the
     book (-1: all of the training part); validation is always the last
     ``val_fraction`` of the book, so runs with different recipes are compared
-    on the same held-out text.
+    on the same held-out text (``max_val_tokens`` > 0 keeps only its start,
+    for quick runs).
     """
 
     max_tokens: int
@@ -337,6 +338,7 @@ class Recipe:
     epochs: int
     use_random_iter: bool = False
     val_fraction: float = 0.1
+    max_val_tokens: int = -1
     seed: int = 0
 
     def to_dict(self) -> dict:
@@ -361,6 +363,11 @@ def recipe_data(recipe: Recipe):
         train_loader = type(train_loader)(
             train_loader.corpus[:recipe.max_tokens], recipe.batch_size, recipe.num_steps,
             recipe.use_random_iter, seed=recipe.seed)
+    if recipe.max_val_tokens > 0:
+        val = val_loader.corpus[:recipe.max_val_tokens]
+        val_batch = max(1, min(recipe.batch_size, len(val) // (2 * recipe.num_steps)))
+        val_loader = type(val_loader)(val, val_batch, recipe.num_steps, use_random_iter=False,
+                                      seed=0, random_offset=False)
     return train_loader, val_loader, vocab
 
 
@@ -380,13 +387,14 @@ def run_recipe(recipe: Recipe, device=None, progress=None, live_plot: bool = Fal
 
 
 def quick_train(hidden: int = 64, num_steps: int = 16, theta=1.0, lr: float = 0.01,
-                epochs: int = 4, max_tokens: int = 20_000, batch_size: int = 32,
-                optimizer: str = "adam", seed: int = 0, device=None, progress=None,
-                live_plot: bool = False):
+                epochs: int = 5, max_tokens: int = 10_000, batch_size: int = 32,
+                optimizer: str = "adam", max_val_tokens: int = 4_000, seed: int = 0,
+                device=None, progress=None, live_plot: bool = False):
     """A few-second run for the notebooks' live panels; returns ``(history, model, vocab)``.
 
     Trains :class:`RNNScratch` on the first ``max_tokens`` characters of the
-    book and validates on the held-out end of the book.
+    book and validates on the first ``max_val_tokens`` of the held-out end of
+    the book. ``progress=None`` shows a bar only when the run looks long.
     """
     recipe = Recipe(max_tokens=check_int("max_tokens", max_tokens, minimum=1),
                     batch_size=check_int("batch_size", batch_size, minimum=1),
@@ -394,5 +402,7 @@ def quick_train(hidden: int = 64, num_steps: int = 16, theta=1.0, lr: float = 0.
                     num_hiddens=check_int("hidden", hidden, minimum=1),
                     optimizer=check_choice("optimizer", optimizer, OPTIMIZERS),
                     lr=check_positive_float("lr", lr), theta=check_theta(theta),
-                    epochs=check_int("epochs", epochs, minimum=1), seed=seed)
+                    epochs=check_int("epochs", epochs, minimum=1),
+                    max_val_tokens=check_int("max_val_tokens", max_val_tokens, minimum=-1),
+                    seed=seed)
     return run_recipe(recipe, device=device, progress=progress, live_plot=live_plot)
