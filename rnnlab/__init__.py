@@ -36,3 +36,9 @@ from .ngram import NgramModel, baseline_perplexity, ngram_counts, ngram_frequenc
 from .zipf import fit_zipf, min_freq_summary, plot_zipf
 from .batching_plot import batch_layout, plot_batching
 from . import compat  # d2l names for the seed notes: from rnnlab import compat as d2l
+from .bptt import (autograd_gradients, bptt_gradients, jacobian_norm_curve, jacobian_norms,
+                   make_w_hh, measure_bptt_cost, random_truncation_weights, rnn_forward,
+                   spectral_radius, train_bptt, truncation_weights)
+from .conflict import MultiTaskRNN, conflict_share, cosine_similarity, train_multitask
+from .toy_pcgrad import plot_toy, run_toy, toy_grads, toy_losses
+from .pcgrad import pcgrad, pcgrad_backward, project_conflicting  # rnnlab.pcgrad is the function

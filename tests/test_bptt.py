@@ -1,0 +1,205 @@
+import itertools
+
+import pytest
+import torch
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import rnnlab
+from rnnlab import bptt
+from rnnlab.bptt import PARAM_NAMES
+
+
+def _problem(seed, vocab_size, num_hiddens, batch_size, num_steps, scale=0.5):
+    g = torch.Generator().manual_seed(seed)
+    params = bptt.init_rnn_params(vocab_size, num_hiddens, scale=scale, generator=g)
+    params["b_h"] = torch.randn(num_hiddens, generator=g) * 0.1
+    params["b_q"] = torch.randn(vocab_size, generator=g) * 0.1
+    X = torch.randint(0, vocab_size, (batch_size, num_steps), generator=g)
+    Y = torch.randint(0, vocab_size, (batch_size, num_steps), generator=g)
+    H0 = torch.randn(batch_size, num_hiddens, generator=g) * 0.5
+    return params, X, Y, H0, g
+
+
+def _assert_close(hand, auto):
+    for name in PARAM_NAMES:
+        assert hand[name].shape == auto[name].shape, name
+        torch.testing.assert_close(hand[name], auto[name], atol=1e-5, rtol=1e-4, msg=name)
+
+
+@settings(max_examples=25, deadline=None)
+@given(seed=st.integers(0, 10_000), V=st.integers(2, 9), H=st.integers(1, 8),
+       B=st.integers(1, 4), T=st.integers(1, 9))
+def test_hand_bptt_equals_autograd(seed, V, H, B, T):
+    params, X, Y, H0, _ = _problem(seed, V, H, B, T)
+    _assert_close(bptt.bptt_gradients(params, X, Y, H0), bptt.autograd_gradients(params, X, Y, H0))
+
+
+def test_gradient_for_initial_state_matches_autograd():
+    params, X, Y, H0, _ = _problem(3, 5, 4, 2, 6)
+    H0 = H0.requires_grad_(True)
+    logits, _ = bptt.rnn_forward(params, X, H0)
+    (g,) = torch.autograd.grad(torch.nn.functional.cross_entropy(logits, Y.T.reshape(-1)), H0)
+    torch.testing.assert_close(bptt.bptt_gradients(params, X, Y, H0)["h0"], g, atol=1e-6, rtol=1e-4)
+
+
+@settings(max_examples=15, deadline=None)
+@given(seed=st.integers(0, 10_000), T=st.integers(2, 10), k=st.integers(1, 5))
+def test_truncated_hand_bptt_equals_detaching_every_k_steps(seed, T, k):
+    params, X, Y, H0, _ = _problem(seed, 6, 5, 3, T)
+    hand = bptt.bptt_gradients(params, X, Y, H0, bptt.truncation_weights(T, k))
+    # Reference: plain autograd where the state is detached at the start of every chunk.
+    leaves = {n: p.clone().requires_grad_(True) for n, p in params.items()}
+    logits, H = [], H0
+    for s in range(0, T, k):
+        out, hiddens = bptt.rnn_forward(leaves, X[:, s:s + k], H.detach())
+        logits.append(out.view(-1, X.shape[0], out.shape[-1]))
+        H = hiddens[-1]
+    loss = torch.nn.functional.cross_entropy(torch.cat(logits).flatten(0, 1), Y.T.reshape(-1))
+    auto = dict(zip(PARAM_NAMES, torch.autograd.grad(loss, list(leaves.values())), strict=True))
+    _assert_close(hand, auto)
+
+
+def test_truncation_changes_the_gradient_and_full_is_the_default():
+    params, X, Y, H0, _ = _problem(0, 6, 5, 3, 8, scale=1.0)
+    full = bptt.bptt_gradients(params, X, Y, H0)
+    same = bptt.bptt_gradients(params, X, Y, H0, bptt.truncation_weights(8, None))
+    cut = bptt.bptt_gradients(params, X, Y, H0, bptt.truncation_weights(8, 2))
+    torch.testing.assert_close(full["W_hh"], same["W_hh"])
+    assert not torch.allclose(full["W_hh"], cut["W_hh"], atol=1e-6)
+    # The output layer sees no recurrence: truncation leaves its gradient alone.
+    torch.testing.assert_close(full["W_hq"], cut["W_hq"])
+
+
+def test_randomized_truncation_hand_equals_autograd_for_one_sample():
+    params, X, Y, H0, g = _problem(5, 6, 5, 3, 7)
+    w = bptt.random_truncation_weights(7, 0.5, g)
+    _assert_close(bptt.bptt_gradients(params, X, Y, H0, w),
+                  bptt.autograd_gradients(params, X, Y, H0, w))
+
+
+def test_randomized_truncation_is_unbiased_exactly():
+    # Enumerate every keep/cut pattern with its probability: the expectation is the full gradient.
+    T, p = 5, 0.4
+    params, X, Y, H0, _ = _problem(7, 5, 4, 2, T, scale=0.8)
+    full = bptt.bptt_gradients(params, X, Y, H0)
+    expected = {n: torch.zeros_like(full[n]) for n in PARAM_NAMES}
+    for keep in itertools.product([0, 1], repeat=T):
+        prob = p ** sum(keep) * (1 - p) ** (T - sum(keep))
+        grads = bptt.bptt_gradients(params, X, Y, H0, torch.tensor(keep, dtype=torch.float32) / p)
+        for n in PARAM_NAMES:
+            expected[n] += prob * grads[n]
+    _assert_close(expected, full)
+
+
+def test_random_truncation_weights_values_and_errors():
+    w = bptt.random_truncation_weights(1000, 0.25, torch.Generator().manual_seed(0))
+    assert set(w.unique().tolist()) <= {0.0, 4.0}
+    assert 0.15 < float((w > 0).float().mean()) < 0.35
+    with pytest.raises(ValueError, match="keep_prob must be in"):
+        bptt.random_truncation_weights(5, 1.5)
+    with pytest.raises(ValueError, match="keep_prob"):
+        bptt.random_truncation_weights(5, 0.0)
+
+
+def test_works_with_the_scratch_model_attributes():
+    model = rnnlab.models.RNNScratch(7, 5)
+    g = torch.Generator().manual_seed(0)
+    X = torch.randint(0, 7, (2, 4), generator=g)
+    Y = torch.randint(0, 7, (2, 4), generator=g)
+    out, _ = model(X)
+    torch.nn.functional.cross_entropy(out, Y.T.reshape(-1)).backward()
+    hand = bptt.bptt_gradients(model, X, Y)
+    for n in PARAM_NAMES:
+        torch.testing.assert_close(hand[n], getattr(model, n).grad, atol=1e-6, rtol=1e-4)
+
+
+def test_bad_inputs_raise_clear_errors():
+    params, X, Y, H0, _ = _problem(0, 5, 4, 2, 3)
+    with pytest.raises(ValueError, match="X must be an integer tensor"):
+        bptt.bptt_gradients(params, X.float(), Y)
+    with pytest.raises(ValueError, match="outside"):
+        bptt.bptt_gradients(params, X + 10, Y)
+    with pytest.raises(ValueError, match="same shape"):
+        bptt.bptt_gradients(params, X, Y[:, :2])
+    with pytest.raises(ValueError, match="carry_weights must have shape"):
+        bptt.bptt_gradients(params, X, Y, carry_weights=torch.ones(7))
+    with pytest.raises(ValueError, match="missing"):
+        bptt.bptt_gradients({"W_xh": params["W_xh"]}, X, Y)
+    with pytest.raises(TypeError, match="params must be"):
+        bptt.bptt_gradients(42, X, Y)
+    with pytest.raises(ValueError, match="k must be >= 1"):
+        bptt.truncation_weights(5, 0)
+
+
+@pytest.mark.parametrize("radius", [0.5, 1.0, 2.5])
+def test_make_w_hh_has_the_requested_spectral_radius(radius):
+    W = bptt.make_w_hh(16, radius, torch.Generator().manual_seed(1))
+    assert W.shape == (16, 16)
+    assert bptt.spectral_radius(W) == pytest.approx(radius, rel=1e-4)
+
+
+def test_make_w_hh_and_spectral_radius_errors():
+    with pytest.raises(ValueError, match="radius must be"):
+        bptt.make_w_hh(4, -1.0)
+    with pytest.raises(ValueError, match="square"):
+        bptt.spectral_radius(torch.ones(2, 3))
+
+
+def test_jacobian_norms_match_autograd_jacobian():
+    params, X, _, H0, _ = _problem(2, 5, 4, 1, 6, scale=0.8)
+    _, hiddens = bptt.rnn_forward(params, X, H0)
+    norms = bptt.jacobian_norms(params["W_hh"], hiddens)
+    assert norms.shape == (7,) and float(norms[0]) == 1.0
+    for t in range(6):   # compare ∂h_T/∂h_t by autograd, rerunning from h_t
+        def h_T(h_t, t=t):
+            return bptt.rnn_forward(params, X[:, t:], h_t[None])[1][-1, 0]
+        J = torch.autograd.functional.jacobian(h_T, hiddens[t, 0])
+        assert float(norms[6 - t]) == pytest.approx(float(torch.linalg.matrix_norm(J, 2)),
+                                                    rel=1e-4)
+
+
+def test_linear_jacobian_norms_follow_the_spectral_radius():
+    for radius in (0.5, 1.5):
+        norms = bptt.jacobian_norm_curve(radius, num_steps=60, nonlinearity="linear")
+        rate = float((norms[60] / norms[40]) ** (1 / 20))
+        assert rate == pytest.approx(radius, rel=0.1)
+
+
+def test_tanh_vanishes_for_small_radius():
+    norms = bptt.jacobian_norm_curve(0.5, num_steps=30)
+    assert float(norms[30]) < 1e-6 < float(norms[1])
+
+
+def test_bptt_panel_returns_figure_and_text():
+    fig, text = bptt.bptt_panel(radius=1.2, truncation=5, num_steps=20)
+    assert fig.axes[0].get_yscale() == "log"
+    assert "k = 5" in text and "keeps" in text
+    with pytest.raises(ValueError, match="nonlinearity"):
+        bptt.bptt_panel(nonlinearity="relu")
+
+
+def test_measure_bptt_cost_memory_grows_with_steps_and_truncation_caps_it():
+    full = bptt.measure_bptt_cost((4, 8, 16), batch_size=4, num_hiddens=8, repeats=1)
+    assert [r["num_steps"] for r in full] == [4, 8, 16]
+    mem = [r["saved_MB"] for r in full]
+    assert mem[0] < mem[1] < mem[2]
+    # Linear growth: equal increments per step.
+    assert (mem[2] - mem[1]) == pytest.approx(2 * (mem[1] - mem[0]), rel=0.05)
+    cut = bptt.measure_bptt_cost((4, 8, 16), batch_size=4, num_hiddens=8, truncation=4, repeats=1)
+    assert [r["saved_MB"] for r in cut] == pytest.approx([mem[0]] * 3, rel=0.01)
+    assert all(r["ms"] > 0 for r in full)
+
+
+def test_train_bptt_modes_learn_and_reject_bad_mode():
+    corpus, vocab = rnnlab.load_corpus_time_machine(3000)
+    train, val = rnnlab.train_val_split(corpus)
+    loader = rnnlab.SeqDataLoader(train, 8, 12, use_random_iter=True, seed=0)
+    val_loader = rnnlab.SeqDataLoader(val, 4, 12, seed=0, random_offset=False)
+    for mode in ("full", "truncated", "randomized"):
+        h = bptt.train_bptt(loader, val_loader, len(vocab), 16, mode=mode, truncation=3,
+                            epochs=2, lr=1.0)
+        assert len(h.train_ppl) == len(h.val_ppl) == 2
+        assert h.train_ppl[-1] < len(vocab)        # better than guessing uniformly
+    with pytest.raises(ValueError, match="mode must be one of"):
+        bptt.train_bptt(loader, val_loader, len(vocab), mode="partial")
