@@ -1,0 +1,121 @@
+import math
+
+import pytest
+import torch
+
+import rnnlab
+from rnnlab import conflict, toy_pcgrad
+
+
+def test_cosine_similarity_values():
+    a = torch.tensor([1.0, 0.0])
+    assert rnnlab.cosine_similarity(a, a) == pytest.approx(1.0)
+    assert rnnlab.cosine_similarity(a, -a) == pytest.approx(-1.0)
+    assert rnnlab.cosine_similarity(a, torch.tensor([0.0, 3.0])) == pytest.approx(0.0)
+    assert rnnlab.cosine_similarity(a, torch.zeros(2)) == 0.0
+    with pytest.raises(ValueError, match="same number of entries"):
+        rnnlab.cosine_similarity(a, torch.ones(3))
+
+
+def test_conflict_share():
+    assert rnnlab.conflict_share([0.5, -0.1, -0.2, 0.0]) == 0.5
+    with pytest.raises(ValueError, match="empty"):
+        rnnlab.conflict_share([])
+
+
+def test_task_gradients_flatten_over_params():
+    w = torch.tensor([1.0, 2.0], requires_grad=True)
+    grads = conflict.task_gradients([(w**2).sum(), -w.sum()], [w])
+    torch.testing.assert_close(grads[0], torch.tensor([2.0, 4.0]))
+    torch.testing.assert_close(grads[1], torch.tensor([-1.0, -1.0]))
+
+
+def test_detached_aux_head_sends_no_gradient_to_the_shared_layer():
+    torch.manual_seed(0)
+    X = torch.randint(0, 6, (2, 5))
+    for detach in (False, True):
+        model = conflict.MultiTaskRNN(6, 8, aux_classes=2, detach_aux=detach)
+        _, out_aux = model(X)
+        out_aux.sum().backward()
+        shared_norm = sum(0.0 if p.grad is None else float(p.grad.norm())
+                          for p in model.shared_parameters())
+        assert (shared_norm == 0.0) == detach
+        assert model.head_aux.weight.grad.norm() > 0      # the head itself still learns
+
+
+def test_multitask_targets():
+    corpus, vocab = rnnlab.load_corpus_time_machine(500)
+    starts = torch.tensor([0, 10])
+    X, Yn, Ys = conflict.multitask_targets(corpus, vocab, "skip2", 6, starts)
+    c = torch.tensor(corpus)
+    assert torch.equal(X[1], c[10:16]) and torch.equal(Yn[1], c[11:17])
+    assert torch.equal(Ys[1], c[12:18])
+    _, Yn, Yv = conflict.multitask_targets(corpus, vocab, "vowel", 6, starts)
+    assert Yv.tolist() == [[int(vocab.idx_to_token[i] in "aeiou") for i in row]
+                           for row in Yn.tolist()]
+    with pytest.raises(ValueError, match="aux must be one of"):
+        conflict.multitask_targets(corpus, vocab, "rhyme", 6, starts)
+
+
+@pytest.mark.parametrize("method", ["sum", "pcgrad", "detach"])
+def test_train_multitask_records_conflict_and_learns(method):
+    corpus, vocab = rnnlab.load_corpus_time_machine(6000)
+    h = rnnlab.train_multitask(corpus, vocab, method=method, num_hiddens=16, num_steps=8,
+                               batch_size=8, steps=30, lr=0.02, eval_every=15)
+    assert len(h.cosines) == 30 and h.eval_steps == [15, 30]
+    assert all(-1 <= c <= 1 for c in h.cosines)
+    if method == "detach":
+        assert all(c == 0.0 for c in h.cosines)
+    assert h.val_next[-1] < math.log(len(vocab))      # better than a uniform guess
+    assert 0 <= h.conflict_share <= 1 and method in h.summary()
+    fig = conflict.plot_multitask([h])
+    assert len(fig.axes) == 2
+
+
+def test_train_multitask_rejects_bad_arguments():
+    corpus, vocab = rnnlab.load_corpus_time_machine(2000)
+    with pytest.raises(ValueError, match="method must be one of"):
+        rnnlab.train_multitask(corpus, vocab, method="mean")
+    with pytest.raises(ValueError, match="too short"):
+        rnnlab.train_multitask(corpus[:100], vocab, num_steps=32)
+
+
+# ------------------------------------------------------------------ the 2-D toy
+def test_toy_losses_match_the_formula_and_floor():
+    l1, l2 = rnnlab.toy_losses(torch.tensor([0.5, -3.0], dtype=torch.float64))
+    assert float(l1) == pytest.approx(20 * math.log(abs(0.25 + math.tanh(-3))))
+    assert float(l2) == pytest.approx(25 * math.log(abs(0.25 - math.tanh(-3) + 2)))
+    l1, _ = rnnlab.toy_losses(torch.tensor([0.0, 0.0], dtype=torch.float64))
+    assert float(l1) == pytest.approx(20 * math.log(5e-6))
+    with pytest.raises(ValueError, match="last dimension of size 2"):
+        rnnlab.toy_losses(torch.zeros(3))
+
+
+@pytest.mark.parametrize("point", [(0.5, -3.0), (-1.0, 2.0), (3.0, 0.3)])
+def test_toy_grads_equal_autograd(point):
+    theta = torch.tensor(point, dtype=torch.float64, requires_grad=True)
+    l1, l2 = rnnlab.toy_losses(theta)
+    a1 = torch.autograd.grad(l1, theta, retain_graph=True)[0]
+    a2 = torch.autograd.grad(l2, theta)[0]
+    g1, g2 = rnnlab.toy_grads(theta.detach())
+    torch.testing.assert_close(g1, a1)
+    torch.testing.assert_close(g2, a2)
+
+
+def test_run_toy_starts_at_start_and_methods_differ():
+    a = rnnlab.run_toy("adam", steps=50, lr=0.03)
+    p = rnnlab.run_toy("pcgrad", steps=50, lr=0.03)
+    assert a.shape == p.shape == (51, 2)
+    assert a[0].tolist() == [0.5, -3.0]
+    assert not torch.allclose(a[-1], p[-1])
+    with pytest.raises(ValueError, match="method must be one of"):
+        rnnlab.run_toy("sgd")
+    with pytest.raises(ValueError, match="start must be two numbers"):
+        rnnlab.run_toy(start=(1.0, 2.0, 3.0))
+
+
+def test_toy_panel_returns_figure_and_text():
+    fig, text = toy_pcgrad.toy_panel(0.5, -3.0, "both", steps=20)
+    assert len(fig.axes) >= 1 and "Adam + PCGrad" in text and "Adam (summed" in text
+    with pytest.raises(ValueError, match="method must be one of"):
+        toy_pcgrad.toy_panel(method="sgd")
