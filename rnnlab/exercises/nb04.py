@@ -16,7 +16,8 @@ def _is_number(x) -> bool:
 
 
 def check_num_params(vocab_size: int, num_hiddens: int, answer) -> Feedback:
-    """Exercise 1: how many numbers does the scratch RNN learn for this vocabulary and hidden size?"""
+    """Exercise 1: how many numbers does the scratch RNN learn for this vocabulary and hidden size?
+    """
     V, H = vocab_size, num_hiddens
     right = V * H + H * H + H + H * V + V
     if not _is_number(answer):
@@ -38,7 +39,10 @@ def check_num_params(vocab_size: int, num_hiddens: int, answer) -> Feedback:
 
 
 def check_rnn_step(rnn_step) -> Feedback:
-    """Exercise 2: ``rnn_step(x_onehot, H, params) -> (O, H_new)`` with ``params = [W_xh, W_hh, b_h, W_hq, b_q]``."""
+    """Exercise 2: ``rnn_step(x_onehot, H, params) -> (O, H_new)``.
+
+    ``params`` is ``[W_xh, W_hh, b_h, W_hq, b_q]``.
+    """
     if not callable(rnn_step):
         return wrong(f"pass your function itself, got {type(rnn_step).__name__}")
     torch.manual_seed(4)
@@ -56,7 +60,7 @@ def check_rnn_step(rnn_step) -> Feedback:
         return wrong(f"calling rnn_step(x, H, params) raised {type(exc).__name__}: {exc}")
     if not isinstance(out, tuple) or len(out) != 2:
         return wrong("return a pair (O, H_new): the output for this step and the new hidden state")
-    O, H_new = out
+    O, H_new = out  # noqa: E741 (the notes' name for the output)
     with torch.no_grad():
         O_ref, H_ref = model.step(x, H)
         pre = x @ model.W_xh + H @ model.W_hh + model.b_h
@@ -75,11 +79,12 @@ def check_rnn_step(rnn_step) -> Feedback:
         return wrong("O must use the new hidden state H_new, not the previous one H.")
     if not torch.allclose(O, O_ref, atol=1e-5):
         return wrong("O is not H_new W_hq + b_q.")
-    return correct("that is one step of the recurrence; RNNScratch.forward runs it num_steps times.")
+    return correct("that is one step of the recurrence; RNNScratch.forward runs it "
+                   "num_steps times.")
 
 
 def check_perplexity(perplexity) -> Feedback:
-    """Exercise 3: ``perplexity(losses)`` from a list of per-token cross-entropy losses (in nats)."""
+    """Exercise 3: ``perplexity(losses)`` from per-token cross-entropy losses (in nats)."""
     if not callable(perplexity):
         return wrong(f"pass your function itself, got {type(perplexity).__name__}")
     losses = [0.5, 2.0, 1.0, 3.5]
@@ -92,14 +97,16 @@ def check_perplexity(perplexity) -> Feedback:
         try:
             one = float(perplexity([math.log(28.0)] * 3))
         except Exception as exc:
-            return wrong(f"calling perplexity on three equal losses raised {type(exc).__name__}: {exc}")
+            return wrong("calling perplexity on three equal losses raised "
+                         f"{type(exc).__name__}: {exc}")
         if math.isclose(one, 28.0, rel_tol=1e-6):
             return correct("exp of the mean loss. A model that spreads its bets evenly over 28 "
                            "characters has perplexity 28; a perfect model has 1.")
         return wrong(f"right for {losses} but three losses of log(28) should give 28, got "
                      f"{one:.4f}: is a length or a constant hard-coded?")
     if math.isclose(got, math.exp(sum(losses)), rel_tol=1e-6):
-        return wrong("that is exp of the *sum*: it grows with the length of the text. Average first.")
+        return wrong("that is exp of the *sum*: it grows with the length of the text. "
+                     "Average first.")
     if math.isclose(got, sum(math.exp(x) for x in losses) / len(losses), rel_tol=1e-6):
         return wrong("that is the mean of exp(loss); perplexity is exp of the mean loss "
                      "(a geometric mean of 1/p, not an arithmetic one).")

@@ -31,23 +31,23 @@ def check_clip(clip) -> Feedback:
             return wrong("return a list with one tensor per gradient, in the same order")
         # The reference: torch's own clipping of the same gradients.
         params = [torch.nn.Parameter(torch.zeros_like(b)) for b in before]
-        for p, g in zip(params, before):
+        for p, g in zip(params, before, strict=True):
             p.grad = g.clone()
         torch.nn.utils.clip_grad_norm_(params, theta)
         expected = [p.grad for p in params]
-        if all(torch.allclose(a, b, atol=1e-6) for a, b in zip(got, expected)):
+        if all(torch.allclose(a, b, atol=1e-6) for a, b in zip(got, expected, strict=True)):
             continue
         norm = math.sqrt(sum(float((g**2).sum()) for g in before))
         per_tensor = []
         for g in before:
             n = float(g.norm())
             per_tensor.append(g * min(1.0, theta / n))
-        if all(torch.allclose(a, b, atol=1e-6) for a, b in zip(got, per_tensor)):
+        if all(torch.allclose(a, b, atol=1e-6) for a, b in zip(got, per_tensor, strict=True)):
             return wrong("you clipped each tensor by its own norm. Clipping by the *global* norm "
                          "treats all gradients as one vector: one norm, one factor for all, so the "
                          "direction of the whole update is kept.")
         if norm < theta and all(torch.allclose(a, b * theta / norm, atol=1e-6)
-                                for a, b in zip(got, before)):
+                                for a, b in zip(got, before, strict=True)):
             return wrong(f"the gradients had norm {norm:.3f} < θ = {theta} and you scaled them "
                          "up to θ. The factor is min(1, θ/‖g‖): small gradients stay as they are.")
         return wrong(f"for θ = {theta} and a global norm of {norm:.3f} the result differs from "
@@ -57,7 +57,7 @@ def check_clip(clip) -> Feedback:
 
 
 def check_cosine_after_clipping(answer) -> Feedback:
-    """Exercise 2: two task gradients have cosine -0.6; what is it after clipping their sum at θ = 1?"""
+    """Exercise 2: two task gradients have cosine -0.6; what is it after clipping at θ = 1?"""
     if not isinstance(answer, numbers.Real) or isinstance(answer, bool):
         return wrong(f"give a number, got {answer!r}")
     if math.isclose(answer, -0.6, abs_tol=1e-3):
@@ -67,6 +67,7 @@ def check_cosine_after_clipping(answer) -> Feedback:
         return wrong("0 is what a projection (PCGrad) would give for the projected gradient; "
                      "clipping only rescales, it never changes a direction.")
     if math.isclose(answer, 0.6, abs_tol=1e-3):
-        return wrong("a positive factor cannot flip a sign: c·(a·b) has the sign of a·b when c > 0.")
+        return wrong("a positive factor cannot flip a sign: c·(a·b) has the sign of a·b "
+                     "when c > 0.")
     return wrong(f"{answer} is not it: what happens to a·b / (‖a‖‖b‖) when a and b are both "
                  "multiplied by the same c > 0?")

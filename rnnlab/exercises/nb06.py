@@ -19,7 +19,8 @@ def check_state_shapes(cell: str, num_layers: int, bidirectional: bool, batch_si
     one = (directions * num_layers, batch_size, num_hiddens)
     right = (one, one) if cell == "lstm" else (one,)
     if not isinstance(answer, (tuple, list)) or not answer:
-        return wrong(f"give a tuple of shapes, one per state tensor, e.g. ((1, 32, 256),); got {answer!r}")
+        return wrong("give a tuple of shapes, one per state tensor, e.g. ((1, 32, 256),); "
+                     f"got {answer!r}")
     shapes = tuple(_shape(a) for a in answer)
     if any(s is None for s in shapes):
         return wrong(f"each entry must be a shape such as (1, 32, 256); got {answer!r}")
