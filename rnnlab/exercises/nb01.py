@@ -18,6 +18,8 @@ EXERCISE_TAU = 3
 def check_lag_features(features, labels) -> Feedback:
     """Exercise 1: the lagged features and labels of ``EXERCISE_SERIES`` for tau = 3."""
     want_f, want_l = lag_features(EXERCISE_SERIES, EXERCISE_TAU)
+    if features is None or labels is None:
+        return wrong("replace the None placeholders with your features and labels")
     try:
         features = torch.as_tensor(features, dtype=torch.float64)
         labels = torch.as_tensor(labels, dtype=torch.float64)
