@@ -1,5 +1,3 @@
-import math
-
 import torch
 
 from rnnlab.exercises import nb04
@@ -55,14 +53,15 @@ def test_rnn_step_reports_an_exception_and_a_non_function():
     assert not nb04.check_rnn_step(42).ok
 
 
-def test_perplexity_accepts_exp_of_mean():
-    assert nb04.check_perplexity(lambda ls: math.exp(sum(ls) / len(ls))).ok
+def test_temperature_softmax_accepts_division():
+    assert nb04.check_temperature_softmax(lambda z, t: torch.softmax(z / t, 0)).ok
 
 
-def test_perplexity_rejects_typical_mistakes():
-    total = nb04.check_perplexity(lambda ls: math.exp(sum(ls)))
-    assert not total.ok and "sum" in total.message
-    mean_of_exp = nb04.check_perplexity(lambda ls: sum(math.exp(x) for x in ls) / len(ls))
-    assert not mean_of_exp.ok and "mean of exp" in mean_of_exp.message
-    hard_coded = nb04.check_perplexity(lambda ls: math.exp(sum(ls) / 4))
-    assert not hard_coded.ok and "hard-coded" in hard_coded.message
+def test_temperature_softmax_rejects_typical_mistakes():
+    times = nb04.check_temperature_softmax(lambda z, t: torch.softmax(z * t, 0))
+    assert not times.ok and "divide" in times.message
+    unnormalised = nb04.check_temperature_softmax(lambda z, t: torch.exp(z / t))
+    assert not unnormalised.ok and "sum to 1" in unnormalised.message
+    ignores_t = nb04.check_temperature_softmax(lambda z, t: torch.softmax(z, 0))
+    assert not ignores_t.ok and "plain softmax" in ignores_t.message
+    assert not nb04.check_temperature_softmax(None).ok

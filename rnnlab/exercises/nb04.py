@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 import numbers
 
 import torch
@@ -83,33 +82,30 @@ def check_rnn_step(rnn_step) -> Feedback:
                    "num_steps times.")
 
 
-def check_perplexity(perplexity) -> Feedback:
-    """Exercise 3: ``perplexity(losses)`` from per-token cross-entropy losses (in nats)."""
-    if not callable(perplexity):
-        return wrong(f"pass your function itself, got {type(perplexity).__name__}")
-    losses = [0.5, 2.0, 1.0, 3.5]
-    right = math.exp(sum(losses) / len(losses))
+def check_temperature_softmax(softmax_t) -> Feedback:
+    """Exercise 3: ``softmax_t(logits, temperature)`` -> the probabilities to sample from."""
+    if not callable(softmax_t):
+        return wrong(f"pass your function itself, got {type(softmax_t).__name__}")
+    logits = torch.tensor([2.0, 1.0, 0.0, -1.0])
+    cases = {}
     try:
-        got = float(perplexity(losses))
+        for t in (0.5, 1.0, 3.0):
+            cases[t] = torch.as_tensor(softmax_t(logits.clone(), t), dtype=torch.float32)
     except Exception as exc:
-        return wrong(f"calling perplexity({losses}) raised {type(exc).__name__}: {exc}")
-    if math.isclose(got, right, rel_tol=1e-6):
-        try:
-            one = float(perplexity([math.log(28.0)] * 3))
-        except Exception as exc:
-            return wrong("calling perplexity on three equal losses raised "
-                         f"{type(exc).__name__}: {exc}")
-        if math.isclose(one, 28.0, rel_tol=1e-6):
-            return correct("exp of the mean loss. A model that spreads its bets evenly over 28 "
-                           "characters has perplexity 28; a perfect model has 1.")
-        return wrong(f"right for {losses} but three losses of log(28) should give 28, got "
-                     f"{one:.4f}: is a length or a constant hard-coded?")
-    if math.isclose(got, math.exp(sum(losses)), rel_tol=1e-6):
-        return wrong("that is exp of the *sum*: it grows with the length of the text. "
-                     "Average first.")
-    if math.isclose(got, sum(math.exp(x) for x in losses) / len(losses), rel_tol=1e-6):
-        return wrong("that is the mean of exp(loss); perplexity is exp of the mean loss "
-                     "(a geometric mean of 1/p, not an arithmetic one).")
-    if math.isclose(got, sum(losses) / len(losses), rel_tol=1e-6):
-        return wrong("that is the mean loss itself; perplexity is exp(mean loss).")
-    return wrong(f"for losses {losses} expected exp(mean) = {right:.4f}, got {got:.4f}")
+        return wrong(f"calling softmax_t(logits, temperature) raised {type(exc).__name__}: {exc}")
+    for t, got in cases.items():
+        if tuple(got.shape) != (4,):
+            return wrong(f"return one probability per token: shape (4,), got {tuple(got.shape)}")
+        if not torch.isclose(got.sum(), torch.tensor(1.0), atol=1e-5):
+            return wrong(f"the probabilities must sum to 1, yours sum to {float(got.sum()):.4f} "
+                         f"at temperature {t}: normalise with softmax.")
+        if torch.allclose(got, torch.softmax(logits * t, 0), atol=1e-5) and t != 1.0:
+            return wrong("you multiplied the logits by the temperature; divide them: a low "
+                         "temperature must make the distribution sharper (closer to greedy).")
+        if torch.allclose(got, torch.softmax(logits, 0), atol=1e-5) and t != 1.0:
+            return wrong(f"at temperature {t} you returned the plain softmax: divide the logits "
+                         "by the temperature before the softmax.")
+        if not torch.allclose(got, torch.softmax(logits / t, 0), atol=1e-5):
+            return wrong(f"at temperature {t} expected softmax(logits / {t}).")
+    return correct("softmax(logits / T): T < 1 sharpens towards the greedy choice, T > 1 "
+                   "flattens towards uniform; rnnlab.sample draws from exactly this.")
