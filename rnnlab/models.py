@@ -123,18 +123,20 @@ class RNNScratch(nn.Module):
 
     def forward(self, X: torch.Tensor, state=None):
         X = check_tokens(X, self.vocab_size).to(self.W_xh.device)
-        batch, num_steps = X.shape
+        batch = X.shape[0]
         if state is None:
             state = self.begin_state(batch)
         (H,) = check_state(state, [(batch, self.num_hiddens)])
         # Row lookup == one_hot(X) @ W_xh, for every step at once: (num_steps, batch, H).
-        XW = F.embedding(X.T, self.W_xh) + self.b_h
+        # unbind, not XW[t]: indexing would make backward build a full-size zero
+        # tensor per step (quadratic in num_steps); unbind's backward stacks once.
+        XW = (F.embedding(X.T, self.W_xh) + self.b_h).unbind(0)
         hiddens = []
-        for t in range(num_steps):
-            H = torch.tanh(torch.addmm(XW[t], H, self.W_hh))
+        for xw in XW:
+            H = torch.tanh(torch.addmm(xw, H, self.W_hh))  # xw + H @ W_hh, in one call
             hiddens.append(H)
-        hiddens = torch.stack(hiddens).reshape(-1, self.num_hiddens)
-        outputs = torch.addmm(self.b_q, hiddens, self.W_hq)
+        # The output layer does not feed the recurrence: one matmul for all steps.
+        outputs = torch.addmm(self.b_q, torch.cat(hiddens), self.W_hq)
         return outputs, (H,)
 
     # -- exchanging weights with torch's own layers -------------------------
