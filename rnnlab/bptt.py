@@ -52,6 +52,8 @@ __all__ = [
     "jacobian_norms",
     "jacobian_norm_curve",
     "plot_jacobian_norms",
+    "input_sensitivity",
+    "plot_unrolled_graph",
     "bptt_panel",
     "BPTTHistory",
     "train_bptt",
@@ -158,12 +160,15 @@ def autograd_gradients(params, X, Y, state=None, carry_weights=None) -> dict:
 
 # ---------------------------------------------------------------- BPTT by hand
 @torch.no_grad()
-def bptt_gradients(params, X, Y, state=None, carry_weights=None) -> dict:
+def bptt_gradients(params, X, Y, state=None, carry_weights=None, per_step: bool = False,
+                   ) -> dict:
     """Gradients of the mean cross-entropy w.r.t. ``W_xh, W_hh, b_h, W_hq, b_q`` — no autograd.
 
     ``X`` and ``Y`` are token indices of shape ``(batch_size, num_steps)``.
     Returns a dict of tensors with the parameters' shapes, plus ``"h0"``: the
-    gradient w.r.t. the initial state.
+    gradient w.r.t. the initial state. ``per_step=True`` adds ``"W_hh_steps"``
+    (the term each time step adds to ``∂L/∂W_hh``, in time order) and
+    ``"dh"`` (``∂L/∂h_t`` for ``t = 1 … T``).
     """
     W_xh, W_hh, b_h, W_hq, b_q = (p.detach() for p in _unpack(params))
     vocab_size = W_xh.shape[0]
@@ -180,6 +185,7 @@ def bptt_gradients(params, X, Y, state=None, carry_weights=None) -> dict:
 
     grads = {n: torch.zeros_like(p) for n, p in zip(PARAM_NAMES, (W_xh, W_hh, b_h, W_hq, b_q),
                                                      strict=True)}
+    steps, dhs = [], []
     carry = torch.zeros_like(hiddens[0])                     # ∂L/∂h_t arriving from step t+1
     n = batch_size * num_steps                               # the loss is a mean over n terms
     for t in reversed(range(num_steps)):
@@ -192,9 +198,13 @@ def bptt_gradients(params, X, Y, state=None, carry_weights=None) -> dict:
         d_a = d_h * (1 - h**2)                               # through tanh
         grads["W_xh"] += xs[t].T @ d_a                       # the same W is used at every step,
         grads["W_hh"] += h_prev.T @ d_a                      # so its gradients add up
+        steps.append(h_prev.T @ d_a)
+        dhs.append(d_h)
         grads["b_h"] += d_a.sum(0)
         carry = weights[t] * (d_a @ W_hh.T)                  # what goes back to h_{t-1}
     grads["h0"] = carry
+    if per_step:
+        grads["W_hh_steps"], grads["dh"] = steps[::-1], dhs[::-1]
     return grads
 
 
@@ -334,6 +344,101 @@ def bptt_panel(radius: float = 1.0, truncation: int = 10, nonlinearity: str = "t
             "summed Jacobian norm")
     plt.close(fig)
     return fig, text
+
+
+def input_sensitivity(cell: str = "rnn", num_steps: int = 40, num_hiddens: int = 16,
+                      gate_bias: float = 0.0, seed: int = 0) -> torch.Tensor:
+    """``||∂h_T/∂x_{T-d}||_2`` for ``d = 0 … T-1`` in an untrained ``nn.RNNCell/GRUCell/LSTMCell``.
+
+    How strongly the last state still depends on an input ``d`` steps back.
+    ``gate_bias`` is added to the gate that keeps the old state (the LSTM's
+    forget gate, the GRU's update gate): a large value makes that gate ≈ 1,
+    the path a trained gated cell can learn to open.
+    """
+    check_choice("cell", cell, ("rnn", "gru", "lstm"))
+    num_steps = check_int("num_steps", num_steps, minimum=1)
+    num_hiddens = check_int("num_hiddens", num_hiddens, minimum=1)
+    torch.manual_seed(check_int("seed", seed, minimum=0))
+    H = num_hiddens
+    cells = {"rnn": torch.nn.RNNCell, "gru": torch.nn.GRUCell, "lstm": torch.nn.LSTMCell}
+    layer = cells[cell](H, H)
+    with torch.no_grad():   # gate order: LSTM (i, f, g, o), GRU (r, z, n)
+        if cell in ("gru", "lstm"):
+            layer.bias_ih[H:2 * H] += gate_bias
+    xs = [torch.randn(1, H, requires_grad=True) for _ in range(num_steps)]
+    h = c = torch.zeros(1, H)
+    for x in xs:
+        if cell == "lstm":
+            h, c = layer(x, (h, c))
+        else:
+            h = layer(x, h)
+    rows = [torch.autograd.grad(h[0, i], xs, retain_graph=True) for i in range(H)]
+    norms = [torch.linalg.matrix_norm(torch.stack([r[t][0] for r in rows]), ord=2)
+             for t in range(num_steps)]
+    return torch.stack(norms[::-1]).detach()
+
+
+def plot_unrolled_graph(num_steps: int = 3):
+    """The computational graph of a ``num_steps``-step RNN, as in d2l Fig. 9.7.2.
+
+    Boxes are variables, shaded boxes parameters, circles operators; arrows
+    follow the forward pass (backpropagation walks them in reverse).
+    """
+    import matplotlib.pyplot as plt
+    from matplotlib.patches import Circle, FancyBboxPatch
+
+    num_steps = check_int("num_steps", num_steps, minimum=1, maximum=6)
+    fig, ax = plt.subplots(figsize=(2.6 * num_steps + 1.6, 4.6))
+    ax.set_axis_off()
+
+    def box(x, y, text, param=False):
+        ax.add_patch(FancyBboxPatch((x - 0.33, y - 0.2), 0.66, 0.4, boxstyle="round,pad=0.02",
+                                    fc="#9ecae1" if param else "white", ec="black"))
+        ax.text(x, y, text, ha="center", va="center", fontsize=10)
+
+    def op(x, y, text):
+        ax.add_patch(Circle((x, y), 0.2, fc="#fdd0a2", ec="black"))
+        ax.text(x, y, text, ha="center", va="center", fontsize=8)
+
+    def arrow(x0, y0, x1, y1):
+        ax.annotate("", xy=(x1, y1), xytext=(x0, y0),
+                    arrowprops={"arrowstyle": "->", "lw": 1.0, "shrinkA": 12, "shrinkB": 12})
+
+    dx = 2.6
+    box(0.2, 2.0, "h₀")
+    for t in range(1, num_steps + 1):
+        x = 0.2 + dx * t
+        box(x - 1.2, 0.3, f"x{_sub(t)}")
+        box(x - 0.5, 0.9, "W_xh", param=True)
+        box(x - 1.25, 2.55, "W_hh", param=True)
+        op(x - 0.6, 2.0, "tanh")
+        box(x, 2.0, f"h{_sub(t)}")
+        box(x + 0.75, 3.15, "W_hq", param=True)
+        op(x, 3.0, "·W")
+        box(x, 3.8, f"o{_sub(t)}")
+        box(x + 0.9, 4.4, f"y{_sub(t)}")
+        op(x, 4.6, "CE")
+        box(x, 5.3, f"ℓ{_sub(t)}")
+        arrow(x - dx, 2.0, x - 0.6, 2.0)
+        arrow(x - 1.2, 0.3, x - 0.6, 2.0)
+        arrow(x - 0.5, 0.9, x - 0.6, 2.0)
+        arrow(x - 1.25, 2.55, x - 0.6, 2.0)
+        arrow(x - 0.6, 2.0, x, 2.0)
+        arrow(x, 2.0, x, 3.0)
+        arrow(x + 0.75, 3.15, x, 3.0)
+        arrow(x, 3.0, x, 3.8)
+        arrow(x, 3.8, x, 4.6)
+        arrow(x + 0.9, 4.4, x, 4.6)
+        arrow(x, 4.6, x, 5.3)
+    ax.set_xlim(-0.4, 0.8 + dx * num_steps + 0.8)
+    ax.set_ylim(-0.1, 5.7)
+    ax.set_title(f"RNN unrolled over {num_steps} steps: L = mean(ℓ₁ … ℓ{_sub(num_steps)}) "
+                 "(shaded = parameters, circles = operators)", fontsize=10)
+    return fig
+
+
+def _sub(n: int) -> str:
+    return str(n).translate(str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉"))
 
 
 # ---------------------------------------------------------------- training with the three modes
