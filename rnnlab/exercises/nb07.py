@@ -16,7 +16,7 @@ EXERCISE_DISTANCE = 20
 
 
 def check_vanishing_factor(answer) -> Feedback:
-    """Exercise 1: ``||∂h_T/∂h_{T-20}||`` for a linear RNN with ``W_hh = 0.9 · Q`` (Q orthogonal)."""
+    """Exercise 1: ``||∂h_T/∂h_{T-20}||`` for a linear RNN, ``W_hh = 0.9·Q``, Q orthogonal."""
     if isinstance(answer, torch.Tensor) and answer.numel() == 1:
         answer = float(answer)
     if not isinstance(answer, numbers.Real) or isinstance(answer, bool):
