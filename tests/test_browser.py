@@ -1,0 +1,419 @@
+"""The widget lessons, run in a real JupyterLab in a real (headless) Chromium.
+
+nbval proves each notebook's cells run in a kernel; it never loads the
+widgets' JavaScript. This test does what a student does: open the lesson in
+JupyterLab, Run → Run All Cells, check that no cell failed and the widgets
+drew, then move a slider of the live panel and watch its figure or text change.
+
+Slow (the lessons train models), so it is marked ``browser``: ``pytest -m browser``
+runs only these, ``pytest -m "not browser"`` skips them. Screenshots land in
+``tests/artifacts/`` (git-ignored). The notebooks are run from copies in a
+temporary folder, never in place.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import secrets
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
+from playwright.sync_api import sync_playwright
+
+ROOT = Path(__file__).resolve().parents[1]
+NOTEBOOKS = ROOT / "notebooks"
+ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
+CHROMIUM = Path(os.environ.get("RNNLAB_CHROMIUM", "/usr/bin/chromium"))
+
+# Lesson -> the panel slider (its description, as shown next to it) to move.
+# None moves the first slider of the first panel.
+LESSONS = {
+    "04_rnn_from_scratch": None,
+    "08_gradient_conflict_pcgrad": None,
+}
+
+# Generous: lesson 04 trains models for minutes on a slow 2-core machine.
+RUN_ALL_TIMEOUT_S = 900
+PANEL_UPDATE_TIMEOUT_S = 300
+SERVER_START_TIMEOUT_S = 120
+
+CHROMIUM_ARGS = [
+    "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+]
+
+# User settings for the temporary JupyterLab: render every cell (the default
+# windowing leaves off-screen cells out of the page, so they could not be checked),
+# and no news or update-check popups over the notebook.
+LAB_SETTINGS = {
+    "@jupyterlab/notebook-extension/tracker.jupyterlab-settings": {"windowingMode": "none"},
+    "@jupyterlab/apputils-extension/notification.jupyterlab-settings": {
+        "fetchNews": "false", "checkForUpdates": False,
+    },
+}
+
+pytestmark = pytest.mark.browser
+
+
+# --------------------------------------------------------------------------- server
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _get_json(url: str):
+    with urllib.request.urlopen(url, timeout=5) as response:  # noqa: S310 (127.0.0.1 only)
+        return json.loads(response.read().decode())
+
+
+class LabServer:
+    """A JupyterLab on 127.0.0.1 serving a temporary folder, with its own settings."""
+
+    def __init__(self, tmp: Path):
+        self.root = tmp / "notebooks"
+        self.root.mkdir()
+        home = tmp / "jupyter"
+        settings = home / "lab-user-settings"
+        for rel, values in LAB_SETTINGS.items():
+            path = settings / rel
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(json.dumps(values))
+        self.port = _free_port()
+        self.token = secrets.token_hex(16)
+        self.base = f"http://127.0.0.1:{self.port}"
+        # Keep the developer's own Jupyter config and data out of the run.
+        env = dict(os.environ, JUPYTER_CONFIG_DIR=str(home / "config"),
+                   JUPYTER_DATA_DIR=str(home / "data"), JUPYTER_RUNTIME_DIR=str(home / "runtime"),
+                   JUPYTER_PLATFORM_DIRS="1", PYTHONUNBUFFERED="1")
+        env.pop("JUPYTERLAB_SETTINGS_DIR", None)
+        env.pop("JUPYTERLAB_WORKSPACES_DIR", None)
+        self.log_path = tmp / "jupyter-lab.log"
+        self._log = self.log_path.open("w")
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "jupyterlab", "--no-browser",
+             "--ip=127.0.0.1", f"--port={self.port}", "--port-retries=0",
+             f"--IdentityProvider.token={self.token}",
+             f"--ServerApp.root_dir={self.root}",
+             f"--LabApp.user_settings_dir={settings}",
+             f"--LabApp.workspaces_dir={home / 'workspaces'}",
+             "--LabApp.expose_app_in_browser=True",
+             "--LabApp.news_url=",
+             "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
+             "--ServerApp.terminals_enabled=False",
+             *(["--allow-root"] if hasattr(os, "geteuid") and os.geteuid() == 0 else [])],
+            cwd=self.root, env=env, stdout=self._log, stderr=subprocess.STDOUT,
+            start_new_session=True,  # its own process group: the kernels go down with it
+        )
+
+    def api(self, path: str):
+        return _get_json(f"{self.base}/{path.lstrip('/')}?token={self.token}")
+
+    def wait_ready(self) -> None:
+        deadline = time.monotonic() + SERVER_START_TIMEOUT_S
+        while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                break
+            try:
+                self.api("/api/status")
+                return
+            except OSError:
+                time.sleep(0.5)
+        why = (f"exited with code {self.proc.returncode}" if self.proc.poll() is not None
+               else f"did not answer within {SERVER_START_TIMEOUT_S} s")
+        raise RuntimeError(f"jupyter lab {why}; its log:\n{self.log_tail()}")
+
+    def log_tail(self, n: int = 60) -> str:
+        self._log.flush()
+        return "\n".join(self.log_path.read_text(errors="replace").splitlines()[-n:])
+
+    def url(self, notebook_name: str) -> str:
+        return f"{self.base}/lab/tree/{notebook_name}?token={self.token}"
+
+    def stop(self) -> None:
+        if self.proc.poll() is None:
+            # Kernels run in sessions of their own, so stop them by name first.
+            try:
+                for kernel in self.api("/api/kernels"):
+                    request = urllib.request.Request(
+                        f"{self.base}/api/kernels/{kernel['id']}", method="DELETE",
+                        headers={"Authorization": f"token {self.token}"})
+                    urllib.request.urlopen(request, timeout=30).close()  # noqa: S310
+            except OSError:
+                pass  # the server is going down anyway; SIGINT below still stops kernels
+            self.proc.send_signal(signal.SIGINT)  # jupyter stops its kernels on the way out
+            self.proc.send_signal(signal.SIGINT)  # (the second one skips the y/n prompt)
+            try:
+                self.proc.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                pass
+        try:  # anything left in the group (a stuck kernel), by the group id we created
+            os.killpg(self.proc.pid, signal.SIGKILL)
+        except (ProcessLookupError, PermissionError):
+            pass
+        self.proc.wait(timeout=10)
+        self._log.close()
+
+
+@pytest.fixture(scope="module")
+def lab(tmp_path_factory):
+    if not CHROMIUM.exists():
+        pytest.skip(f"{CHROMIUM} not found; install Chromium (sudo apt-get install chromium) "
+                    "to run the browser tests")
+    server = LabServer(tmp_path_factory.mktemp("lab"))
+    try:
+        server.wait_ready()
+        # The settings must have taken: with windowing on, off-screen cells are missing.
+        tracker = server.api("/lab/api/settings/@jupyterlab/notebook-extension:tracker")
+        assert tracker["settings"]["windowingMode"] == "none", tracker["settings"]
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.fixture(scope="module")
+def browser(lab):
+    with sync_playwright() as p:
+        chromium = p.chromium.launch(executable_path=str(CHROMIUM), headless=True,
+                                     args=CHROMIUM_ARGS)
+        try:
+            yield chromium
+        finally:
+            chromium.close()
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    page = context.new_page()
+    page.set_default_timeout(60_000)
+    try:
+        yield page
+    finally:
+        context.close()
+
+
+# --------------------------------------------------------------------------- notebook helpers
+
+
+def open_notebook(page, lab: LabServer, name: str) -> None:
+    """Open a copied notebook and wait until its kernel is up and every cell is drawn."""
+    page.goto(lab.url(name))
+    page.wait_for_function("() => window.jupyterapp && window.jupyterapp.shell", timeout=120_000)
+    page.locator(".jp-NotebookPanel .jp-Notebook .jp-Cell").first.wait_for(timeout=120_000)
+    page.wait_for_function(_KERNEL_STATUS + " === 'idle'", timeout=120_000)
+
+
+# The status of the kernel behind the notebook in front.
+_KERNEL_STATUS = ("(() => { const w = window.jupyterapp.shell.currentWidget;"
+                  " const k = w && w.sessionContext && w.sessionContext.session"
+                  " && w.sessionContext.session.kernel; return k ? k.status : 'none'; })()")
+
+
+def menu(page, menu_name: str, item: str) -> None:
+    """Click a menu bar entry, then one of its items, as a reader would."""
+    page.locator(".lm-MenuBar-item", has_text=re.compile(f"^{menu_name}$")).click()
+    page.get_by_role("menuitem", name=item, exact=True).click()
+
+
+# Every code cell's prompt: "[ ]:" not run, "[*]:" running or queued, "[3]:" done.
+_PROMPTS = ("[...document.querySelectorAll("
+            "'.jp-NotebookPanel:not(.lm-mod-hidden) .jp-CodeCell .jp-InputPrompt')]"
+            ".map(p => p.textContent.trim())")
+
+
+def clear_and_run_all(page) -> None:
+    """Edit → Clear Outputs of All Cells (the committed counts would look like a finished
+    run), then Run → Run All Cells."""
+    menu(page, "Edit", "Clear Outputs of All Cells")
+    page.wait_for_function(f"() => {_PROMPTS}.every(p => !/\\d/.test(p))")
+    menu(page, "Run", "Run All Cells")
+
+
+def wait_until_run(page, n_code_cells: int, timeout_s: float) -> str:
+    """Wait until every code cell shows an execution count ("done"), or until the run
+    stopped early at a failing cell ("stopped"), with the kernel idle either way."""
+    handle = page.wait_for_function(
+        f"""([n]) => {{
+            const prompts = {_PROMPTS};
+            const done = prompts.filter(p => /^\\[\\d+\\]:$/.test(p)).length;
+            const queued = prompts.filter(p => p.includes('*')).length;
+            const idle = {_KERNEL_STATUS} === 'idle';
+            if (prompts.length === n && done === n && idle) return 'done';
+            if (done > 0 && queued === 0 && idle) return 'stopped';
+            return false;
+        }}""",
+        arg=[n_code_cells], timeout=timeout_s * 1000, polling=1000,
+    )
+    return handle.json_value()
+
+
+def error_outputs(page) -> list[str]:
+    """Texts of the outputs that show an error: tracebacks, exceptions, broken widgets."""
+    return page.evaluate(r"""() => {
+        const bad = [];
+        for (const el of document.querySelectorAll('.jp-OutputArea-output')) {
+            const text = el.innerText || '';
+            const stderr = el.getAttribute('data-mime-type') === 'application/vnd.jupyter.stderr';
+            if (/Traceback|Error displaying widget/.test(text)
+                || (stderr && /^\s*\w*(Error|Exception)\b/m.test(text))) {
+                bad.push(text.slice(0, 2000));
+            }
+        }
+        return bad;
+    }""")
+
+
+def panel_state(panel) -> dict:
+    """What a reader sees of a panel's output: its images and its text."""
+    return panel.evaluate("""(p) => {
+        const out = p.querySelector('.widget-output');
+        return {images: [...out.querySelectorAll('img')].map(i => i.src),
+                text: out.innerText.trim()};
+    }""")
+
+
+def opened_widget_text(page) -> str | None:
+    """The text shown where the committed notebook displayed its first widget (None: no widget).
+
+    Committed notebooks carry no widget state, so before the reader runs the
+    cells there is no model behind these outputs; this reports what shows instead.
+    """
+    where = page.evaluate("""(mime) => {
+        const cells = window.jupyterapp.shell.currentWidget.content.widgets;
+        for (let i = 0; i < cells.length; i++) {
+            const outputs = cells[i].model.outputs;
+            if (!outputs) continue;
+            for (let j = 0; j < outputs.length; j++) {
+                if (outputs.get(j).data[mime]) return [i, j];
+            }
+        }
+        return null;
+    }""", WIDGET_VIEW)
+    if where is None:
+        return None
+    cell, output = where
+    view = (page.locator(".jp-NotebookPanel .jp-Cell").nth(cell)
+            .locator(".jp-OutputArea-child").nth(output).locator(".jp-OutputArea-output"))
+    view.scroll_into_view_if_needed()
+    try:  # a widget renderer decides once the kernel has connected
+        page.wait_for_function("(v) => !/^Loading widget/.test(v.innerText.trim())",
+                               arg=view.element_handle(), timeout=30_000)
+    except PlaywrightTimeout:
+        pass
+    return view.inner_text().strip()
+
+
+WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
+
+
+def screenshot(page, name: str) -> Path:
+    ARTIFACTS.mkdir(exist_ok=True)
+    path = ARTIFACTS / f"{name}.png"
+    page.screenshot(path=str(path), full_page=True)
+    return path
+
+
+# --------------------------------------------------------------------------- the test
+
+
+@pytest.mark.parametrize("lesson", sorted(LESSONS))
+def test_lesson_runs_and_panel_responds(lesson, lab, page):
+    source = NOTEBOOKS / f"{lesson}.ipynb"
+    if not source.exists():
+        pytest.fail(f"{source.relative_to(ROOT)} is missing: the browser test needs it")
+    check_lesson(source, lab, page, LESSONS[lesson])
+
+
+def check_lesson(source: Path, lab: LabServer, page, slider_name: str | None) -> None:
+    """Run a copy of ``source`` in the browser, then move a panel slider and watch it redraw."""
+    lesson = source.stem
+    shutil.copy(source, lab.root / source.name)
+    nb = json.loads(source.read_text())
+    n_cells = len(nb["cells"])
+    n_code = sum(cell["cell_type"] == "code" for cell in nb["cells"])
+
+    open_notebook(page, lab, source.name)
+    assert page.locator(".jp-NotebookPanel .jp-Cell").count() == n_cells, \
+        "not every cell is in the page (is the notebook windowing still on?)"
+    # What a reader sees on opening the committed notebook, before running anything.
+    print(f"{lesson}: on opening, the first widget output reads {opened_widget_text(page)!r}")
+    screenshot(page, f"{lesson}-0-opened")
+
+    started = time.monotonic()
+    clear_and_run_all(page)
+    try:
+        outcome = wait_until_run(page, n_code, RUN_ALL_TIMEOUT_S)
+    except PlaywrightTimeout:
+        screenshot(page, f"{lesson}-1-run-timed-out")
+        raise
+    print(f"{lesson}: Run All Cells took {time.monotonic() - started:.0f} s ({outcome})")
+    if outcome != "done" or error_outputs(page):
+        screenshot(page, f"{lesson}-1-run-failed")
+    assert error_outputs(page) == []
+    assert outcome == "done", "Run All Cells stopped before the last cell"
+    assert page.locator(".jupyter-widgets").count() > 0, "no widget was drawn"
+
+    # A panel: a box holding sliders and the output they drive.
+    panels = page.locator(".widget-vbox:has(.widget-slider):has(.widget-output)")
+    assert panels.count() > 0, "no panel with a slider and an output found"
+    panel = panels.first
+    slider = panel.locator(".widget-slider")
+    if slider_name is not None:
+        slider = slider.filter(has=page.locator(".widget-label", has_text=slider_name))
+    slider = slider.first
+    page.wait_for_function(
+        "(p) => p.querySelector('.widget-output img, .widget-output .jp-RenderedText')",
+        arg=panel.element_handle(), timeout=PANEL_UPDATE_TIMEOUT_S * 1000)
+    before = panel_state(panel)
+    readout = slider.locator(".widget-readout")
+    value_before = readout.inner_text()
+    panel.scroll_into_view_if_needed()
+    screenshot(page, f"{lesson}-1-before-slider")
+
+    # Move the slider the way a reader does: focus its handle, press an arrow key.
+    handle = slider.locator(".noUi-handle")
+    handle.focus()
+    for key in ("ArrowRight", "ArrowLeft"):  # at the top end already? then go down
+        handle.press(key)
+        try:
+            page.wait_for_function("([r, v]) => r.innerText !== v",
+                                   arg=[readout.element_handle(), value_before], timeout=5000)
+            break
+        except PlaywrightTimeout:
+            continue
+    value_after = readout.inner_text()
+    assert value_after != value_before, f"the slider did not move from {value_before}"
+
+    page.wait_for_function(
+        """([p, before]) => {
+            const out = p.querySelector('.widget-output');
+            const images = [...out.querySelectorAll('img')].map(i => i.src);
+            const text = out.innerText.trim();
+            const drawn = images.length > 0 || text.length > 0;
+            return drawn && (JSON.stringify(images) !== JSON.stringify(before.images)
+                             || text !== before.text);
+        }""",
+        arg=[panel.element_handle(), before], timeout=PANEL_UPDATE_TIMEOUT_S * 1000,
+        polling=500,
+    )
+    # Let the panel finish redrawing (a figure and its text arrive one after the other).
+    page.wait_for_function(_KERNEL_STATUS + " === 'idle'", timeout=PANEL_UPDATE_TIMEOUT_S * 1000)
+    panel.scroll_into_view_if_needed()
+    screenshot(page, f"{lesson}-2-after-slider")
+    print(f"{lesson}: slider {value_before} -> {value_after}, panel redrawn")
+    after = panel_state(panel)
+    assert after != before
+    assert error_outputs(page) == [], f"moving the slider {value_before} -> {value_after} failed"
