@@ -32,7 +32,7 @@ DEFAULT_OUTPUT = ROOT / "benchmarks" / "results.md"
 
 FULL = {
     "throughput": {"num_hiddens": 512, "batch_size": 32, "num_steps": 35, "num_batches": 8,
-                   "rounds": 7, "warmup": 1},
+                   "rounds": 15, "warmup": 1},
     "hidden": {"hiddens": scaling.HIDDENS, "num_batches": 3, "rounds": 2, "warmup": 1},
     "steps": {"steps": scaling.NUM_STEPS, "num_hiddens": 512, "num_batches": 3, "rounds": 2,
               "warmup": 1},
@@ -82,6 +82,8 @@ def run(parts=PARTS, quick: bool = False, budget_s: float = 60.0, out=print) -> 
     emit(f"- machine: {machine()}")
     emit("- all timings on the CPU; the machine is shared with other jobs, so absolute numbers "
          "vary from run to run — compare the ratios, which come from interleaved runs")
+    emit(f"- torch threads: {torch.get_num_threads()} (`--threads`; with 2 threads on the busy "
+         "shared cores every timing was several times slower and far noisier)")
     emit()
 
     if "throughput" in parts:
@@ -155,6 +157,9 @@ def main(argv=None) -> int:
                              "1 with --quick)")
     parser.add_argument("--only", default=",".join(PARTS),
                         help=f"comma-separated parts to run, from {', '.join(PARTS)}")
+    parser.add_argument("--threads", type=int, default=1,
+                        help="torch threads (default 1: on a shared machine a second thread "
+                             "waits on busy cores and makes every timing slow and erratic)")
     parser.add_argument("--output", type=Path, default=None,
                         help="markdown file to write (default benchmarks/results.md for a full "
                              "run, none for --quick)")
@@ -166,6 +171,9 @@ def main(argv=None) -> int:
     budget = args.budget if args.budget is not None else (1.0 if args.quick else 60.0)
     if budget <= 0:
         parser.error(f"--budget must be > 0 seconds, got {budget:g}")
+    if args.threads < 1:
+        parser.error(f"--threads must be >= 1, got {args.threads}")
+    torch.set_num_threads(args.threads)
     printed = run(parts, quick=args.quick, budget_s=budget)
     output = args.output or (None if args.quick else DEFAULT_OUTPUT)
     if output is not None:

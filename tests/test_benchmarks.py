@@ -140,7 +140,11 @@ def test_quality_goals_compare_the_right_way():
 
 def test_cli_writes_the_tables_it_prints(tmp_path, capsys):
     out = tmp_path / "results.md"
-    assert run.main(["--quick", "--only", "throughput", "--output", str(out)]) == 0
+    threads = torch.get_num_threads()
+    try:
+        assert run.main(["--quick", "--only", "throughput", "--output", str(out)]) == 0
+    finally:
+        torch.set_num_threads(threads)  # main() sets 1 thread; leave other tests as they were
     printed = capsys.readouterr().out
     written = out.read_text(encoding="utf-8")
     assert "## Throughput" in written and "## Time to quality" not in written
@@ -148,7 +152,8 @@ def test_cli_writes_the_tables_it_prints(tmp_path, capsys):
 
 
 @pytest.mark.parametrize("argv, message", [(["--only", "speed"], "unknown parts ['speed']"),
-                                           (["--budget", "0"], "--budget must be > 0")])
+                                           (["--budget", "0"], "--budget must be > 0"),
+                                           (["--threads", "0"], "--threads must be >= 1")])
 def test_cli_rejects_bad_arguments(argv, message, capsys):
     with pytest.raises(SystemExit):
         run.main(argv)
