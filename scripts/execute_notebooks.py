@@ -34,7 +34,7 @@ def execute(path: Path, timeout: int = 900) -> float:
     nb.metadata.pop("widgets", None)
     client = NotebookClient(nb, timeout=timeout, kernel_name="python3",
                             resources={"metadata": {"path": str(path.parent)}},
-                            store_widget_state=False)
+                            store_widget_state=True)  # False trips nbclient on Output widgets
     start = time.perf_counter()
     client.execute()
     seconds = time.perf_counter() - start

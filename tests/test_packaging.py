@@ -1,8 +1,9 @@
 """pyproject.toml is the single source of the dependency list; the other install routes follow it."""
 
 import re
-import tomllib
 from pathlib import Path
+
+import tomllib
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -1,0 +1,114 @@
+"""The English–中文 glossary: every term the course's source notes use, with the lesson that teaches it."""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+
+class Term(NamedTuple):
+    english: str
+    chinese: str
+    lesson: str
+    meaning: str
+
+
+TERMS = [
+    Term("recurrent neural network (RNN)", "循环神经网络", "04", "a network whose hidden state is fed back at every time step"),
+    Term("tabular data", "表格数据", "00", "rows of independent examples, no order"),
+    Term("image data", "图像数据", "00", "pixels with a spatial structure"),
+    Term("convolutional neural network", "卷积神经网络", "00", "the architecture for spatial structure, as RNNs are for sequences"),
+    Term("state variable", "状态变量", "04", "what a model carries from one time step to the next"),
+    Term("hidden state", "隐状态", "04", "the RNN's summary of everything seen so far, H_t"),
+    Term("hidden state (also)", "隐藏状态", "04", "another rendering of hidden state"),
+    Term("extrapolation", "外推法", "01", "predicting beyond the range of what was observed"),
+    Term("interpolation", "内插法", "01", "estimating between observed values"),
+    Term("statistics", "统计学", "01", "the field that named interpolation and extrapolation"),
+    Term("temporal dynamics", "时间动力学", "01", "how data or a system's state changes over time"),
+    Term("sequence model", "序列模型", "01", "a model of data whose order matters"),
+    Term("autoregressive model", "自回归模型", "01", "predicts x_t from the same variable's past values"),
+    Term("vector autoregression (VAR)", "向量自回归", "01", "several series predict each other"),
+    Term("multivariate time-series regression", "多变量时间序列回归", "01", "regression of one series on several"),
+    Term("latent autoregressive model", "隐变量自回归模型", "01", "keeps a summary h_t of the past and predicts from it"),
+    Term("Markov model", "马尔可夫模型", "01", "the future depends only on the last τ observations"),
+    Term("text preprocessing", "文本预处理", "02", "text → tokens → vocabulary → indices"),
+    Term("token", "词元", "02", "the basic unit of text: a word or a character"),
+    Term("tokenization", "词元化", "02", "splitting text into tokens"),
+    Term("vocabulary", "词表", "02", "the two-way map between tokens and indices"),
+    Term("vocabulary size", "词表大小", "02", "how many distinct tokens (and reserved ones) the model knows"),
+    Term("corpus", "语料", "02", "all the training text, as one sequence of tokens"),
+    Term("numerical index", "数字索引", "02", "the integer a vocabulary gives a token"),
+    Term("unknown token <unk>", "未知词元", "02", "stands for every token the vocabulary leaves out"),
+    Term("padding token <pad>", "填充词元", "02", "fills short sequences up to a common length"),
+    Term("beginning-of-sequence token <bos>", "序列开始词元", "02", "marks where a sequence starts"),
+    Term("end-of-sequence token <eos>", "序列结束词元", "02", "marks where a sequence ends"),
+    Term("language model", "语言模型", "03", "assigns a probability to a sequence of tokens"),
+    Term("conditional probability", "条件概率", "03", "P(next token | tokens before it)"),
+    Term("perplexity", "困惑度", "03", "exp of the mean negative log-likelihood; 1 is perfect"),
+    Term("random sampling", "随机抽样", "03", "minibatches of subsequences from anywhere, in random order"),
+    Term("sequential partitioning", "顺序划分", "03", "minibatches whose rows continue from batch to batch"),
+    Term("batch size", "批量大小", "03", "how many subsequences one minibatch holds"),
+    Term("time step", "时间步", "03", "one position in a sequence"),
+    Term("recurrent layer", "循环层", "04", "the layer that computes the hidden state recurrently"),
+    Term("activation function", "激活函数", "04", "the nonlinearity, tanh in the RNN"),
+    Term("fully connected layer", "全连接层", "04", "a linear map plus bias"),
+    Term("hidden layer", "隐藏层", "04", "the layer between input and output"),
+    Term("output layer", "输出层", "04", "maps the hidden state to scores over the vocabulary"),
+    Term("hidden units", "隐藏单元", "04", "the size of the hidden state"),
+    Term("concatenation", "拼接", "04", "joining [X_t, H_{t-1}] before one matrix product"),
+    Term("parameter initialization", "参数初始化", "04", "drawing the weights before training"),
+    Term("model initialization", "模型初始化", "04", "building a model and its first state"),
+    Term("initialising the state", "初始化状态", "04", "the hidden state a sequence starts from"),
+    Term("warm-up period", "预热期", "04", "feeding the prefix to set the state before predicting"),
+    Term("prediction", "预测", "04", "generating tokens after a prefix"),
+    Term("training", "训练", "04", "adjusting parameters to lower the loss"),
+    Term("from-scratch implementation", "从零实现", "04", "building the model from tensors and matrix products"),
+    Term("gradient", "梯度", "05", "the direction of steepest increase of the loss"),
+    Term("gradient clipping", "梯度剪裁", "05", "scaling gradients down to a norm of at most θ"),
+    Term("gradient clipping (also)", "梯度裁剪", "05", "another rendering of gradient clipping"),
+    Term("exploding gradient", "梯度爆炸", "05", "gradients that grow exponentially through time"),
+    Term("vanishing gradient", "梯度消失", "07", "gradients that shrink exponentially through time"),
+    Term("numerical truncation or rescaling", "数值截断", "05", "how clipping changes a gradient"),
+    Term("concise implementation", "简洁实现", "06", "the same model with torch.nn.RNN"),
+    Term("bidirectional", "双向", "06", "an RNN that also reads the sequence backwards"),
+    Term("backpropagation", "反向传播", "07", "the chain rule applied through a network"),
+    Term("backpropagation through time (BPTT)", "通过时间反向传播", "07", "backpropagation through the unrolled RNN"),
+    Term("computational graph", "计算图", "07", "variables, parameters and operators and how they connect"),
+    Term("unrolling", "展开", "07", "writing the recurrence out as one layer per time step"),
+    Term("parameter sharing", "参数共享", "07", "the same weights at every step, so their gradients add up"),
+    Term("long-range dependency", "长程依赖", "07", "an output depending on inputs far in the past"),
+    Term("truncation (truncated BPTT)", "截断", "07", "stopping the backward pass after k steps"),
+    Term("computational cost", "计算成本", "07", "time and memory of a long unrolled graph"),
+    Term("gating mechanism", "门控机制", "07", "GRU/LSTM gates that ease vanishing gradients"),
+    Term("gradient conflict", "梯度冲突", "08", "tasks whose gradients point in opposing directions"),
+    Term("conflict", "冲突", "08", "a negative cosine similarity between two gradients"),
+    Term("multi-task learning", "多任务学习", "08", "several losses trained on shared parameters"),
+    Term("joint training of several modules", "多模块联合训练", "08", "another setting where gradients can conflict"),
+    Term("shared (parameters)", "共享", "08", "parameters every task's gradient reaches"),
+    Term("loss function", "损失函数", "08", "the number training lowers"),
+    Term("cosine similarity", "余弦相似度", "08", "g1·g2 / (‖g1‖‖g2‖), from −1 to 1"),
+    Term("gradient decoupling", "梯度分离", "08", "stopping or redirecting a gradient's flow"),
+    Term("blocking a gradient (detach)", "梯度阻断", "08", "detach(): no gradient flows back through this tensor"),
+    Term("detaching gradients", "分离梯度", "04", "cutting the graph between minibatches of sequential partitioning"),
+    Term("gradient projection", "梯度投影", "08", "removing the conflicting component of a gradient (PCGrad)"),
+    Term("orthogonal", "正交", "08", "at right angles: zero dot product"),
+    Term("orthogonal complement", "正交补空间", "08", "every direction orthogonal to a given gradient"),
+    Term("geometric meaning", "几何意义", "08", "what a formula does, drawn as vectors"),
+]
+
+
+def lookup(query: str = "") -> list[Term]:
+    """Terms whose English, Chinese or lesson contains ``query`` (case-insensitive); all if empty."""
+    if not isinstance(query, str):
+        raise TypeError(f"query must be a string, got {query!r}")
+    q = query.strip().lower()
+    return [t for t in TERMS if q in t.english.lower() or q in t.chinese or q == t.lesson]
+
+
+def as_markdown(terms=None) -> str:
+    """A markdown table of ``terms`` (all of them by default)."""
+    terms = TERMS if terms is None else terms
+    if not terms:
+        return "_No term matches._"
+    rows = ["| English | 中文 | lesson | meaning |", "|---|---|---|---|"]
+    rows += [f"| {t.english} | {t.chinese} | {t.lesson} | {t.meaning} |" for t in terms]
+    return "\n".join(rows)

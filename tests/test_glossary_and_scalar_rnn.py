@@ -1,0 +1,71 @@
+import math
+from pathlib import Path
+
+import pytest
+
+from rnnlab import glossary, scalar_rnn
+from rnnlab.exercises import nb00
+
+SEED = Path(__file__).resolve().parents[2] / "shared" / "seed"
+
+
+def test_every_glossary_term_is_a_term_of_the_seed_notes():
+    files = sorted(SEED.glob("*.txt"))
+    assert files, f"the seed notes are expected in {SEED}"
+    text = "".join(f.read_text(encoding="utf-8") for f in files)
+    missing = [t.chinese for t in glossary.TERMS if t.chinese not in text]
+    assert not missing
+
+
+def test_glossary_has_no_duplicate_chinese_terms_and_valid_lessons():
+    chinese = [t.chinese for t in glossary.TERMS]
+    assert len(chinese) == len(set(chinese))
+    assert {t.lesson for t in glossary.TERMS} <= {f"0{i}" for i in range(9)}
+
+
+def test_lookup_finds_by_either_language_and_lesson():
+    assert [t.english for t in glossary.lookup("困惑度")] == ["perplexity"]
+    assert any(t.chinese == "梯度剪裁" for t in glossary.lookup("CLIPPING"))
+    assert all(t.lesson == "08" for t in glossary.lookup("08"))
+    assert glossary.as_markdown([]) == "_No term matches._"
+    with pytest.raises(TypeError, match="query must be a string"):
+        glossary.lookup(3)
+
+
+def test_scalar_rnn_matches_the_recurrence_and_its_derivative():
+    hs = scalar_rnn.trajectory(0.5, steps=3, h0=1.0, x=0.2)
+    assert hs[1] == pytest.approx(math.tanh(0.5 * 1.0 + 0.2))
+    # finite differences of h_3 with respect to h_0 agree with the product formula
+    eps = 1e-6
+    up = scalar_rnn.trajectory(0.9, 5, h0=0.3 + eps)[-1]
+    down = scalar_rnn.trajectory(0.9, 5, h0=0.3 - eps)[-1]
+    assert scalar_rnn.sensitivity(0.9, 5, h0=0.3)[-1] == pytest.approx((up - down) / (2 * eps), rel=1e-5)
+
+
+def test_scalar_rnn_small_weight_forgets_large_weight_saturates():
+    assert scalar_rnn.sensitivity(0.5, 30)[-1] < 1e-8
+    assert abs(scalar_rnn.trajectory(3.0, 30)[-1]) > 0.99
+
+
+def test_scalar_rnn_bad_input():
+    with pytest.raises(ValueError, match="steps must be >= 1, got 0"):
+        scalar_rnn.trajectory(0.5, steps=0)
+    with pytest.raises(ValueError, match="w must be a finite number, got nan"):
+        scalar_rnn.trajectory(float("nan"))
+
+
+def test_translation_checker():
+    assert nb00.check_translation("困惑度", "perplexity")
+    fb = nb00.check_translation("困惑度", "confusion")
+    assert not fb and "lesson 03" in fb.message
+    assert not nb00.check_translation("狗", "dog")
+
+
+def test_vanishing_weight_checker():
+    assert nb00.check_vanishing_weight(0.5)
+    assert nb00.check_vanishing_weight(-0.8)
+    fb = nb00.check_vanishing_weight(1.5)
+    assert not fb and "0 < |w| < 1" in fb.message and "saturat" in fb.message
+    assert not nb00.check_vanishing_weight(0)
+    fb = nb00.check_vanishing_weight(0.97)
+    assert not fb and "smaller |w|" in fb.message
