@@ -125,7 +125,8 @@ def _scale_grad(x: torch.Tensor, weight: float) -> torch.Tensor:
 
 
 # ---------------------------------------------------------------- forward + autograd
-def rnn_forward(params, X: torch.Tensor, state: torch.Tensor | None = None, carry_weights=None):
+def rnn_forward(params, X: torch.Tensor, state: torch.Tensor | None = None, *,
+                carry_weights=None):
     """Run the scratch RNN; return ``(logits (T*B, V) time-major, hiddens (T+1, B, H))``.
 
     ``hiddens[0]`` is the initial state. ``carry_weights`` scales the gradient
@@ -136,7 +137,14 @@ def rnn_forward(params, X: torch.Tensor, state: torch.Tensor | None = None, carr
     _check_tokens("X", X, vocab_size)
     batch_size, num_steps = X.shape
     weights = _check_weights(carry_weights, num_steps)
-    H = torch.zeros(batch_size, num_hiddens) if state is None else state
+    if state is None:
+        H = torch.zeros(batch_size, num_hiddens)
+    elif not isinstance(state, torch.Tensor) or state.shape != (batch_size, num_hiddens):
+        raise ValueError(f"state must be a tensor of shape (batch_size, num_hiddens) = "
+                         f"({batch_size}, {num_hiddens}), got {getattr(state, 'shape', state)!r}; "
+                         "pass carry weights by name: carry_weights=...")
+    else:
+        H = state
     hiddens, outputs = [H], []
     for t, x in enumerate(F.one_hot(X.T, vocab_size).to(W_xh.dtype)):
         H = torch.tanh(x @ W_xh + _scale_grad(H, float(weights[t])) @ W_hh + b_h)
@@ -149,10 +157,10 @@ def _loss(logits, Y):
     return F.cross_entropy(logits, Y.T.reshape(-1))
 
 
-def autograd_gradients(params, X, Y, state=None, carry_weights=None) -> dict:
+def autograd_gradients(params, X, Y, state=None, *, carry_weights=None) -> dict:
     """The same gradients as :func:`bptt_gradients`, computed by ``torch.autograd``."""
     leaves = [p.detach().clone().requires_grad_(True) for p in _unpack(params)]
-    logits, _ = rnn_forward(leaves, X, state, carry_weights)
+    logits, _ = rnn_forward(leaves, X, state, carry_weights=carry_weights)
     _check_tokens("Y", Y, leaves[0].shape[0])
     grads = torch.autograd.grad(_loss(logits, Y), leaves)
     return dict(zip(PARAM_NAMES, grads, strict=True))
@@ -160,7 +168,7 @@ def autograd_gradients(params, X, Y, state=None, carry_weights=None) -> dict:
 
 # ---------------------------------------------------------------- BPTT by hand
 @torch.no_grad()
-def bptt_gradients(params, X, Y, state=None, carry_weights=None, per_step: bool = False,
+def bptt_gradients(params, X, Y, state=None, *, carry_weights=None, per_step: bool = False,
                    ) -> dict:
     """Gradients of the mean cross-entropy w.r.t. ``W_xh, W_hh, b_h, W_hq, b_q`` — no autograd.
 
@@ -444,12 +452,13 @@ def _sub(n: int) -> str:
 # ---------------------------------------------------------------- training with the three modes
 @dataclass
 class BPTTHistory:
-    """Per-epoch training and validation perplexity of :func:`train_bptt`."""
+    """Per-epoch training and validation perplexity of :func:`train_bptt`, and the trained params."""
 
     mode: str
     train_ppl: list = field(default_factory=list)
     val_ppl: list = field(default_factory=list)
     seconds: float = 0.0
+    params: dict = field(default_factory=dict, repr=False)
 
 
 def _carry(mode, num_steps, truncation, keep_prob, generator):
@@ -509,6 +518,7 @@ def train_bptt(train_loader, val_loader, vocab_size: int, num_hiddens: int = 64,
         history.val_ppl.append(_perplexity(params, val_loader) if val_loader is not None
                                else float("nan"))
     history.seconds = time.perf_counter() - start
+    history.params = {n: p.detach() for n, p in zip(PARAM_NAMES, params, strict=True)}
     return history
 
 

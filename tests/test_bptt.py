@@ -47,7 +47,7 @@ def test_gradient_for_initial_state_matches_autograd():
 @given(seed=st.integers(0, 10_000), T=st.integers(2, 10), k=st.integers(1, 5))
 def test_truncated_hand_bptt_equals_detaching_every_k_steps(seed, T, k):
     params, X, Y, H0, _ = _problem(seed, 6, 5, 3, T)
-    hand = bptt.bptt_gradients(params, X, Y, H0, bptt.truncation_weights(T, k))
+    hand = bptt.bptt_gradients(params, X, Y, H0, carry_weights=bptt.truncation_weights(T, k))
     # Reference: plain autograd where the state is detached at the start of every chunk.
     leaves = {n: p.clone().requires_grad_(True) for n, p in params.items()}
     logits, H = [], H0
@@ -63,8 +63,8 @@ def test_truncated_hand_bptt_equals_detaching_every_k_steps(seed, T, k):
 def test_truncation_changes_the_gradient_and_full_is_the_default():
     params, X, Y, H0, _ = _problem(0, 6, 5, 3, 8, scale=1.0)
     full = bptt.bptt_gradients(params, X, Y, H0)
-    same = bptt.bptt_gradients(params, X, Y, H0, bptt.truncation_weights(8, None))
-    cut = bptt.bptt_gradients(params, X, Y, H0, bptt.truncation_weights(8, 2))
+    same = bptt.bptt_gradients(params, X, Y, H0, carry_weights=bptt.truncation_weights(8, None))
+    cut = bptt.bptt_gradients(params, X, Y, H0, carry_weights=bptt.truncation_weights(8, 2))
     torch.testing.assert_close(full["W_hh"], same["W_hh"])
     assert not torch.allclose(full["W_hh"], cut["W_hh"], atol=1e-6)
     # The output layer sees no recurrence: truncation leaves its gradient alone.
@@ -74,8 +74,8 @@ def test_truncation_changes_the_gradient_and_full_is_the_default():
 def test_randomized_truncation_hand_equals_autograd_for_one_sample():
     params, X, Y, H0, g = _problem(5, 6, 5, 3, 7)
     w = bptt.random_truncation_weights(7, 0.5, g)
-    _assert_close(bptt.bptt_gradients(params, X, Y, H0, w),
-                  bptt.autograd_gradients(params, X, Y, H0, w))
+    _assert_close(bptt.bptt_gradients(params, X, Y, H0, carry_weights=w),
+                  bptt.autograd_gradients(params, X, Y, H0, carry_weights=w))
 
 
 def test_randomized_truncation_is_unbiased_exactly():
@@ -86,7 +86,8 @@ def test_randomized_truncation_is_unbiased_exactly():
     expected = {n: torch.zeros_like(full[n]) for n in PARAM_NAMES}
     for keep in itertools.product([0, 1], repeat=T):
         prob = p ** sum(keep) * (1 - p) ** (T - sum(keep))
-        grads = bptt.bptt_gradients(params, X, Y, H0, torch.tensor(keep, dtype=torch.float32) / p)
+        weights = torch.tensor(keep, dtype=torch.float32) / p
+        grads = bptt.bptt_gradients(params, X, Y, H0, carry_weights=weights)
         for n in PARAM_NAMES:
             expected[n] += prob * grads[n]
     _assert_close(expected, full)
@@ -126,6 +127,8 @@ def test_bad_inputs_raise_clear_errors():
         bptt.bptt_gradients(params, X, Y, carry_weights=torch.ones(7))
     with pytest.raises(ValueError, match="missing"):
         bptt.bptt_gradients({"W_xh": params["W_xh"]}, X, Y)
+    with pytest.raises(ValueError, match="state must be a tensor of shape"):
+        bptt.bptt_gradients(params, X, Y, torch.ones(3))
     with pytest.raises(TypeError, match="params must be"):
         bptt.bptt_gradients(42, X, Y)
     with pytest.raises(ValueError, match="k must be >= 1"):
