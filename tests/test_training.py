@@ -170,6 +170,16 @@ def test_bad_arguments_are_rejected(kwargs, match):
         train(RNNScratch(V, 4), _loader(), device="cpu", **args)
 
 
+def test_val_every_validates_every_kth_and_the_last_epoch():
+    history = train(RNNScratch(V, 4), _loader(), _loader(), epochs=5, lr=0.1, device="cpu",
+                    progress=False, val_every=2)
+    assert history.val_epochs == [2, 4, 5] and len(history.val_ppl) == 3
+    fig = plot_history(history)
+    assert list(fig.axes[0].get_lines()[1].get_xdata()) == [2, 4, 5]
+    with pytest.raises(ValueError, match="val_every must be >= 1"):
+        train(RNNScratch(V, 4), _loader(), epochs=1, lr=0.1, val_every=0, progress=False)
+
+
 def test_callback_can_stop_training_early():
     calls = []
 
@@ -194,6 +204,9 @@ def test_history_round_trips_through_a_dict_and_knows_its_best():
     assert h.best_val_ppl == 7.0 and h.epochs == 2 and h.total_seconds == 3
     assert History.from_dict(h.to_dict()) == h
     assert History().best_val_ppl is None
+    assert h.val_epochs == [1, 2]  # filled in when every epoch was validated
+    with pytest.raises(ValueError, match="pair up"):
+        History(val_ppl=[1.0, 2.0], val_epochs=[2])
     with pytest.raises(ValueError, match="unknown History fields"):
         History.from_dict({"loss": [1.0]})
 
