@@ -199,15 +199,22 @@ BASELINE_ALPHAS = (1.0, 0.3, 0.1, 0.03, 0.01)
 
 
 @functools.lru_cache(maxsize=8)
-def ngram_baseline(ns=BASELINE_NS, alphas=BASELINE_ALPHAS, max_tokens: int = -1,
-                   val_fraction: float = 0.1) -> NgramBaseline:
+def ngram_baseline(ns=BASELINE_NS, alphas=BASELINE_ALPHAS, max_train_tokens: int = -1,
+                   val_fraction: float = 0.1, max_tokens: int = -1) -> NgramBaseline:
     """Fit character n-gram models on the training part of the book and score the held-out part.
 
     The split is :func:`rnnlab.train_val_split` of the character corpus, the
     same one :func:`rnnlab.load_data_time_machine_split` gives the RNN. Every
     model scores the same validation tokens: the last training characters
     serve as the context of the first validation characters.
+
+    ``max_train_tokens`` fits the n-grams on only the first characters of the
+    training part (as an RNN recipe with ``max_tokens`` trains on them), so
+    a model trained on less text is compared with a baseline that saw the same
+    text; the validation text does not change. ``max_tokens`` shortens the
+    whole corpus before the split (for quick tests).
     """
+    check_int("max_train_tokens", max_train_tokens, minimum=-1)
     ns = tuple(check_int("n", n, minimum=1) for n in ns)
     alphas = tuple(_check_alpha(a) for a in alphas)
     if not ns or not alphas:
@@ -219,6 +226,8 @@ def ngram_baseline(ns=BASELINE_NS, alphas=BASELINE_ALPHAS, max_tokens: int = -1,
         raise ValueError(f"the training text ({len(train)} tokens) is shorter than the "
                          f"largest context ({context}); use smaller ns or more text")
     scored = list(train[len(train) - context:]) + list(val)
+    if max_train_tokens > 0:
+        train = train[:max_train_tokens]
     table = {}
     for n in ns:
         model = NgramModel(train, n, len(vocab))
@@ -227,6 +236,10 @@ def ngram_baseline(ns=BASELINE_NS, alphas=BASELINE_ALPHAS, max_tokens: int = -1,
     return NgramBaseline(table, len(train), len(val), len(vocab))
 
 
-def baseline_perplexity() -> float:
-    """The best character n-gram model's validation perplexity: the number an RNN must beat."""
-    return ngram_baseline().perplexity
+def baseline_perplexity(max_train_tokens: int = -1) -> float:
+    """The best character n-gram model's validation perplexity: the number an RNN must beat.
+
+    Pass the RNN's ``max_tokens`` as ``max_train_tokens`` when it trains on only
+    the start of the book, so both models learn from the same text.
+    """
+    return ngram_baseline(max_train_tokens=max_train_tokens).perplexity

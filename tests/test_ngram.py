@@ -119,3 +119,13 @@ def test_baseline_perplexity_on_the_book():
 def test_distribution_is_a_tensor():
     model = ngram.NgramModel([0, 1], 1, 2)
     assert isinstance(model.distribution(), torch.Tensor)
+
+
+def test_baseline_with_less_training_text():
+    full = ngram.ngram_baseline(ns=(1, 2, 3), alphas=(1.0,), max_tokens=5000)
+    small = ngram.ngram_baseline(ns=(1, 2, 3), alphas=(1.0,), max_tokens=5000,
+                                 max_train_tokens=1000)
+    assert small.num_train == 1000 and small.num_val == full.num_val
+    assert small.perplexity > full.perplexity  # less text, worse model, same validation text
+    with pytest.raises(ValueError, match="max_train_tokens must be >= -1"):
+        ngram.ngram_baseline(max_train_tokens=-5)
