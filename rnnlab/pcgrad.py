@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import torch
 
-__all__ = ["check_task_grads", "project_conflicting", "pcgrad", "pcgrad_backward"]
+__all__ = ["check_task_grads", "project_conflicting", "pcgrad", "pcgrad_backward", "plot_projection"]
 
 
 def check_task_grads(grads) -> list[torch.Tensor]:
@@ -115,3 +115,40 @@ def pcgrad_backward(losses, shared_params, task_params=(), generator=None,
              for i in range(len(task_grads)) for j in range(i + 1, len(task_grads))]
     return {"cosine": sum(pairs) / len(pairs) if pairs else float("nan"),
             "task_norms": [float(g.norm()) for g in task_grads]}
+
+
+def plot_projection(g_a, g_b, ax=None):
+    """Two 2-D task gradients, their PCGrad projections, and the plain vs PCGrad update."""
+    import matplotlib.pyplot as plt
+
+    g_a, g_b = torch.as_tensor(g_a, dtype=torch.float64), torch.as_tensor(g_b, dtype=torch.float64)
+    if g_a.shape != (2,) or g_b.shape != (2,):
+        raise ValueError(f"g_a and g_b must be 2-D vectors (two numbers each), got shapes "
+                         f"{tuple(g_a.shape)} and {tuple(g_b.shape)}")
+    p_a, p_b = project_conflicting([g_a, g_b])
+    if ax is None:
+        fig, ax = plt.subplots(figsize=(5.2, 4.4))
+    else:
+        fig = ax.figure
+    arrows = [(g_a, "C0", "-", "g_A"), (g_b, "C1", "-", "g_B"),
+              (p_a, "C0", "--", "g_A projected"), (p_b, "C1", "--", "g_B projected"),
+              (g_a + g_b, "0.5", ":", "plain sum g_A + g_B"),
+              (p_a + p_b, "C3", "-", "PCGrad update (sum of projections)")]
+    for vec, color, style, label in arrows:
+        ax.annotate("", xy=vec.tolist(), xytext=(0, 0),
+                    arrowprops={"arrowstyle": "->", "color": color, "lw": 2, "ls": style})
+        ax.plot([], [], color=color, ls=style, lw=2, label=label)
+    # The line each projection lands on: the normal plane of the other gradient.
+    for g, color in ((g_a, "C0"), (g_b, "C1")):
+        normal = torch.stack([-g[1], g[0]]) / g.norm() * 4
+        ax.plot([-normal[0], normal[0]], [-normal[1], normal[1]], color=color, lw=0.6, alpha=0.5)
+    lim = float(torch.stack([g_a, g_b, p_a + p_b, g_a + g_b]).abs().max()) * 1.2
+    ax.set_xlim(-lim, lim)
+    ax.set_ylim(-lim, lim)
+    ax.set_aspect("equal")
+    ax.set_xlabel("θ₁ component")
+    ax.set_ylabel("θ₂ component")
+    ax.set_title(f"PCGrad in 2-D: cos(g_A, g_B) = "
+                 f"{float(g_a @ g_b / (g_a.norm() * g_b.norm())):+.2f}")
+    ax.legend(fontsize=7, loc="lower left")
+    return fig

@@ -2,6 +2,8 @@ import math
 
 import pytest
 import torch
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import rnnlab
 from rnnlab import conflict, toy_pcgrad
@@ -102,16 +104,48 @@ def test_toy_grads_equal_autograd(point):
     torch.testing.assert_close(g2, a2)
 
 
-def test_run_toy_starts_at_start_and_methods_differ():
-    a = rnnlab.run_toy("adam", steps=50, lr=0.03)
-    p = rnnlab.run_toy("pcgrad", steps=50, lr=0.03)
+def test_toy_grads_are_zero_on_the_floor_and_work_on_many_points():
+    g1, _ = rnnlab.toy_grads(torch.tensor([0.0, 0.0]))   # |0.5·0 + tanh 0| = 0 < floor
+    assert g1.tolist() == [0.0, 0.0]
+    points = torch.randn(7, 2, generator=torch.Generator().manual_seed(0), dtype=torch.float64)
+    g1, g2 = rnnlab.toy_grads(points)
+    assert g1.shape == g2.shape == (7, 2)
+    torch.testing.assert_close(g1[3], rnnlab.toy_grads(points[3])[0])
+
+
+@settings(max_examples=100, deadline=None)
+@given(seed=st.integers(0, 10_000), n=st.integers(1, 6))
+def test_pcgrad_rows_equals_pcgrad_row_by_row(seed, n):
+    g = torch.Generator().manual_seed(seed)
+    g1 = torch.randn(n, 2, generator=g, dtype=torch.float64)
+    g2 = torch.randn(n, 2, generator=g, dtype=torch.float64)
+    g2[0] = 0.0 if seed % 3 == 0 else g2[0]          # a zero gradient now and then
+    rows = toy_pcgrad.pcgrad_rows(g1, g2)
+    for i in range(n):
+        torch.testing.assert_close(rows[i], rnnlab.pcgrad([g1[i], g2[i]]))
+
+
+def test_run_toy_single_and_many_starts():
+    a = rnnlab.run_toy("adam", steps=50)
+    p = rnnlab.run_toy("pcgrad", steps=50)
     assert a.shape == p.shape == (51, 2)
     assert a[0].tolist() == [0.5, -3.0]
     assert not torch.allclose(a[-1], p[-1])
+    starts = torch.tensor([[0.5, -3.0], [1.0, -2.0]], dtype=torch.float64)
+    many = rnnlab.run_toy("pcgrad", starts, steps=50)
+    assert many.shape == (51, 2, 2)
+    torch.testing.assert_close(many[:, 0], p)              # each start is its own run
     with pytest.raises(ValueError, match="method must be one of"):
         rnnlab.run_toy("sgd")
-    with pytest.raises(ValueError, match="start must be two numbers"):
+    with pytest.raises(ValueError, match="start must be a point"):
         rnnlab.run_toy(start=(1.0, 2.0, 3.0))
+    with pytest.raises(ValueError, match="lr_end"):
+        rnnlab.run_toy(lr_end=0.0)
+
+
+def test_near_optimum():
+    ok = toy_pcgrad.near_optimum(torch.tensor([[-2.0, 3.0], [-2.0, 0.0], [1.9, 3.0]]))
+    assert ok.tolist() == [True, False, False]
 
 
 def test_toy_panel_returns_figure_and_text():
@@ -119,3 +153,12 @@ def test_toy_panel_returns_figure_and_text():
     assert len(fig.axes) >= 1 and "Adam + PCGrad" in text and "Adam (summed" in text
     with pytest.raises(ValueError, match="method must be one of"):
         toy_pcgrad.toy_panel(method="sgd")
+
+
+def test_plot_projection():
+    from rnnlab.pcgrad import plot_projection
+
+    fig = plot_projection([2.0, 0.5], [-1.5, 1.5])
+    assert "cos(g_A, g_B) = -0.51" in fig.axes[0].get_title()
+    with pytest.raises(ValueError, match="2-D vectors"):
+        plot_projection([1.0, 2.0, 3.0], [1.0, 0.0])
