@@ -287,8 +287,10 @@ def train(model: nn.Module, train_loader, val_loader=None, *, epochs: int, lr: f
 def plot_history(history: History, ax=None):
     """Training (and validation) perplexity per epoch; returns the Figure."""
     import matplotlib.pyplot as plt
+    from matplotlib.ticker import MaxNLocator
 
-    if ax is None:
+    own_figure = ax is None
+    if own_figure:
         fig, ax = plt.subplots()
     else:
         fig = ax.figure
@@ -306,7 +308,10 @@ def plot_history(history: History, ax=None):
     if history.best_val_ppl is not None:
         title += f" (best validation {history.best_val_ppl:.2f})"
     ax.set_title(title)
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     ax.legend()
+    if own_figure:
+        fig.tight_layout()
     return fig
 
 
@@ -314,7 +319,8 @@ def plot_grad_norms(history: History, theta="history", ax=None, label: str = "gr
     """The global gradient norm (before clipping) at every step, with θ as a dashed line."""
     import matplotlib.pyplot as plt
 
-    if ax is None:
+    own_figure = ax is None
+    if own_figure:
         fig, ax = plt.subplots()
     else:
         fig = ax.figure
@@ -329,6 +335,8 @@ def plot_grad_norms(history: History, theta="history", ax=None, label: str = "gr
     ax.set_ylabel("‖g‖ (before clipping)")
     ax.set_title("Global gradient norm per step")
     ax.legend()
+    if own_figure:
+        fig.tight_layout()
     return fig
 
 
