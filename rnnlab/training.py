@@ -415,7 +415,7 @@ def run_recipe(recipe: Recipe, device=None, progress=None, live_plot: bool = Fal
 def quick_train(hidden: int = 64, num_steps: int = 16, theta=1.0, lr: float = 0.01,
                 epochs: int = 5, max_tokens: int = 10_000, batch_size: int = 32,
                 optimizer: str = "adam", max_val_tokens: int = 4_000, seed: int = 0,
-                device=None, progress=None, live_plot: bool = False):
+                device=None, progress=True, live_plot: bool = False):
     """A few-second run for the notebooks' live panels; returns ``(history, model, vocab)``.
 
     Trains :class:`RNNScratch` on the first ``max_tokens`` characters of the

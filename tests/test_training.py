@@ -7,6 +7,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from torch import nn
 
+from rnnlab.generation import sample
 from rnnlab.models import RNNModel, RNNScratch
 from rnnlab.sampling import SeqDataLoader
 from rnnlab.training import (
@@ -22,6 +23,7 @@ from rnnlab.training import (
     recipe_data,
     train,
 )
+from rnnlab.vocab import Vocab
 
 matplotlib.use("Agg")
 
@@ -258,11 +260,23 @@ def test_recipes_match_the_notes_and_the_data_they_describe():
     assert torch.equal(val_loader.corpus, full_val.corpus)  # same held-out text for every recipe
 
 
-def test_quick_train_returns_a_trained_model():
+def test_quick_train_returns_a_trained_model(capsys):
     history, model, vocab = quick_train(hidden=8, num_steps=8, epochs=2, max_tokens=3000,
-                                        progress=False, device="cpu")
+                                        device="cpu")
+    assert "training" in capsys.readouterr().err  # the progress bar, on by default
     assert history.epochs == 2 and len(history.val_ppl) == 2
     assert history.train_ppl[-1] < len(vocab)
     assert model.num_hiddens == 8
     with pytest.raises(ValueError, match="hidden must be >= 1"):
         quick_train(hidden=0)
+
+
+@pytest.mark.skipif(not torch.cuda.is_available(), reason="needs a CUDA GPU")
+def test_training_evaluation_and_generation_on_cuda():
+    model = RNNScratch(V, 8, device="cuda")
+    history = train(model, _loader(), _loader(), epochs=1, lr=0.1, device="cuda",
+                    progress=False)
+    assert history.val_ppl and next(model.parameters()).is_cuda
+    vocab = Vocab([[str(i) for i in range(V)]])
+    model = RNNScratch(len(vocab), 8, device="cuda")
+    assert len(sample("01", 5, model, vocab, generator=0)) >= 7
