@@ -373,9 +373,10 @@ class Recipe:
 SEED_RECIPE = Recipe(max_tokens=10_000, batch_size=32, num_steps=35, num_hiddens=512,
                      optimizer="sgd", lr=1.0, theta=1.0, epochs=500)
 
-#: Found by measuring (2-core CPU, one torch thread, other jobs running): validation perplexity
-#: 5.89 after epoch 4 (19.8 s) and 5.18 after epoch 8 (39.0 s). Random sampling beat sequential
-#: partitioning here (5.57 after 10 epochs); Adam with lr 0.02 stalled near 8.7.
+#: Found by measuring (2-core CPU shared with other jobs, one torch thread): validation perplexity
+#: 5.89 after epoch 4 and 5.18 after epoch 8, all 8 epochs in 21-39 s depending on the load.
+#: Random sampling beat sequential partitioning here (5.57 after 10 epochs); Adam with lr 0.02
+#: stalled near 8.7; hidden 512 was too slow to pass 7 within a minute.
 COURSE_RECIPE = Recipe(max_tokens=-1, batch_size=64, num_steps=32, num_hiddens=256,
                        optimizer="adam", lr=0.01, theta=1.0, epochs=8, use_random_iter=True)
 
