@@ -26,9 +26,14 @@ def comparable_outputs(nb):
     for cell in nb.cells:
         if cell.cell_type != "code" or "NBVAL_IGNORE_OUTPUT" in cell.source:
             continue
+        streams = {}
         for out in cell.outputs:
+            if out.output_type == "stream":  # the kernel may split one print into several messages
+                streams[out.name] = streams.get(out.name, "") + out.text
+                continue
             out = {k: v for k, v in out.items() if k not in ("execution_count", "metadata", "transient")}
             kept.append(json.dumps(out, sort_keys=True))
+        kept += [json.dumps({name: text}) for name, text in sorted(streams.items())]
     return kept
 
 
