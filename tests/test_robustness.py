@@ -56,7 +56,8 @@ def test_loaders(length, batch_size, num_steps, use_random_iter, seed):
 
 
 @FUZZ
-@given(theta=any_number, scale=st.floats(1e-6, 1e6), sizes=st.lists(st.integers(1, 5), min_size=1, max_size=4))
+@given(theta=any_number, scale=st.floats(1e-6, 1e6),
+       sizes=st.lists(st.integers(1, 5), min_size=1, max_size=4))
 def test_grad_clipping(theta, scale, sizes):
     params = [torch.nn.Parameter(torch.zeros(n)) for n in sizes]
     for i, p in enumerate(params):
