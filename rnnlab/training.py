@@ -15,6 +15,7 @@ from __future__ import annotations
 import dataclasses
 import math
 import time
+import warnings
 
 import torch
 from torch import nn
@@ -51,7 +52,8 @@ class History:
     """What happened in training, one entry per epoch (``step_grad_norms``: one per batch).
 
     ``val_ppl[i]`` was measured after epoch ``val_epochs[i]`` (every epoch
-    unless ``train(..., val_every=k)``).
+    unless ``train(..., val_every=k)``). ``seconds`` is the wall-clock time of
+    each epoch including validation; ``tokens_per_s`` counts training only.
     """
 
     train_ppl: list = dataclasses.field(default_factory=list)
@@ -275,6 +277,11 @@ def train(model: nn.Module, train_loader, val_loader=None, *, epochs: int, lr: f
                 plot.update(history, force=epoch == 1)
             if callback is not None and callback(epoch, history, model) is False:
                 break
+    except KeyboardInterrupt:
+        # A reader who stops a long run in Jupyter keeps the model and the curves so far.
+        warnings.warn(f"training interrupted after {history.epochs} complete epoch(s); "
+                      "returning the history so far (the model keeps its trained weights)",
+                      stacklevel=2)
     finally:
         if bar is not None:
             bar.close()

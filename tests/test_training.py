@@ -194,6 +194,17 @@ def test_callback_can_stop_training_early():
     assert calls == [1, 2] and history.epochs == 2
 
 
+def test_interrupting_keeps_the_history_so_far():
+    def interrupt_in_epoch_two(epoch, history, model):
+        if epoch == 2:
+            raise KeyboardInterrupt
+
+    with pytest.warns(UserWarning, match="interrupted after 2 complete epoch"):
+        history = train(RNNScratch(V, 4), _loader(), epochs=5, lr=0.1, device="cpu",
+                        progress=False, callback=interrupt_in_epoch_two)
+    assert history.epochs == 2
+
+
 def test_progress_bar_when_asked(capsys):
     train(RNNScratch(V, 4), _loader(), epochs=2, lr=0.1, device="cpu", progress=True)
     assert "training" in capsys.readouterr().err
