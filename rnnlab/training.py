@@ -234,14 +234,14 @@ def train(model: nn.Module, train_loader, val_loader=None, *, epochs: int, lr: f
                 X, y = X.to(device), _targets(Y, device)
                 state = _state_for(model, train_loader, state, X.shape[0], device)
                 y_hat, state = model(X, state)
-                loss = F.cross_entropy(y_hat, y)
+                loss = F.cross_entropy(y_hat, y)  # mean over batch * num_steps predictions
                 loss_value = float(loss.detach())
                 if not math.isfinite(loss_value):
                     raise TrainingDiverged(epoch, batch, "loss", loss_value, theta, lr)
                 for p in params:
-                    p.grad = None
+                    p.grad = None  # forget the previous batch's gradients
                 loss.backward()
-                norm = grad_clipping(params, theta)
+                norm = grad_clipping(params, theta)  # the norm before clipping
                 if not math.isfinite(norm):
                     raise TrainingDiverged(epoch, batch, "gradient norm", norm, theta, lr)
                 if adam is not None:
