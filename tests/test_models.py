@@ -1,5 +1,7 @@
 import pytest
 import torch
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from torch import nn
 from torch.nn import functional as F
 
@@ -59,6 +61,20 @@ def test_scratch_equals_torch_rnn_outputs_and_gradients(batch, steps):
         torch.testing.assert_close(getattr(model, name).grad, ref, atol=1e-5, rtol=0)
     # nn.RNN's two biases get the same gradient, which is b_h's.
     torch.testing.assert_close(rnn.bias_hh_l0.grad, model.b_h.grad, atol=1e-5, rtol=0)
+
+
+@settings(max_examples=15, deadline=None)
+@given(vocab=st.integers(1, 12), hidden=st.integers(1, 9), batch=st.integers(1, 4),
+       steps=st.integers(1, 6), seed=st.integers(0, 1000))
+def test_scratch_equals_torch_rnn_for_any_sizes(vocab, hidden, batch, steps, seed):
+    torch.manual_seed(seed)
+    rnn, linear = nn.RNN(vocab, hidden), nn.Linear(hidden, vocab)
+    model = RNNScratch.from_torch(rnn, linear)
+    X = torch.randint(0, vocab, (batch, steps))
+    ref_y, ref_h = rnn(F.one_hot(X.T, vocab).float())
+    out, (h,) = model(X)
+    torch.testing.assert_close(out, linear(ref_y.reshape(-1, hidden)), atol=1e-5, rtol=0)
+    torch.testing.assert_close(h, ref_h[0], atol=1e-5, rtol=0)
 
 
 def test_scratch_equals_the_notes_one_hot_loop():
