@@ -200,13 +200,14 @@ def plot_multitask(histories, smooth: int = 20):
     import matplotlib.pyplot as plt
 
     fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(10, 3.6))
-    for h in histories:
+    for i, h in enumerate(histories):
+        color = f"C{i}"     # one colour per method in both panels
         c = torch.tensor(h.cosines)
         k = max(1, min(smooth, len(c)))
         avg = torch.nn.functional.avg_pool1d(c[None, None], k, stride=1)[0, 0]
-        ax1.plot(range(k, len(c) + 1), avg, label=h.method)
-        ax2.plot(h.eval_steps, h.val_next, label=f"{h.method}: next char")
-        ax2.plot(h.eval_steps, h.val_aux, "--", label=f"{h.method}: {h.aux}")
+        ax1.plot(range(k, len(c) + 1), avg, color=color, label=h.method)
+        ax2.plot(h.eval_steps, h.val_next, color=color, label=f"{h.method}: next char")
+        ax2.plot(h.eval_steps, h.val_aux, "--", color=color, label=f"{h.method}: {h.aux}")
     ax1.axhline(0, color="black", lw=0.8)
     ax1.set_xlabel("training step")
     ax1.set_ylabel(f"cos(g_next, g_aux), mean of {smooth}")
