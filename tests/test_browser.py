@@ -140,17 +140,22 @@ class LabServer:
         return "\n".join(self.log_path.read_text(errors="replace").splitlines()[-n:])
 
     def url(self, notebook_name: str) -> str:
-        return f"{self.base}/lab/tree/{notebook_name}?token={self.token}"
+        # A workspace per notebook, so the layout of an earlier test is not restored.
+        workspace = Path(notebook_name).stem
+        return f"{self.base}/lab/workspaces/{workspace}/tree/{notebook_name}?token={self.token}"
+
+    def shutdown_kernels(self) -> None:
+        """Stop every kernel (they run in sessions of their own, apart from the server's)."""
+        for kernel in self.api("/api/kernels"):
+            request = urllib.request.Request(
+                f"{self.base}/api/kernels/{kernel['id']}", method="DELETE",
+                headers={"Authorization": f"token {self.token}"})
+            urllib.request.urlopen(request, timeout=30).close()  # noqa: S310
 
     def stop(self) -> None:
         if self.proc.poll() is None:
-            # Kernels run in sessions of their own, so stop them by name first.
             try:
-                for kernel in self.api("/api/kernels"):
-                    request = urllib.request.Request(
-                        f"{self.base}/api/kernels/{kernel['id']}", method="DELETE",
-                        headers={"Authorization": f"token {self.token}"})
-                    urllib.request.urlopen(request, timeout=30).close()  # noqa: S310
+                self.shutdown_kernels()
             except OSError:
                 pass  # the server is going down anyway; SIGINT below still stops kernels
             self.proc.send_signal(signal.SIGINT)  # jupyter stops its kernels on the way out
@@ -195,7 +200,7 @@ def browser(lab):
 
 
 @pytest.fixture
-def page(browser):
+def page(browser, lab):
     context = browser.new_context(viewport={"width": 1400, "height": 1000})
     page = context.new_page()
     page.set_default_timeout(60_000)
@@ -203,16 +208,24 @@ def page(browser):
         yield page
     finally:
         context.close()
+        try:  # free the CPU (and memory) for the next lesson
+            lab.shutdown_kernels()
+        except OSError:
+            pass
 
 
 # --------------------------------------------------------------------------- notebook helpers
+
+
+# The notebook in front.
+NOTEBOOK = ".jp-NotebookPanel:not(.lm-mod-hidden)"
 
 
 def open_notebook(page, lab: LabServer, name: str) -> None:
     """Open a copied notebook and wait until its kernel is up and every cell is drawn."""
     page.goto(lab.url(name))
     page.wait_for_function("() => window.jupyterapp && window.jupyterapp.shell", timeout=120_000)
-    page.locator(".jp-NotebookPanel .jp-Notebook .jp-Cell").first.wait_for(timeout=120_000)
+    page.locator(f"{NOTEBOOK} .jp-Cell").first.wait_for(timeout=120_000)
     page.wait_for_function(_KERNEL_STATUS + " === 'idle'", timeout=120_000)
 
 
@@ -230,7 +243,7 @@ def menu(page, menu_name: str, item: str) -> None:
 
 # Every code cell's prompt: "[ ]:" not run, "[*]:" running or queued, "[3]:" done.
 _PROMPTS = ("[...document.querySelectorAll("
-            "'.jp-NotebookPanel:not(.lm-mod-hidden) .jp-CodeCell .jp-InputPrompt')]"
+            f"'{NOTEBOOK} .jp-CodeCell .jp-InputPrompt')]"
             ".map(p => p.textContent.trim())")
 
 
@@ -262,9 +275,9 @@ def wait_until_run(page, n_code_cells: int, timeout_s: float) -> str:
 
 def error_outputs(page) -> list[str]:
     """Texts of the outputs that show an error: tracebacks, exceptions, broken widgets."""
-    return page.evaluate(r"""() => {
+    return page.evaluate(r"""(notebook) => {
         const bad = [];
-        for (const el of document.querySelectorAll('.jp-OutputArea-output')) {
+        for (const el of document.querySelectorAll(notebook + ' .jp-OutputArea-output')) {
             const text = el.innerText || '';
             const stderr = el.getAttribute('data-mime-type') === 'application/vnd.jupyter.stderr';
             if (/Traceback|Error displaying widget/.test(text)
@@ -273,7 +286,7 @@ def error_outputs(page) -> list[str]:
             }
         }
         return bad;
-    }""")
+    }""", NOTEBOOK)
 
 
 def panel_state(panel) -> dict:
@@ -283,6 +296,18 @@ def panel_state(panel) -> dict:
         return {images: [...out.querySelectorAll('img')].map(i => i.src),
                 text: out.innerText.trim()};
     }""")
+
+
+def show_first_error(page) -> None:
+    """Scroll the first failing output into view, for the screenshot."""
+    page.evaluate(r"""(notebook) => {
+        for (const el of document.querySelectorAll(notebook + ' .jp-OutputArea-output')) {
+            if (/Traceback|Error displaying widget/.test(el.innerText || '')) {
+                el.scrollIntoView({block: 'center'});
+                return;
+            }
+        }
+    }""", NOTEBOOK)
 
 
 def opened_widget_text(page) -> str | None:
@@ -305,7 +330,7 @@ def opened_widget_text(page) -> str | None:
     if where is None:
         return None
     cell, output = where
-    view = (page.locator(".jp-NotebookPanel .jp-Cell").nth(cell)
+    view = (page.locator(f"{NOTEBOOK} .jp-Cell").nth(cell)
             .locator(".jp-OutputArea-child").nth(output).locator(".jp-OutputArea-output"))
     view.scroll_into_view_if_needed()
     try:  # a widget renderer decides once the kernel has connected
@@ -346,7 +371,7 @@ def check_lesson(source: Path, lab: LabServer, page, slider_name: str | None) ->
     n_code = sum(cell["cell_type"] == "code" for cell in nb["cells"])
 
     open_notebook(page, lab, source.name)
-    assert page.locator(".jp-NotebookPanel .jp-Cell").count() == n_cells, \
+    assert page.locator(f"{NOTEBOOK} .jp-Cell").count() == n_cells, \
         "not every cell is in the page (is the notebook windowing still on?)"
     # What a reader sees on opening the committed notebook, before running anything.
     print(f"{lesson}: on opening, the first widget output reads {opened_widget_text(page)!r}")
@@ -361,13 +386,14 @@ def check_lesson(source: Path, lab: LabServer, page, slider_name: str | None) ->
         raise
     print(f"{lesson}: Run All Cells took {time.monotonic() - started:.0f} s ({outcome})")
     if outcome != "done" or error_outputs(page):
+        show_first_error(page)
         screenshot(page, f"{lesson}-1-run-failed")
     assert error_outputs(page) == []
     assert outcome == "done", "Run All Cells stopped before the last cell"
-    assert page.locator(".jupyter-widgets").count() > 0, "no widget was drawn"
+    assert page.locator(f"{NOTEBOOK} .jupyter-widgets").count() > 0, "no widget was drawn"
 
     # A panel: a box holding sliders and the output they drive.
-    panels = page.locator(".widget-vbox:has(.widget-slider):has(.widget-output)")
+    panels = page.locator(f"{NOTEBOOK} .widget-vbox:has(.widget-slider):has(.widget-output)")
     assert panels.count() > 0, "no panel with a slider and an output found"
     panel = panels.first
     slider = panel.locator(".widget-slider")
@@ -414,6 +440,13 @@ def check_lesson(source: Path, lab: LabServer, page, slider_name: str | None) ->
     panel.scroll_into_view_if_needed()
     screenshot(page, f"{lesson}-2-after-slider")
     print(f"{lesson}: slider {value_before} -> {value_after}, panel redrawn")
-    after = panel_state(panel)
-    assert after != before
+    if error_outputs(page):
+        show_first_error(page)
+        screenshot(page, f"{lesson}-2-after-slider-failed")
     assert error_outputs(page) == [], f"moving the slider {value_before} -> {value_after} failed"
+    after = panel_state(panel)
+    if before["images"]:  # a figure was shown: a new one must replace it
+        assert after["images"] and after["images"] != before["images"], \
+            f"the panel's figure did not change when the slider moved {value_before} -> {value_after}"
+    else:
+        assert after["text"] != before["text"], "the panel's text did not change"
