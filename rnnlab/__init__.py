@@ -20,6 +20,7 @@ from .sampling import (
     seq_data_iter_sequential,
 )
 from .vocab import Vocab
+from . import exercises, glossary, notebook, scalar_rnn, widgets  # noqa: F401  (rnnlab.glossary…)
 
 __version__ = "0.1.0"
 
@@ -42,3 +43,4 @@ from .bptt import (autograd_gradients, bptt_gradients, jacobian_norm_curve, jaco
 from .conflict import MultiTaskRNN, conflict_share, cosine_similarity, train_multitask
 from .toy_pcgrad import plot_toy, run_toy, toy_grads, toy_losses
 from .pcgrad import pcgrad, pcgrad_backward, project_conflicting  # rnnlab.pcgrad is the function
+from . import explosion, panels, schedule  # lessons 04-06: exploding gradients, widget computations, lr stages

@@ -112,15 +112,15 @@ def training_panel(hidden: int = 64, num_steps: int = 16, theta=1.0, lr: float =
     return _curves_figure(history, title), report
 
 
-def clipping_panel(theta=1.0, lr: float = 1.0, *, hidden: int = 64, num_steps: int = 32,
-                   epochs: int = 4, max_tokens: int = 20_000, seed: int = 0, progress=None):
+def clipping_panel(theta=1.0, lr: float = 5.0, *, hidden: int = 64, num_steps: int = 32,
+                   epochs: int = 2, max_tokens: int = 20_000, seed: int = 0, progress=None):
     """Lesson 05's panel: plain SGD (the seed's optimizer) with clipping threshold ``theta``."""
     return training_panel(hidden, num_steps, theta, lr, epochs, optimizer="sgd",
                           max_tokens=max_tokens, seed=seed, progress=progress)
 
 
-def theta_sweep(thetas, *, lr: float = 1.0, hidden: int = 64, num_steps: int = 32,
-                epochs: int = 4, max_tokens: int = 20_000, seed: int = 0) -> dict:
+def theta_sweep(thetas, *, lr: float = 5.0, hidden: int = 64, num_steps: int = 32,
+                epochs: int = 2, max_tokens: int = 20_000, seed: int = 0) -> dict:
     """Train once per θ (SGD, same seed and data); return ``{theta: History or error message}``."""
     if not thetas:
         raise ValueError(f"thetas must name at least one threshold, got {thetas!r}")
@@ -131,8 +131,10 @@ def theta_sweep(thetas, *, lr: float = 1.0, hidden: int = 64, num_steps: int = 3
             history, _, _ = quick_train(hidden, num_steps, theta, lr, epochs,
                                         max_tokens=max_tokens, optimizer="sgd", seed=seed,
                                         progress=False)
-        except (TrainingDiverged, OverflowError) as exc:
+        except TrainingDiverged as exc:
             results[theta] = f"diverged: {exc}"
+        except OverflowError:
+            results[theta] = "diverged: the loss grew too large to compute a perplexity"
         else:
             results[theta] = history
     return results
@@ -150,6 +152,7 @@ def plot_theta_sweep(results: dict):
             continue
         left.plot(range(1, h.epochs + 1), h.val_ppl, marker="o", label=f"θ = {name}")
         right.plot(h.step_grad_norms, linewidth=0.7, label=f"θ = {name}")
+    left.set_yscale("log")  # a blown-up run is orders of magnitude above the others
     left.set_xlabel("epoch")
     left.set_ylabel("validation perplexity")
     left.set_title("Validation perplexity for each θ")
@@ -176,14 +179,20 @@ def make_model(kind: str, vocab_size: int, hidden: int, device=None, bidirection
 def train_kind(kind: str = "rnn", hidden: int = 128, *, epochs: int = 2, lr: float = 0.01,
                num_steps: int = 32, batch_size: int = 32, max_tokens: int = 20_000,
                theta=1.0, seed: int = 0, bidirectional: bool = False, validate: bool = True,
-               device=None, progress=False):
-    """Train one model kind with the course's loop (Adam); return ``(history, model, vocab)``."""
+               max_val_tokens: int = 4_000, device=None, progress=False):
+    """Train one model kind with the course's loop (Adam); return ``(history, model, vocab)``.
+
+    Validation uses the first ``max_val_tokens`` characters of the held-out end
+    of the book (-1: all of it).
+    """
     check_int("hidden", hidden, minimum=1)
     recipe = Recipe(max_tokens=check_int("max_tokens", max_tokens, minimum=1),
                     batch_size=check_int("batch_size", batch_size, minimum=1),
                     num_steps=check_int("num_steps", num_steps, minimum=1), num_hiddens=hidden,
                     optimizer="adam", lr=check_positive_float("lr", lr), theta=check_theta(theta),
-                    epochs=check_int("epochs", epochs, minimum=1), seed=seed)
+                    epochs=check_int("epochs", epochs, minimum=1),
+                    max_val_tokens=check_int("max_val_tokens", max_val_tokens, minimum=-1),
+                    seed=seed)
     torch.manual_seed(seed)
     train_loader, val_loader, vocab = recipe_data(recipe)
     model = make_model(kind, len(vocab), hidden, device=device, bidirectional=bidirectional)
@@ -206,3 +215,26 @@ def cell_panel(cell: str = "gru", hidden: int = 128, *, epochs: int = 2, max_tok
     text = (_summary(history, seconds, sample)
             + f"\n{params:,} parameters, {history.tokens_per_s[-1]:,.0f} tokens/s (last epoch)")
     return _curves_figure(history, title), RunReport(history, sample, text, seconds=seconds)
+
+
+def compare_kinds(kinds=MODEL_KINDS, hidden: int = 128, *, epochs: int = 1,
+                  max_tokens: int = 20_000, seed: int = 0) -> dict:
+    """Train each kind the same way; return ``{kind: (history, parameter count)}``."""
+    if not kinds:
+        raise ValueError(f"kinds must name at least one of {MODEL_KINDS}, got {kinds!r}")
+    results = {}
+    for kind in kinds:
+        history, model, _ = train_kind(kind, hidden, epochs=epochs, max_tokens=max_tokens,
+                                       seed=seed)
+        results[kind] = (history, sum(p.numel() for p in model.parameters()))
+    return results
+
+
+def format_kind_table(results: dict) -> str:
+    """A plain-text table of :func:`compare_kinds`: parameters, tokens/s, perplexities."""
+    lines = [f"{'model':8s} {'parameters':>10s} {'tokens/s':>10s} {'train ppl':>9s} "
+             f"{'val ppl':>8s}"]
+    for kind, (history, params) in results.items():
+        lines.append(f"{kind:8s} {params:>10,} {history.tokens_per_s[-1]:>10,.0f} "
+                     f"{history.train_ppl[-1]:>9.2f} {history.val_ppl[-1]:>8.2f}")
+    return "\n".join(lines)

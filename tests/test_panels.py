@@ -82,3 +82,14 @@ def test_cell_panel_reports_perplexity_and_speed():
     assert report.history.epochs == 1 and report.history.tokens_per_s[-1] > 0
     assert "tokens/s" in report.text and "parameters" in report.text
     plt.close(fig)
+
+
+def test_compare_kinds_trains_each_kind_the_same_way():
+    results = panels.compare_kinds(("scratch", "lstm"), hidden=8, max_tokens=2_000)
+    assert list(results) == ["scratch", "lstm"]
+    (h_s, n_s), (h_l, n_l) = results["scratch"], results["lstm"]
+    assert n_l > n_s and h_s.epochs == h_l.epochs == 1
+    table = panels.format_kind_table(results)
+    assert table.count("\n") == 2 and "lstm" in table
+    with pytest.raises(ValueError, match="kinds"):
+        panels.compare_kinds(())
