@@ -43,4 +43,4 @@ from .bptt import (autograd_gradients, bptt_gradients, jacobian_norm_curve, jaco
 from .conflict import MultiTaskRNN, conflict_share, cosine_similarity, train_multitask
 from .toy_pcgrad import plot_toy, run_toy, toy_grads, toy_losses
 from .pcgrad import pcgrad, pcgrad_backward, project_conflicting  # rnnlab.pcgrad is the function
-from . import explosion, panels, schedule  # lessons 04-06: exploding gradients, widget computations, lr stages
+from . import explosion, panels, schedule  # lessons 04-06
