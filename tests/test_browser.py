@@ -43,7 +43,7 @@ LESSONS = {
 }
 
 # Generous: lesson 04 trains models for minutes on a slow 2-core machine.
-RUN_ALL_TIMEOUT_S = 900
+RUN_ALL_TIMEOUT_S = 1200
 PANEL_UPDATE_TIMEOUT_S = 300
 SERVER_START_TIMEOUT_S = 120
 
