@@ -183,6 +183,8 @@ def lab(tmp_path_factory):
         # The settings must have taken: with windowing on, off-screen cells are missing.
         tracker = server.api("/lab/api/settings/@jupyterlab/notebook-extension:tracker")
         assert tracker["settings"]["windowingMode"] == "none", tracker["settings"]
+        news = server.api("/lab/api/settings/@jupyterlab/apputils-extension:notification")
+        assert news["settings"]["fetchNews"] == "false", news["settings"]
         yield server
     finally:
         server.stop()
