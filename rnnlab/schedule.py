@@ -39,11 +39,14 @@ def join_histories(histories) -> History:
     histories = list(histories)
     if not histories:
         raise ValueError("join_histories needs at least one History")
-    joined = History(theta=histories[0].theta)
+    joined, offset = History(theta=histories[0].theta), 0
     for h in histories:
         for name in ("train_ppl", "val_ppl", "grad_norm", "step_grad_norms", "tokens_per_s",
                      "seconds"):
             getattr(joined, name).extend(getattr(h, name))
+        # each stage counts its epochs from 1; the joined run keeps counting
+        joined.val_epochs.extend(offset + e for e in h.val_epochs)
+        offset += h.epochs
     return joined
 
 

@@ -12,7 +12,7 @@ TINY = dataclasses.replace(COURSE_RECIPE, max_tokens=3_000, batch_size=8, num_st
 def test_run_schedule_trains_every_stage_on_one_model():
     history, model, vocab = run_schedule(TINY, ((0.01, 2), (0.001, 1)), device="cpu",
                                          progress=False)
-    assert history.epochs == 3 and len(history.val_ppl) == 3
+    assert history.epochs == 3 and history.val_epochs == [1, 2, 3]
     assert model.num_hiddens == 8 and len(vocab) == 28
     again, _, _ = run_schedule(TINY, ((0.01, 2), (0.001, 1)), device="cpu", progress=False)
     assert again.val_ppl == history.val_ppl  # seeded
@@ -23,6 +23,7 @@ def test_join_histories_keeps_order():
     b = History(train_ppl=[2.0], val_ppl=[3.5], step_grad_norms=[0.5], theta=1.0)
     j = join_histories([a, b])
     assert j.train_ppl == [3.0, 2.0] and j.step_grad_norms == [1.0, 2.0, 0.5] and j.theta == 1.0
+    assert j.val_epochs == [1, 2] and j.val_ppl == [4.0, 3.5]
     with pytest.raises(ValueError, match="at least one"):
         join_histories([])
 
