@@ -5,8 +5,12 @@ import sys
 from pathlib import Path
 
 import matplotlib
+import torch
 
 matplotlib.use("Agg")
+# The models under test are small: one thread is faster than two fighting over 2 cores
+# (see rnnlab.notebook.setup), and it keeps timings in the tests' subprocesses sane.
+torch.set_num_threads(1)
 
 NETBLOCK = Path(__file__).resolve().parent / "netblock"
 
