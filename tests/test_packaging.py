@@ -57,3 +57,11 @@ def test_ci_runs_the_readme_test_command():
     ci = (ROOT / ".ci" / "run").read_text()
     assert "./test.sh" in readme and "./test.sh" in ci
     assert "./course.sh" in readme
+
+
+def test_presenting_is_documented_and_rise_is_a_dependency():
+    readme = (ROOT / "README.md").read_text()
+    assert "## Presenting" in readme and "Alt+R" in readme
+    rows = re.findall(r"^\| (0\d) \| .*′", readme, re.M)
+    assert rows == [f"0{i}" for i in range(9)], "a 50-minute path for every lesson"
+    assert "jupyterlab-rise" in pyproject_names()
