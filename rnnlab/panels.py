@@ -86,10 +86,11 @@ def _diverged_figure(message: str, title: str):
 
 def training_panel(hidden: int = 64, num_steps: int = 16, theta=1.0, lr: float = 0.01,
                    epochs: int = 4, *, optimizer: str = "adam", max_tokens: int = 20_000,
-                   prefix: str = PREFIX, num_preds: int = 40, seed: int = 0, progress=None):
+                   prefix: str = PREFIX, num_preds: int = 40, seed: int = 0, progress=True):
     """Retrain the scratch RNN with these settings (``quick_train``); return ``(figure, report)``.
 
-    A run that diverges is not an error here: the reader moved a slider too far
+    A progress bar shows while it trains (``progress=False`` hides it). A run
+    that diverges is not an error here: the reader moved a slider too far
     and should see why, so the figure and the report say so instead.
     """
     title = (f"hidden={hidden}, num_steps={num_steps}, θ={'off' if theta is None else theta}, "
@@ -113,7 +114,7 @@ def training_panel(hidden: int = 64, num_steps: int = 16, theta=1.0, lr: float =
 
 
 def clipping_panel(theta=1.0, lr: float = 5.0, *, hidden: int = 64, num_steps: int = 32,
-                   epochs: int = 2, max_tokens: int = 20_000, seed: int = 0, progress=None):
+                   epochs: int = 2, max_tokens: int = 20_000, seed: int = 0, progress=True):
     """Lesson 05's panel: plain SGD (the seed's optimizer) with clipping threshold ``theta``."""
     return training_panel(hidden, num_steps, theta, lr, epochs, optimizer="sgd",
                           max_tokens=max_tokens, seed=seed, progress=progress)
@@ -143,6 +144,7 @@ def theta_sweep(thetas, *, lr: float = 5.0, hidden: int = 64, num_steps: int = 3
 def plot_theta_sweep(results: dict):
     """Validation perplexity per epoch for each θ of :func:`theta_sweep` (diverged runs noted)."""
     import matplotlib.pyplot as plt
+    from matplotlib.ticker import MaxNLocator
 
     fig, (left, right) = plt.subplots(1, 2, figsize=(10, 3.6))
     for theta, h in results.items():
@@ -153,13 +155,14 @@ def plot_theta_sweep(results: dict):
         left.plot(range(1, h.epochs + 1), h.val_ppl, marker="o", label=f"θ = {name}")
         right.plot(h.step_grad_norms, linewidth=0.7, label=f"θ = {name}")
     left.set_yscale("log")  # a blown-up run is orders of magnitude above the others
+    left.xaxis.set_major_locator(MaxNLocator(integer=True))
     left.set_xlabel("epoch")
     left.set_ylabel("validation perplexity")
     left.set_title("Validation perplexity for each θ")
     left.legend()
     right.set_yscale("log")
     right.set_xlabel("training step")
-    right.set_ylabel("‖g‖ (before clipping)")
+    right.set_ylabel("gradient norm (before clipping)")
     right.set_title("Gradient norm per step")
     right.legend()
     fig.tight_layout()
@@ -203,7 +206,7 @@ def train_kind(kind: str = "rnn", hidden: int = 128, *, epochs: int = 2, lr: flo
 
 
 def cell_panel(cell: str = "gru", hidden: int = 128, *, epochs: int = 2, max_tokens: int = 20_000,
-               seed: int = 0, progress=None):
+               seed: int = 0, progress=True):
     """Lesson 06's panel: train one kind of model briefly; show perplexity and speed."""
     title = f"{cell}, hidden={hidden}, {epochs} epochs on {max_tokens:,} characters"
     start = time.perf_counter()
