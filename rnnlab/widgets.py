@@ -80,8 +80,9 @@ class Panel:
         self.error = None
         self.updates = 0
         header = [widgets.HTML(f"<b>{title}</b>")] if title else []
-        self.widget = widgets.VBox(header + [widgets.HBox(list(self.controls.values())),
-                                             self.output])
+        # Controls wrap onto a second row rather than squeezing their tracks to nothing.
+        row = widgets.HBox(list(self.controls.values()), layout=widgets.Layout(flex_flow="row wrap"))
+        self.widget = widgets.VBox(header + [row, self.output])
         for control in self.controls.values():
             control.observe(self._on_change, names="value")
         if run_now:
@@ -105,16 +106,23 @@ class Panel:
                 self.error = exc
                 self.result = None
             else:
-                items = self.result if isinstance(self.result, tuple) else (self.result,)
-                for item in items:
-                    if item is not None:
+                for item in self._items():
+                    if isinstance(item, str):
+                        print(item)  # display() would show the quoted repr
+                    else:
                         display(item)
                         _close_if_figure(item)
         if self.error is not None:
-            self.output.clear_output()
-            self.output.append_stderr("".join(traceback.format_exception(self.error)))
+            # Replacing the outputs outright (not clear + append) is what a browser shows
+            # reliably: the traceback, and no stale figure from the previous values.
+            text = "".join(traceback.format_exception(self.error))
+            self.output.outputs = ({"output_type": "stream", "name": "stderr", "text": text},)
         self.updates += 1
         return self.result
+
+    def _items(self):
+        items = self.result if isinstance(self.result, tuple) else (self.result,)
+        return [item for item in items if item is not None]
 
     def set(self, **values):
         """Set controls by name, as a reader would by moving them (each change recomputes)."""
@@ -124,8 +132,37 @@ class Panel:
             self.controls[name].value = THETA_OFF if value is None else value
         return self.result
 
-    def _ipython_display_(self):
-        display(self.widget)
+    def _repr_mimebundle_(self, include=None, exclude=None):
+        """The live widget, plus a picture and a line of text for a reader of the saved notebook.
+
+        A notebook opened without running it has no widget models: JupyterLab then
+        falls back to the PNG of the last figure (untrusted notebooks) or the text.
+        """
+        bundle = dict(self.widget._repr_mimebundle_(include=include, exclude=exclude) or {})
+        figures = [item for item in self._items() if _is_figure(item)]
+        if figures:
+            bundle["image/png"] = _png_base64(figures[0])
+        texts = [item for item in self._items() if isinstance(item, str)]
+        summary = f"{type(self).__name__} with controls {', '.join(self.controls)}"
+        bundle["text/plain"] = "\n".join([summary + " — run the notebook to use them."] + texts)
+        return bundle
+
+
+def _is_figure(item) -> bool:
+    try:
+        import matplotlib.figure
+    except ImportError:  # pragma: no cover
+        return False
+    return isinstance(item, matplotlib.figure.Figure)
+
+
+def _png_base64(fig) -> str:
+    import base64
+    import io
+
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png", bbox_inches="tight")
+    return base64.b64encode(buffer.getvalue()).decode("ascii")
 
 
 def _close_if_figure(item) -> None:

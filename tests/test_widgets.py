@@ -55,3 +55,18 @@ def test_log_slider_has_an_off_stop_meaning_none():
     assert slider.label == widgets.THETA_OFF and seen == [1.0, None]
     with pytest.raises(ValueError, match="value must be one of"):
         widgets.log_slider("θ", 0.5, 0.01, 100)
+
+
+def test_saved_notebook_readers_get_a_picture_and_text():
+    panel = widgets.Panel(square, {"n": widgets.int_slider("n", 3, 0, 10)})
+    bundle = panel._repr_mimebundle_()
+    assert "application/vnd.jupyter.widget-view+json" in bundle
+    assert bundle["image/png"].startswith("iVBOR")  # base64 of a PNG header
+    assert "3 squared is 9" in bundle["text/plain"] and "controls n" in bundle["text/plain"]
+    panel.set(n=-1)
+    assert "image/png" not in panel._repr_mimebundle_()
+
+
+def test_text_results_are_printed_not_repr_quoted(capsys):
+    widgets.Panel(lambda n: f"n is {n}", {"n": widgets.int_slider("n", 4, 0, 10)})
+    assert "n is 4\n" in capsys.readouterr().out
