@@ -58,7 +58,7 @@ def test_log_slider_has_an_off_stop_meaning_none():
 
 
 def test_saved_notebook_readers_get_a_picture_and_text():
-    panel = widgets.Panel(square, {"n": widgets.int_slider("n", 3, 0, 10)})
+    panel = widgets.Panel(square, {"n": widgets.int_slider("n", 3, -3, 10)})
     bundle = panel._repr_mimebundle_()
     assert "application/vnd.jupyter.widget-view+json" in bundle
     assert bundle["image/png"].startswith("iVBOR")  # base64 of a PNG header
