@@ -12,6 +12,7 @@ when the reader runs the notebook). Prints the seconds each notebook took.
 from __future__ import annotations
 
 import argparse
+import re
 import sys
 import time
 from pathlib import Path
@@ -25,6 +26,22 @@ ROOT = Path(__file__).resolve().parents[1]
 def all_notebooks() -> list[Path]:
     nbs = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
     return nbs + sorted((ROOT / "notebooks" / "solutions").glob("*.ipynb"))
+
+
+PROGRESS_BAR = re.compile(r"\d+%\|")
+
+
+def drop_progress_bars(cell, path: Path) -> None:
+    """Remove live progress bars: saved, they freeze at their first frame ("0%| 1/4000")."""
+    def is_bar(out):
+        data = out.get("data", {})
+        return ("application/vnd.jupyter.widget-view+json" in data
+                and PROGRESS_BAR.search(str(data.get("text/plain", ""))))
+
+    kept = [out for out in cell.outputs if not is_bar(out)]
+    if len(kept) != len(cell.outputs) and "NBVAL_IGNORE_OUTPUT" not in cell.source:
+        print(f"warning: {path.name}: a cell with a progress bar lacks # NBVAL_IGNORE_OUTPUT")
+    cell.outputs = kept
 
 
 def execute(path: Path, timeout: int = 900) -> float:
@@ -42,6 +59,8 @@ def execute(path: Path, timeout: int = 900) -> float:
     for cell in nb.cells:
         # Execution timestamps change every run and say nothing to a reader.
         cell.metadata.pop("execution", None)
+        if cell.cell_type == "code":
+            drop_progress_bars(cell, path)
     nbformat.write(nb, path)
     return seconds
 
