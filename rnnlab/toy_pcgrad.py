@@ -121,7 +121,8 @@ def plot_toy(trajectories: dict, ax=None, extent=(-10.0, 10.0, -10.0, 10.0)):
     l1, l2 = toy_losses(grid)
     cs = ax.contourf(grid[..., 0], grid[..., 1], l1 + l2, levels=30, cmap="viridis")
     fig.colorbar(cs, ax=ax, label="L1 + L2")
-    for (label, path), color in zip(trajectories.items(), ("white", "red", "orange", "cyan"),
+    # Bright colours that stand out on viridis; a grey legend box keeps them readable there too.
+    for (label, path), color in zip(trajectories.items(), ("magenta", "red", "orange", "cyan"),
                                     strict=False):
         path = torch.as_tensor(path)
         ax.plot(path[:, 0], path[:, 1], color=color, lw=2, label=label)
@@ -132,7 +133,7 @@ def plot_toy(trajectories: dict, ax=None, extent=(-10.0, 10.0, -10.0, 10.0)):
     ax.set_xlabel("θ1")
     ax.set_ylabel("θ2")
     ax.set_title("PCGrad toy: trajectories on L1 + L2 (× = start, ● = end)")
-    ax.legend(loc="lower right", fontsize=8)
+    ax.legend(loc="lower right", fontsize=8, facecolor="0.75", framealpha=0.9)
     fig.tight_layout()
     return fig
 
