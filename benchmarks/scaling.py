@@ -17,9 +17,6 @@ unaffected by the allocator or by other processes; it is the memory a
 
 from __future__ import annotations
 
-import statistics
-import time
-
 import torch
 from torch.nn import functional as F
 
@@ -31,19 +28,11 @@ CONTENDERS = (throughput.SeedLoop, throughput.RnnlabScratch)
 
 
 def _tokens_per_s(num_hiddens, batch_size, num_steps, num_batches, rounds, warmup) -> dict:
-    batches, vocab = throughput.make_batches(batch_size, num_steps, num_batches)
-    tokens = sum(X.numel() for X, _ in batches)
-    runners = [cls(len(vocab), num_hiddens) for cls in CONTENDERS]
-    for _ in range(warmup):
-        for runner in runners:
-            runner.epoch(batches)
-    rates = {r.name: [] for r in runners}
-    for _ in range(rounds):
-        for runner in runners:
-            start = time.perf_counter()
-            runner.epoch(batches)
-            rates[runner.name].append(tokens / (time.perf_counter() - start))
-    return {name: statistics.median(r) for name, r in rates.items()}
+    """Median tokens/s of each contender, measured interleaved by :func:`throughput.measure`."""
+    result = throughput.measure(CONTENDERS, num_hiddens=num_hiddens, batch_size=batch_size,
+                                num_steps=num_steps, num_batches=num_batches, rounds=rounds,
+                                warmup=warmup)
+    return {name: r["median"] for name, r in result.items() if name != "settings"}
 
 
 def speed_vs_hidden(hiddens=HIDDENS, batch_size=32, num_steps=35, num_batches=3, rounds=2,

@@ -70,11 +70,6 @@ def pcgrad(grads, generator: torch.Generator | None = None) -> torch.Tensor:
     return torch.stack(project_conflicting(grads, generator)).sum(0)
 
 
-def _flat(grads, params):
-    return torch.cat([(torch.zeros_like(p) if g is None else g).flatten()
-                      for g, p in zip(grads, params, strict=True)])
-
-
 def pcgrad_backward(losses, shared_params, task_params=(), generator=None,
                     surgery: bool = True) -> dict:
     """Fill ``.grad`` from several task losses, with PCGrad on the shared parameters.
@@ -88,7 +83,8 @@ def pcgrad_backward(losses, shared_params, task_params=(), generator=None,
     gradients before surgery (the cosine for two tasks, the mean pairwise
     cosine otherwise).
     """
-    from .conflict import cosine_similarity  # the measurement lives with the other diagnostics
+    # The measurements live with the other diagnostics (conflict.py imports this module).
+    from .conflict import cosine_similarity, task_gradients
 
     losses = list(losses)
     if not losses:
@@ -97,10 +93,7 @@ def pcgrad_backward(losses, shared_params, task_params=(), generator=None,
     task_params = [p for p in task_params if p.requires_grad]
     if not shared_params:
         raise ValueError("shared_params must contain at least one parameter that requires grad")
-    task_grads = []
-    for loss in losses:
-        grads = torch.autograd.grad(loss, shared_params, retain_graph=True, allow_unused=True)
-        task_grads.append(_flat(grads, shared_params))
+    task_grads = task_gradients(losses, shared_params)
     if task_params:
         head_grads = torch.autograd.grad(sum(losses), task_params, allow_unused=True)
         for p, g in zip(task_params, head_grads, strict=True):
