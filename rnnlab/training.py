@@ -111,8 +111,11 @@ class History:
 
 # --------------------------------------------------------------------------- helpers
 def perplexity(mean_loss: float) -> float:
-    """``exp`` of the mean per-token cross-entropy (in nats)."""
-    return math.exp(mean_loss)
+    """``exp`` of the mean per-token cross-entropy (in nats); ``inf`` past what a float holds."""
+    try:
+        return math.exp(mean_loss)
+    except OverflowError:  # a diverging run (loss > ~709 nats) is reported, not crashed
+        return math.inf
 
 
 def _state_for(model, loader, state, batch_size: int, device):

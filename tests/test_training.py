@@ -291,3 +291,11 @@ def test_training_evaluation_and_generation_on_cuda():
     vocab = Vocab([[str(i) for i in range(V)]])
     model = RNNScratch(len(vocab), 8, device="cuda")
     assert len(sample("01", 5, model, vocab, generator=0)) >= 7
+
+
+def test_perplexity_of_a_huge_loss_is_inf_not_an_overflow_error():
+    import math
+
+    from rnnlab.training import perplexity
+    assert perplexity(math.log(28)) == pytest.approx(28)
+    assert perplexity(1e4) == math.inf
