@@ -1,0 +1,49 @@
+"""README's first command, ./course.sh, serves lesson 00 in JupyterLab on localhost."""
+
+import os
+import secrets
+import signal
+import socket
+import subprocess
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def test_course_sh_serves_lesson_00_on_localhost(tmp_path):
+    port, token = free_port(), secrets.token_hex(16)
+    env = {**os.environ, "JUPYTER_RUNTIME_DIR": str(tmp_path), "JUPYTER_CONFIG_DIR": str(tmp_path)}
+    args = ["./course.sh", "--no-browser", f"--port={port}", f"--IdentityProvider.token={token}"]
+    if os.geteuid() == 0:
+        args.append("--allow-root")
+    proc = subprocess.Popen(args, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                            start_new_session=True)
+    url = f"http://127.0.0.1:{port}/api/contents/notebooks/00_start_here.ipynb?content=0&token={token}"
+    try:
+        deadline, last_error = time.monotonic() + 180, None
+        while time.monotonic() < deadline:
+            assert proc.poll() is None, proc.stdout.read().decode(errors="replace")[-3000:]
+            try:
+                with urllib.request.urlopen(url, timeout=5) as response:
+                    assert response.status == 200
+                    assert b'"name": "00_start_here.ipynb"' in response.read().replace(b'":"', b'": "')
+                    break
+            except OSError as exc:  # not listening yet
+                last_error = exc
+                time.sleep(1)
+        else:
+            raise AssertionError(f"JupyterLab did not serve lesson 00 within 180 s: {last_error}")
+    finally:
+        os.killpg(proc.pid, signal.SIGTERM)
+        try:
+            proc.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
