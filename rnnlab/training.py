@@ -263,7 +263,10 @@ def train(model: nn.Module, train_loader, val_loader=None, *, epochs: int, lr: f
                 elif bar is not None:
                     bar.update(1)
             train_seconds = time.perf_counter() - epoch_start
-            history.train_ppl.append(perplexity(loss_sum / tokens))
+            train_ppl = perplexity(loss_sum / tokens)
+            if not math.isfinite(train_ppl):  # every loss finite, yet too large to exponentiate
+                raise TrainingDiverged(epoch, batch, "training perplexity", train_ppl, theta, lr)
+            history.train_ppl.append(train_ppl)
             history.grad_norm.append(sum(norms) / len(norms))
             history.step_grad_norms.extend(norms)
             history.tokens_per_s.append(tokens / train_seconds)

@@ -24,13 +24,15 @@ def test_course_sh_serves_lesson_00_on_localhost(tmp_path):
     args = ["./course.sh", "--no-browser", f"--port={port}", f"--IdentityProvider.token={token}"]
     if os.geteuid() == 0:
         args.append("--allow-root")
-    proc = subprocess.Popen(args, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+    log_path = tmp_path / "course.log"  # a file, not a pipe: a full pipe would stall the server
+    log = log_path.open("wb")
+    proc = subprocess.Popen(args, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
                             start_new_session=True)
     url = f"http://127.0.0.1:{port}/api/contents/notebooks/00_start_here.ipynb?content=0&token={token}"
     try:
         deadline, last_error = time.monotonic() + 180, None
         while time.monotonic() < deadline:
-            assert proc.poll() is None, proc.stdout.read().decode(errors="replace")[-3000:]
+            assert proc.poll() is None, log_path.read_text(errors="replace")[-3000:]
             try:
                 with urllib.request.urlopen(url, timeout=5) as response:
                     assert response.status == 200
@@ -47,3 +49,4 @@ def test_course_sh_serves_lesson_00_on_localhost(tmp_path):
             proc.wait(timeout=30)
         except subprocess.TimeoutExpired:
             os.killpg(proc.pid, signal.SIGKILL)
+        log.close()
