@@ -28,7 +28,8 @@ def test_course_sh_serves_lesson_00_on_localhost(tmp_path):
     log = log_path.open("wb")
     proc = subprocess.Popen(args, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
                             start_new_session=True)
-    url = f"http://127.0.0.1:{port}/api/contents/notebooks/00_start_here.ipynb?content=0&token={token}"
+    # course.sh serves the notebooks/ folder, with lesson 00 opened
+    url = f"http://127.0.0.1:{port}/api/contents/00_start_here.ipynb?content=0&token={token}"
     try:
         deadline, last_error = time.monotonic() + 180, None
         while time.monotonic() < deadline:
