@@ -430,9 +430,13 @@ def check_lesson(source: Path, lab: LabServer, page, slider_name: str | None) ->
             const out = p.querySelector('.widget-output');
             const images = [...out.querySelectorAll('img')].map(i => i.src);
             const text = out.innerText.trim();
-            const drawn = images.length > 0 || text.length > 0;
-            return drawn && (JSON.stringify(images) !== JSON.stringify(before.images)
-                             || text !== before.text);
+            // A panel that showed a figure must show a new one (its text, a progress bar
+            // included, changes long before the figure arrives); otherwise new text will do.
+            if (before.images.length > 0) {
+                return images.length > 0
+                    && JSON.stringify(images) !== JSON.stringify(before.images);
+            }
+            return text.length > 0 && text !== before.text;
         }""",
         arg=[panel.element_handle(), before], timeout=PANEL_UPDATE_TIMEOUT_S * 1000,
         polling=500,
