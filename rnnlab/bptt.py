@@ -38,6 +38,7 @@ from torch.nn import functional as F
 
 from .checks import check_choice, check_int, check_positive_float
 from .clipping import grad_clipping
+from .training import perplexity
 
 __all__ = [
     "PARAM_NAMES",
@@ -476,7 +477,7 @@ def _perplexity(params, loader):
         logits, _ = rnn_forward(params, X)
         total += float(_loss(logits, Y)) * Y.numel()
         count += Y.numel()
-    return math.exp(total / count)
+    return perplexity(total / count)
 
 
 def train_bptt(train_loader, val_loader, vocab_size: int, num_hiddens: int = 64, *,
@@ -514,7 +515,7 @@ def train_bptt(train_loader, val_loader, vocab_size: int, num_hiddens: int = 64,
                     p -= lr * p.grad
             total += loss.item() * Y.numel()
             count += Y.numel()
-        history.train_ppl.append(math.exp(total / count))
+        history.train_ppl.append(perplexity(total / count))
         history.val_ppl.append(_perplexity(params, val_loader) if val_loader is not None
                                else float("nan"))
     history.seconds = time.perf_counter() - start
