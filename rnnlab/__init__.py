@@ -1,46 +1,38 @@
 """rnnlab — the tested helpers behind an interactive course on recurrent neural networks.
 
-Each module holds one idea; the names most lessons need are re-exported here.
-"""
+The folders show the architecture (see README, "How the course is built"):
 
-from .corpus import (
-    CorpusError,
-    load_corpus_time_machine,
-    read_data_file,
-    read_time_machine,
-    tokenize,
-    train_val_split,
-)
-from .device import default_device, resolve_device, try_gpu
-from .sampling import (
-    SeqDataLoader,
-    load_data_time_machine,
-    load_data_time_machine_split,
-    seq_data_iter_random,
-    seq_data_iter_sequential,
-)
-from .vocab import Vocab
-from . import exercises, glossary, notebook, scalar_rnn, widgets  # noqa: F401  (rnnlab.glossary…)
+* ``rnnlab.text``      — the bundled corpus, vocabulary, minibatches, n-grams, Zipf's law;
+* ``rnnlab.training``  — the one training loop, its history, perplexity, recipes, checkpoints;
+* ``rnnlab.gradients`` — clipping, explosion, BPTT by hand, Jacobians, conflict, PCGrad;
+* ``rnnlab.course``    — widgets, diagrams, glossary, exercises, one module per lesson;
+* ``rnnlab.models``, ``generation``, ``series``, ``device``, ``checks``, ``compat``, ``notebook``.
+
+The names the lessons use most are re-exported here.
+"""
 
 __version__ = "0.1.0"
 
-# --- names added by later modules (one import line per module) ---
+from .device import default_device, resolve_device, try_gpu
+from .text import (CorpusError, NgramModel, SeqDataLoader, Vocab, baseline_perplexity, fit_zipf,
+                   load_corpus_time_machine, load_data_time_machine, load_data_time_machine_split,
+                   min_freq_summary, ngram_counts, ngram_frequencies, plot_zipf, read_data_file,
+                   read_time_machine, seq_data_iter_random, seq_data_iter_sequential, tokenize,
+                   train_val_split)
 from .models import RNNModel, RNNScratch, detach_state, model_device
-from .clipping import global_grad_norm, grad_clipping
-from .training import (COURSE_RECIPE, SEED_RECIPE, History, Recipe, TrainingDiverged,
-                       evaluate_perplexity, plot_grad_norms, plot_history, quick_train,
-                       run_recipe, train)
+from .training import (COURSE_RECIPE, SEED_RECIPE, CheckpointError, History, Recipe,
+                       TrainingDiverged, evaluate_perplexity, load_checkpoint, perplexity,
+                       plot_grad_norms, plot_history, quick_train, run_recipe, save_checkpoint,
+                       train)
 from .generation import predict, sample
-from .checkpoint import CheckpointError, load_checkpoint, save_checkpoint
 from .series import fit_autoregressive, lag_features, noisy_sine, predict_k_step, simulate_var
-from .ngram import NgramModel, baseline_perplexity, ngram_counts, ngram_frequencies
-from .zipf import fit_zipf, min_freq_summary, plot_zipf
-from .batching_plot import batch_layout, plot_batching
+from .gradients import (MultiTaskRNN, autograd_gradients, bptt_gradients, conflict_share,
+                        cosine_similarity, global_grad_norm, grad_clipping, jacobian_norm_curve,
+                        jacobian_norms, make_w_hh, measure_bptt_cost, pcgrad_backward,
+                        pcgrad_update, plot_toy, project_conflicting, random_truncation_weights,
+                        run_toy, spectral_radius, toy_grads, toy_losses, train_bptt,
+                        train_multitask, truncation_weights)
+from .gradients import pcgrad  # the module: rnnlab.pcgrad.project_conflicting, rnnlab.pcgrad.pcgrad_update
+from .course.diagrams import batch_layout, plot_batching
+from . import checks, course, generation, gradients, models, notebook, series, text, training
 from . import compat  # d2l names for the seed notes: from rnnlab import compat as d2l
-from .bptt import (autograd_gradients, bptt_gradients, jacobian_norm_curve, jacobian_norms,
-                   make_w_hh, measure_bptt_cost, random_truncation_weights, rnn_forward,
-                   spectral_radius, train_bptt, truncation_weights)
-from .conflict import MultiTaskRNN, conflict_share, cosine_similarity, train_multitask
-from .toy_pcgrad import plot_toy, run_toy, toy_grads, toy_losses
-from .pcgrad import pcgrad, pcgrad_backward, project_conflicting  # rnnlab.pcgrad is the function
-from . import explosion, panels, schedule  # lessons 04-06

@@ -21,20 +21,20 @@ import torch
 from torch import nn
 
 from .checks import check_int, check_positive_float
-from .clipping import grad_clipping as _clip_by_global_norm
-from .corpus import load_corpus_time_machine, read_time_machine, tokenize
 from .device import try_gpu
 from .generation import predict as _predict
+from .gradients.clipping import grad_clipping as _clip_by_global_norm
 from .models import RNNModel as _RNNModel
 from .models import RNNScratch, detach_state
-from .sampling import (
+from .text.corpus import load_corpus_time_machine, read_time_machine, tokenize
+from .text.minibatches import (
     SeqDataLoader,
     load_data_time_machine,
     seq_data_iter_random,
     seq_data_iter_sequential,
 )
-from .training import train as _train
-from .vocab import Vocab
+from .text.vocab import Vocab
+from .training.loop import train as _train
 
 __all__ = [
     "Accumulator", "Animator", "RNNModel", "RNNModelScratch", "SeqDataLoader", "Timer", "Vocab",

@@ -20,7 +20,7 @@ import torch
 from torch import nn
 from torch.nn import functional as F
 
-from .checks import check_choice, check_int
+from .checks import check_choice, check_int, check_positive_float
 from .device import resolve_device
 
 CELLS = ("rnn", "gru", "lstm")
@@ -68,6 +68,16 @@ def detach_state(state) -> tuple:
     return tuple(s.detach() for s in state)
 
 
+def scale_grad(x: torch.Tensor, weight: float) -> torch.Tensor:
+    """Identity in the forward pass; multiplies the gradient by ``weight`` in the backward pass."""
+    if weight == 1.0:
+        return x
+    if weight == 0.0:
+        return x.detach()
+    # x - x.detach() is exactly zero, so the value is x itself; its gradient is `weight`.
+    return x.detach() + weight * (x - x.detach())
+
+
 def model_device(model: nn.Module) -> torch.device:
     """The device of a model's parameters."""
     return next(model.parameters()).device
@@ -86,15 +96,17 @@ class RNNScratch(nn.Module):
     be sequential being the recurrence itself.
     """
 
-    def __init__(self, vocab_size: int, num_hiddens: int, device=None):
+    def __init__(self, vocab_size: int, num_hiddens: int, device=None, *, scale: float = 0.01,
+                 generator: torch.Generator | None = None):
         super().__init__()
         self.vocab_size = check_int("vocab_size", vocab_size, minimum=1)
         self.num_hiddens = check_int("num_hiddens", num_hiddens, minimum=1)
+        scale = check_positive_float("scale", scale)
         device = resolve_device(device)
         V, H = self.vocab_size, self.num_hiddens
 
-        def normal(*shape):
-            return nn.Parameter(torch.randn(*shape, device=device) * 0.01)
+        def normal(*shape):  # the notes' initialisation: N(0, 1) * 0.01 (drawn on the CPU)
+            return nn.Parameter((torch.randn(*shape, generator=generator) * scale).to(device))
 
         self.W_xh = normal(V, H)
         self.W_hh = normal(H, H)
@@ -121,23 +133,35 @@ class RNNScratch(nn.Module):
         H = torch.tanh(x_onehot @ self.W_xh + H @ self.W_hh + self.b_h)
         return H @ self.W_hq + self.b_q, H
 
-    def forward(self, X: torch.Tensor, state=None):
-        X = check_tokens(X, self.vocab_size).to(self.W_xh.device)
-        batch = X.shape[0]
-        if state is None:
-            state = self.begin_state(batch)
-        (H,) = check_state(state, [(batch, self.num_hiddens)])
+    def recurrence(self, X: torch.Tensor, H: torch.Tensor, carry_weights=None) -> torch.Tensor:
+        """Lesson 04. ``H_t = tanh(X_t W_xh + b_h + H_{t-1} W_hh)`` for every step; all ``H_t``.
+
+        ``X`` holds token indices ``(batch, num_steps)``; returns ``(num_steps, batch,
+        num_hiddens)``. ``carry_weights[t]`` (lesson 07) scales the gradient that
+        step ``t`` sends back into ``H_{t-1}``: 0 cuts it (truncated BPTT), 1 keeps it.
+        """
         # Row lookup == one_hot(X) @ W_xh, for every step at once: (num_steps, batch, H).
         # unbind, not XW[t]: indexing would make backward build a full-size zero
         # tensor per step (quadratic in num_steps); unbind's backward stacks once.
         XW = (F.embedding(X.T, self.W_xh) + self.b_h).unbind(0)
         hiddens = []
-        for xw in XW:
-            H = torch.tanh(torch.addmm(xw, H, self.W_hh))  # xw + H @ W_hh, in one call
+        for t, xw in enumerate(XW):                           # xw: (batch, num_hiddens)
+            if carry_weights is not None:
+                H = scale_grad(H, float(carry_weights[t]))
+            H = torch.tanh(torch.addmm(xw, H, self.W_hh))     # xw + H @ W_hh, in one call
             hiddens.append(H)
+        return torch.stack(hiddens)                           # (num_steps, batch, num_hiddens)
+
+    def forward(self, X: torch.Tensor, state=None, carry_weights=None):
+        X = check_tokens(X, self.vocab_size).to(self.W_xh.device)
+        batch = X.shape[0]
+        if state is None:
+            state = self.begin_state(batch)
+        (H,) = check_state(state, [(batch, self.num_hiddens)])
+        hiddens = self.recurrence(X, H, carry_weights)
         # The output layer does not feed the recurrence: one matmul for all steps.
-        outputs = torch.addmm(self.b_q, torch.cat(hiddens), self.W_hq)
-        return outputs, (H,)
+        outputs = torch.addmm(self.b_q, hiddens.reshape(-1, self.num_hiddens), self.W_hq)
+        return outputs, (hiddens[-1],)                        # (num_steps * batch, vocab_size)
 
     # -- exchanging weights with torch's own layers -------------------------
     @classmethod

@@ -7,11 +7,11 @@ matplotlib.use("Agg")
 import pytest  # noqa: E402
 import torch  # noqa: E402
 
-from rnnlab import batching_plot as bp  # noqa: E402
+from rnnlab.course import diagrams  # noqa: E402
 
 
 def test_sequential_rows_continue_across_batches():
-    lay = bp.batch_layout(40, batch_size=2, num_steps=4, scheme="sequential", offset=1)
+    lay = diagrams.batch_layout(40, batch_size=2, num_steps=4, scheme="sequential", offset=1)
     # (40 - 1 - 1) // 2 * 2 = 38 tokens -> rows of 19 -> 4 batches of 4 steps per row
     assert lay.num_batches == 4
     subs = lay.subsequences()
@@ -23,7 +23,7 @@ def test_sequential_rows_continue_across_batches():
 
 
 def test_random_sampling_uses_non_overlapping_windows():
-    lay = bp.batch_layout(40, batch_size=2, num_steps=4, scheme="random", seed=3, offset=2)
+    lay = diagrams.batch_layout(40, batch_size=2, num_steps=4, scheme="random", seed=3, offset=2)
     used = lay.batch >= 0
     # every used position belongs to exactly one (batch, row, step)
     assert int(used.sum()) == lay.num_batches * 2 * 4
@@ -35,7 +35,7 @@ def test_random_sampling_uses_non_overlapping_windows():
 def test_layout_matches_iterator_directly():
     from rnnlab import seq_data_iter_sequential
 
-    lay = bp.batch_layout(30, 3, 3, "sequential", offset=0)
+    lay = diagrams.batch_layout(30, 3, 3, "sequential", offset=0)
     X0, _ = next(seq_data_iter_sequential(torch.arange(30), 3, 3, offset=0))
     for r in range(3):
         for s in range(3):
@@ -44,22 +44,22 @@ def test_layout_matches_iterator_directly():
 
 
 def test_offset_is_seeded():
-    a = bp.batch_layout(50, 2, 5, "random", seed=7)
-    b = bp.batch_layout(50, 2, 5, "random", seed=7)
+    a = diagrams.batch_layout(50, 2, 5, "random", seed=7)
+    b = diagrams.batch_layout(50, 2, 5, "random", seed=7)
     assert a.offset == b.offset and torch.equal(a.batch, b.batch)
 
 
 def test_bad_arguments():
     with pytest.raises(ValueError, match="scheme must be one of"):
-        bp.batch_layout(40, 2, 4, "shuffled")
+        diagrams.batch_layout(40, 2, 4, "shuffled")
     with pytest.raises(ValueError, match="offset must be <= 3"):
-        bp.batch_layout(40, 2, 4, "random", offset=4)
+        diagrams.batch_layout(40, 2, 4, "random", offset=4)
     with pytest.raises(ValueError, match="too short for batch_size=4 and num_steps=20"):
-        bp.plot_batching(4, 20)
+        diagrams.plot_batching(4, 20)
 
 
 def test_plot_batching_returns_both_layouts():
-    fig, pic = bp.plot_batching(2, 5)
+    fig, pic = diagrams.plot_batching(2, 5)
     assert len(fig.axes) == 2
     assert pic.random.offset == pic.sequential.offset
     assert pic.random.num_batches == pic.sequential.num_batches

@@ -6,8 +6,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import rnnlab
-from rnnlab import bptt
-from rnnlab.bptt import PARAM_NAMES
+from rnnlab.course import lesson07
+from rnnlab.gradients import bptt, jacobians
+from rnnlab.gradients.bptt import PARAM_NAMES
 
 
 def _problem(seed, vocab_size, num_hiddens, batch_size, num_steps, scale=0.5):
@@ -137,22 +138,22 @@ def test_bad_inputs_raise_clear_errors():
 
 @pytest.mark.parametrize("radius", [0.5, 1.0, 2.5])
 def test_make_w_hh_has_the_requested_spectral_radius(radius):
-    W = bptt.make_w_hh(16, radius, torch.Generator().manual_seed(1))
+    W = jacobians.make_w_hh(16, radius, torch.Generator().manual_seed(1))
     assert W.shape == (16, 16)
-    assert bptt.spectral_radius(W) == pytest.approx(radius, rel=1e-4)
+    assert jacobians.spectral_radius(W) == pytest.approx(radius, rel=1e-4)
 
 
 def test_make_w_hh_and_spectral_radius_errors():
     with pytest.raises(ValueError, match="radius must be"):
-        bptt.make_w_hh(4, -1.0)
+        jacobians.make_w_hh(4, -1.0)
     with pytest.raises(ValueError, match="square"):
-        bptt.spectral_radius(torch.ones(2, 3))
+        jacobians.spectral_radius(torch.ones(2, 3))
 
 
 def test_jacobian_norms_match_autograd_jacobian():
     params, X, _, H0, _ = _problem(2, 5, 4, 1, 6, scale=0.8)
     _, hiddens = bptt.rnn_forward(params, X, H0)
-    norms = bptt.jacobian_norms(params["W_hh"], hiddens)
+    norms = jacobians.jacobian_norms(params["W_hh"], hiddens)
     assert norms.shape == (7,) and float(norms[0]) == 1.0
     for t in range(6):   # compare ∂h_T/∂h_t by autograd, rerunning from h_t
         def h_T(h_t, t=t):
@@ -164,22 +165,22 @@ def test_jacobian_norms_match_autograd_jacobian():
 
 def test_linear_jacobian_norms_follow_the_spectral_radius():
     for radius in (0.5, 1.5):
-        norms = bptt.jacobian_norm_curve(radius, num_steps=60, nonlinearity="linear")
+        norms = jacobians.jacobian_norm_curve(radius, num_steps=60, nonlinearity="linear")
         rate = float((norms[60] / norms[40]) ** (1 / 20))
         assert rate == pytest.approx(radius, rel=0.1)
 
 
 def test_tanh_vanishes_for_small_radius():
-    norms = bptt.jacobian_norm_curve(0.5, num_steps=30)
+    norms = jacobians.jacobian_norm_curve(0.5, num_steps=30)
     assert float(norms[30]) < 1e-6 < float(norms[1])
 
 
 def test_bptt_panel_returns_figure_and_text():
-    fig, text = bptt.bptt_panel(radius=1.2, truncation=5, num_steps=20)
+    fig, text = lesson07.bptt_panel(radius=1.2, truncation=5, num_steps=20)
     assert fig.axes[0].get_yscale() == "log"
     assert "k = 5" in text and "keeps" in text
     with pytest.raises(ValueError, match="nonlinearity"):
-        bptt.bptt_panel(nonlinearity="relu")
+        lesson07.bptt_panel(nonlinearity="relu")
 
 
 def test_measure_bptt_cost_memory_grows_with_steps_and_truncation_caps_it():

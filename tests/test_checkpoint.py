@@ -1,10 +1,10 @@
 import pytest
 import torch
 
-from rnnlab.checkpoint import CheckpointError, load_checkpoint, save_checkpoint
 from rnnlab.models import RNNModel, RNNScratch
+from rnnlab.text.vocab import Vocab
 from rnnlab.training import History
-from rnnlab.vocab import Vocab
+from rnnlab.training.checkpoint import CheckpointError, load_checkpoint, save_checkpoint
 
 VOCAB = Vocab([list("hello world")], reserved_tokens=["<pad>"])
 X = torch.tensor([[1, 2, 3], [4, 5, 6]])

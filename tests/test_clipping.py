@@ -6,7 +6,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from torch import nn
 
-from rnnlab.clipping import global_grad_norm, grad_clipping
+from rnnlab.gradients.clipping import global_grad_norm, grad_clipping
 
 
 def _params_with_grads(seed: int, scale: float = 1.0):

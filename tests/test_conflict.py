@@ -6,7 +6,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import rnnlab
-from rnnlab import conflict, toy_pcgrad
+from rnnlab.course import lesson08
+from rnnlab.gradients import conflict, multitask, toy
 
 
 def test_cosine_similarity_values():
@@ -36,7 +37,7 @@ def test_detached_aux_head_sends_no_gradient_to_the_shared_layer():
     torch.manual_seed(0)
     X = torch.randint(0, 6, (2, 5))
     for detach in (False, True):
-        model = conflict.MultiTaskRNN(6, 8, aux_classes=2, detach_aux=detach)
+        model = multitask.MultiTaskRNN(6, 8, aux_classes=2, detach_aux=detach)
         _, out_aux = model(X)
         out_aux.sum().backward()
         shared_norm = sum(0.0 if p.grad is None else float(p.grad.norm())
@@ -48,15 +49,15 @@ def test_detached_aux_head_sends_no_gradient_to_the_shared_layer():
 def test_multitask_targets():
     corpus, vocab = rnnlab.load_corpus_time_machine(500)
     starts = torch.tensor([0, 10])
-    X, Yn, Ys = conflict.multitask_targets(corpus, vocab, "skip2", 6, starts)
+    X, Yn, Ys = multitask.multitask_targets(corpus, vocab, "skip2", 6, starts)
     c = torch.tensor(corpus)
     assert torch.equal(X[1], c[10:16]) and torch.equal(Yn[1], c[11:17])
     assert torch.equal(Ys[1], c[12:18])
-    _, Yn, Yv = conflict.multitask_targets(corpus, vocab, "vowel", 6, starts)
+    _, Yn, Yv = multitask.multitask_targets(corpus, vocab, "vowel", 6, starts)
     assert Yv.tolist() == [[int(vocab.idx_to_token[i] in "aeiou") for i in row]
                            for row in Yn.tolist()]
     with pytest.raises(ValueError, match="aux must be one of"):
-        conflict.multitask_targets(corpus, vocab, "rhyme", 6, starts)
+        multitask.multitask_targets(corpus, vocab, "rhyme", 6, starts)
 
 
 @pytest.mark.parametrize("method", ["sum", "pcgrad", "detach"])
@@ -70,7 +71,7 @@ def test_train_multitask_records_conflict_and_learns(method):
         assert all(c == 0.0 for c in h.cosines)
     assert h.val_next[-1] < math.log(len(vocab))      # better than a uniform guess
     assert 0 <= h.conflict_share <= 1 and method in h.summary()
-    fig = conflict.plot_multitask([h])
+    fig = lesson08.plot_multitask([h])
     assert len(fig.axes) == 2
 
 
@@ -120,9 +121,9 @@ def test_pcgrad_rows_equals_pcgrad_row_by_row(seed, n):
     g1 = torch.randn(n, 2, generator=g, dtype=torch.float64)
     g2 = torch.randn(n, 2, generator=g, dtype=torch.float64)
     g2[0] = 0.0 if seed % 3 == 0 else g2[0]          # a zero gradient now and then
-    rows = toy_pcgrad.pcgrad_rows(g1, g2)
+    rows = toy.pcgrad_rows(g1, g2)
     for i in range(n):
-        torch.testing.assert_close(rows[i], rnnlab.pcgrad([g1[i], g2[i]]))
+        torch.testing.assert_close(rows[i], rnnlab.pcgrad_update([g1[i], g2[i]]))
 
 
 def test_run_toy_single_and_many_starts():
@@ -144,19 +145,19 @@ def test_run_toy_single_and_many_starts():
 
 
 def test_near_optimum():
-    ok = toy_pcgrad.near_optimum(torch.tensor([[-2.0, 3.0], [-2.0, 0.0], [1.9, 3.0]]))
+    ok = toy.near_optimum(torch.tensor([[-2.0, 3.0], [-2.0, 0.0], [1.9, 3.0]]))
     assert ok.tolist() == [True, False, False]
 
 
 def test_toy_panel_returns_figure_and_text():
-    fig, text = toy_pcgrad.toy_panel(0.5, -3.0, "both", steps=20)
+    fig, text = lesson08.toy_panel(0.5, -3.0, "both", steps=20)
     assert len(fig.axes) >= 1 and "Adam + PCGrad" in text and "Adam (summed" in text
     with pytest.raises(ValueError, match="method must be one of"):
-        toy_pcgrad.toy_panel(method="sgd")
+        lesson08.toy_panel(method="sgd")
 
 
 def test_plot_projection():
-    from rnnlab.pcgrad import plot_projection
+    from rnnlab.gradients.pcgrad import plot_projection
 
     fig = plot_projection([2.0, 0.5], [-1.5, 1.5])
     assert "cos(g_A, g_B) = -0.51" in fig.axes[0].get_title()

@@ -4,12 +4,12 @@ from importlib import resources
 import pytest
 
 import rnnlab
-from rnnlab import corpus as corpus_mod
+from rnnlab.text import corpus
 
 
 def test_bundled_file_has_the_published_sha1():
     raw = resources.files("rnnlab.data").joinpath("timemachine.txt").read_bytes()
-    assert hashlib.sha1(raw).hexdigest() == corpus_mod.TIME_MACHINE_SHA1
+    assert hashlib.sha1(raw).hexdigest() == corpus.TIME_MACHINE_SHA1
 
 
 def test_read_time_machine_keeps_letters_only_lower_case():
@@ -79,7 +79,7 @@ def test_train_val_split_holds_out_the_end():
 @pytest.fixture
 def fake_data(tmp_path, monkeypatch):
     """Point the package's data folder at a temporary one we can damage."""
-    monkeypatch.setattr(corpus_mod.resources, "files", lambda package: tmp_path)
+    monkeypatch.setattr(corpus.resources, "files", lambda package: tmp_path)
     return tmp_path
 
 

@@ -2,7 +2,7 @@
 
 import torch
 
-from rnnlab.exercises import nb01
+from rnnlab.course.exercises import nb01
 from rnnlab.series import lag_features
 
 

@@ -1,7 +1,7 @@
 """Notebook 02's checkers accept the right answer and explain typical wrong ones."""
 
 from rnnlab import Vocab, read_time_machine, tokenize
-from rnnlab.exercises import nb02
+from rnnlab.course.exercises import nb02
 
 
 def book_vocab(min_freq=0):

@@ -2,8 +2,8 @@
 
 import math
 
-from rnnlab import ngram
-from rnnlab.exercises import nb03
+from rnnlab.course.exercises import nb03
+from rnnlab.text import ngram
 
 
 def test_laplace_bigram_matches_ngram_model():

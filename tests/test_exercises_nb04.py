@@ -1,6 +1,6 @@
 import torch
 
-from rnnlab.exercises import nb04
+from rnnlab.course.exercises import nb04
 
 
 def test_num_params_accepts_the_count_and_names_what_is_missing():

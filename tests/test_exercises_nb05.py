@@ -1,6 +1,6 @@
 import torch
 
-from rnnlab.exercises import nb05
+from rnnlab.course.exercises import nb05
 
 
 def _right_clip(grads, theta):

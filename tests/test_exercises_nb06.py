@@ -1,6 +1,6 @@
 from torch import nn
 
-from rnnlab.exercises import nb06
+from rnnlab.course.exercises import nb06
 from rnnlab.models import RNNModel
 
 

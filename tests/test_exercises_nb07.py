@@ -3,7 +3,7 @@
 import torch
 
 import rnnlab
-from rnnlab.exercises import nb07
+from rnnlab.course.exercises import nb07
 
 
 def test_vanishing_factor():

@@ -5,7 +5,7 @@ import torch
 
 from rnnlab.generation import predict, sample
 from rnnlab.models import RNNModel, RNNScratch
-from rnnlab.vocab import Vocab
+from rnnlab.text.vocab import Vocab
 
 VOCAB = Vocab([list("abcab cab")])
 

@@ -3,8 +3,8 @@ from pathlib import Path
 
 import pytest
 
-from rnnlab import glossary, scalar_rnn
-from rnnlab.exercises import nb00
+from rnnlab.course import glossary, lesson00
+from rnnlab.course.exercises import nb00
 
 SEED = Path(__file__).resolve().parents[2] / "shared" / "seed"
 
@@ -33,25 +33,25 @@ def test_lookup_finds_by_either_language_and_lesson():
 
 
 def test_scalar_rnn_matches_the_recurrence_and_its_derivative():
-    hs = scalar_rnn.trajectory(0.5, steps=3, h0=1.0, x=0.2)
+    hs = lesson00.trajectory(0.5, steps=3, h0=1.0, x=0.2)
     assert hs[1] == pytest.approx(math.tanh(0.5 * 1.0 + 0.2))
     # finite differences of h_3 with respect to h_0 agree with the product formula
     eps = 1e-6
-    up = scalar_rnn.trajectory(0.9, 5, h0=0.3 + eps)[-1]
-    down = scalar_rnn.trajectory(0.9, 5, h0=0.3 - eps)[-1]
-    assert scalar_rnn.sensitivity(0.9, 5, h0=0.3)[-1] == pytest.approx((up - down) / (2 * eps), rel=1e-5)
+    up = lesson00.trajectory(0.9, 5, h0=0.3 + eps)[-1]
+    down = lesson00.trajectory(0.9, 5, h0=0.3 - eps)[-1]
+    assert lesson00.sensitivity(0.9, 5, h0=0.3)[-1] == pytest.approx((up - down) / (2 * eps), rel=1e-5)
 
 
 def test_scalar_rnn_small_weight_forgets_large_weight_saturates():
-    assert scalar_rnn.sensitivity(0.5, 30)[-1] < 1e-8
-    assert abs(scalar_rnn.trajectory(3.0, 30)[-1]) > 0.99
+    assert lesson00.sensitivity(0.5, 30)[-1] < 1e-8
+    assert abs(lesson00.trajectory(3.0, 30)[-1]) > 0.99
 
 
 def test_scalar_rnn_bad_input():
     with pytest.raises(ValueError, match="steps must be >= 1, got 0"):
-        scalar_rnn.trajectory(0.5, steps=0)
+        lesson00.trajectory(0.5, steps=0)
     with pytest.raises(ValueError, match="w must be a finite number, got nan"):
-        scalar_rnn.trajectory(float("nan"))
+        lesson00.trajectory(float("nan"))
 
 
 def test_translation_checker():

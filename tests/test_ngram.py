@@ -5,7 +5,7 @@ import math
 import pytest
 import torch
 
-from rnnlab import ngram
+from rnnlab.text import ngram
 
 
 def test_ngram_counts_and_frequencies():

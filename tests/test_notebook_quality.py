@@ -75,7 +75,7 @@ def test_lesson_ends_with_exercises_and_has_speaker_notes(path):
     exercises = "".join("".join(c["source"]) for c in nb["cells"][headings[-1]:]
                         if c["cell_type"] == "markdown")
     assert len(re.findall(r"^\s*\d+\.\s", exercises, re.M)) >= 3, "at least three exercises"
-    assert "rnnlab.exercises" in "".join("".join(c["source"]) for c in nb["cells"]), \
+    assert "rnnlab.course.exercises" in "".join("".join(c["source"]) for c in nb["cells"]), \
         "at least one exercise has a checker"
     notes = [c for c in nb["cells"] if c["metadata"].get("slideshow", {}).get("slide_type") == "notes"]
     assert notes, "speaker notes for the instructor"

@@ -6,7 +6,12 @@ import matplotlib.figure  # noqa: E402
 import matplotlib.pyplot as plt  # noqa: E402
 import pytest  # noqa: E402
 
-from rnnlab import panels  # noqa: E402
+from rnnlab.course import (
+    lesson04,
+    lesson05,
+    lesson06,  # noqa: E402
+    )
+from rnnlab.course.report import PREFIX  # noqa: E402
 from rnnlab.models import RNNModel, RNNScratch  # noqa: E402
 from rnnlab.training import History  # noqa: E402
 
@@ -14,24 +19,24 @@ TINY = dict(max_tokens=2_000, seed=0, progress=False)
 
 
 def test_training_panel_trains_draws_and_generates():
-    fig, report = panels.training_panel(hidden=8, num_steps=8, theta=1.0, lr=0.01, epochs=2,
+    fig, report = lesson04.training_panel(hidden=8, num_steps=8, theta=1.0, lr=0.01, epochs=2,
                                         **TINY)
     assert isinstance(fig, matplotlib.figure.Figure) and len(fig.axes) == 2
     assert report.history.epochs == 2 and len(report.history.val_ppl) == 2
-    assert report.sample.startswith(panels.PREFIX) and len(report.sample) == len(panels.PREFIX) + 40
+    assert report.sample.startswith(PREFIX) and len(report.sample) == len(PREFIX) + 40
     assert "validation perplexity" in report.text and report.diverged is None
     plt.close(fig)
 
 
 def test_training_panel_same_settings_same_numbers():
-    a = panels.training_panel(hidden=8, num_steps=8, epochs=1, **TINY)[1]
-    b = panels.training_panel(hidden=8, num_steps=8, epochs=1, **TINY)[1]
+    a = lesson04.training_panel(hidden=8, num_steps=8, epochs=1, **TINY)[1]
+    b = lesson04.training_panel(hidden=8, num_steps=8, epochs=1, **TINY)[1]
     assert a.history.val_ppl == b.history.val_ppl and a.sample == b.sample
     plt.close("all")
 
 
 def test_training_panel_reports_divergence_instead_of_raising():
-    fig, report = panels.training_panel(hidden=8, num_steps=8, theta=None, lr=1e6, epochs=1,
+    fig, report = lesson04.training_panel(hidden=8, num_steps=8, theta=None, lr=1e6, epochs=1,
                                         optimizer="sgd", **TINY)
     assert report.history is None and "diverged" in report.text
     assert "theta" in report.diverged  # the hint names the knob to turn
@@ -40,13 +45,13 @@ def test_training_panel_reports_divergence_instead_of_raising():
 
 def test_training_panel_rejects_bad_settings():
     with pytest.raises(ValueError, match="theta"):
-        panels.training_panel(hidden=8, theta=-1.0, **TINY)
+        lesson04.training_panel(hidden=8, theta=-1.0, **TINY)
     with pytest.raises(ValueError, match="hidden"):
-        panels.training_panel(hidden=0, **TINY)
+        lesson04.training_panel(hidden=0, **TINY)
 
 
 def test_clipping_panel_uses_sgd_and_records_norms_before_clipping():
-    fig, report = panels.clipping_panel(theta=0.1, lr=1.0, hidden=8, num_steps=8, epochs=1,
+    fig, report = lesson05.clipping_panel(theta=0.1, lr=1.0, hidden=8, num_steps=8, epochs=1,
                                         **TINY)
     norms = report.history.step_grad_norms
     assert report.history.theta == 0.1 and len(norms) > 0
@@ -55,41 +60,41 @@ def test_clipping_panel_uses_sgd_and_records_norms_before_clipping():
 
 
 def test_theta_sweep_one_entry_per_theta_and_checks_input():
-    results = panels.theta_sweep([0.1, None], hidden=8, num_steps=8, epochs=1, max_tokens=2_000)
+    results = lesson05.theta_sweep([0.1, None], hidden=8, num_steps=8, epochs=1, max_tokens=2_000)
     assert list(results) == [0.1, None]
     assert all(isinstance(h, (History, str)) for h in results.values())
-    fig = panels.plot_theta_sweep(results)
+    fig = lesson05.plot_theta_sweep(results)
     assert len(fig.axes) == 2
     plt.close(fig)
     with pytest.raises(ValueError, match="thetas"):
-        panels.theta_sweep([])
+        lesson05.theta_sweep([])
     with pytest.raises(ValueError, match="theta"):
-        panels.theta_sweep([0.0])
+        lesson05.theta_sweep([0.0])
 
 
 def test_make_model_kinds_and_errors():
-    assert isinstance(panels.make_model("scratch", 5, 4, device="cpu"), RNNScratch)
-    lstm = panels.make_model("lstm", 5, 4, device="cpu", bidirectional=True)
+    assert isinstance(lesson06.make_model("scratch", 5, 4, device="cpu"), RNNScratch)
+    lstm = lesson06.make_model("lstm", 5, 4, device="cpu", bidirectional=True)
     assert isinstance(lstm, RNNModel) and lstm.cell == "lstm" and lstm.bidirectional
     with pytest.raises(ValueError, match="kind"):
-        panels.make_model("transformer", 5, 4)
+        lesson06.make_model("transformer", 5, 4)
     with pytest.raises(ValueError, match="bidirectional"):
-        panels.make_model("scratch", 5, 4, bidirectional=True)
+        lesson06.make_model("scratch", 5, 4, bidirectional=True)
 
 
 def test_cell_panel_reports_perplexity_and_speed():
-    fig, report = panels.cell_panel("gru", hidden=8, epochs=1, max_tokens=2_000, progress=False)
+    fig, report = lesson06.cell_panel("gru", hidden=8, epochs=1, max_tokens=2_000, progress=False)
     assert report.history.epochs == 1 and report.history.tokens_per_s[-1] > 0
     assert "tokens/s" in report.text and "parameters" in report.text
     plt.close(fig)
 
 
 def test_compare_kinds_trains_each_kind_the_same_way():
-    results = panels.compare_kinds(("scratch", "lstm"), hidden=8, max_tokens=2_000)
+    results = lesson06.compare_kinds(("scratch", "lstm"), hidden=8, max_tokens=2_000)
     assert list(results) == ["scratch", "lstm"]
     (h_s, n_s), (h_l, n_l) = results["scratch"], results["lstm"]
     assert n_l > n_s and h_s.epochs == h_l.epochs == 1
-    table = panels.format_kind_table(results)
+    table = lesson06.format_kind_table(results)
     assert table.count("\n") == 2 and "lstm" in table
     with pytest.raises(ValueError, match="kinds"):
-        panels.compare_kinds(())
+        lesson06.compare_kinds(())

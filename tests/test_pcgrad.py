@@ -4,7 +4,7 @@ from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 import rnnlab
-from rnnlab.pcgrad import check_task_grads, pcgrad_backward, project_conflicting
+from rnnlab.gradients.pcgrad import check_task_grads, pcgrad_backward, project_conflicting
 
 floats = st.floats(-10, 10, allow_nan=False, width=64)
 
@@ -24,10 +24,14 @@ def _closed_form(g1, g2):
     return g1 + g2
 
 
-def test_pcgrad_is_the_package_level_function():
-    assert rnnlab.pcgrad is rnnlab.pcgrad.__globals__["pcgrad"]  # the function, not the module
+def test_pcgrad_names_are_unambiguous():
+    # rnnlab.pcgrad is the module (lesson 05 points readers to rnnlab.pcgrad.project_conflicting);
+    # the update direction is the function rnnlab.pcgrad_update.
+    assert rnnlab.pcgrad is rnnlab.gradients.pcgrad
+    assert rnnlab.pcgrad.project_conflicting is rnnlab.project_conflicting
+    assert rnnlab.pcgrad_update is rnnlab.pcgrad.pcgrad_update
     g = torch.tensor([1.0, 0.0])
-    torch.testing.assert_close(rnnlab.pcgrad([g, g]), 2 * g)
+    torch.testing.assert_close(rnnlab.pcgrad_update([g, g]), 2 * g)
 
 
 @settings(max_examples=200, deadline=None)
@@ -35,7 +39,7 @@ def test_pcgrad_is_the_package_level_function():
 def test_two_tasks_equal_the_closed_form(grads, seed):
     g1, g2 = grads
     assume(g1.norm() > 1e-3 and g2.norm() > 1e-3)
-    out = rnnlab.pcgrad([g1, g2], torch.Generator().manual_seed(seed))
+    out = rnnlab.pcgrad_update([g1, g2], torch.Generator().manual_seed(seed))
     torch.testing.assert_close(out, _closed_form(g1, g2), atol=1e-8, rtol=1e-8)
 
 
@@ -62,17 +66,17 @@ def test_no_projected_gradient_is_longer_than_its_original(n, dim, seed):
 @given(grads=two_grads())
 def test_two_tasks_do_not_depend_on_the_order(grads):
     g1, g2 = grads
-    torch.testing.assert_close(rnnlab.pcgrad([g1, g2]), rnnlab.pcgrad([g2, g1]))
+    torch.testing.assert_close(rnnlab.pcgrad_update([g1, g2]), rnnlab.pcgrad_update([g2, g1]))
 
 
 def test_exactly_opposite_gradients_give_zero():
     g = torch.tensor([3.0, -1.0, 2.0])
-    torch.testing.assert_close(rnnlab.pcgrad([g, -g]), torch.zeros(3))
+    torch.testing.assert_close(rnnlab.pcgrad_update([g, -g]), torch.zeros(3))
 
 
 def test_non_conflicting_gradients_are_just_summed():
     g1, g2 = torch.tensor([1.0, 0.0]), torch.tensor([1.0, 1.0])
-    torch.testing.assert_close(rnnlab.pcgrad([g1, g2]), g1 + g2)
+    torch.testing.assert_close(rnnlab.pcgrad_update([g1, g2]), g1 + g2)
 
 
 def test_the_seed_projection_formula_in_2d():
@@ -105,40 +109,40 @@ def test_projection_uses_the_original_gradients_not_projected_ones():
 
 def test_three_tasks_random_order_depends_on_the_generator():
     grads = [torch.tensor([1.0, 0.2]), torch.tensor([-1.0, 1.0]), torch.tensor([-0.5, -1.0])]
-    results = {tuple(rnnlab.pcgrad(grads, torch.Generator().manual_seed(s)).round(decimals=6)
+    results = {tuple(rnnlab.pcgrad_update(grads, torch.Generator().manual_seed(s)).round(decimals=6)
                      .tolist()) for s in range(30)}
     assert len(results) > 1
-    same = rnnlab.pcgrad(grads, torch.Generator().manual_seed(3))
-    torch.testing.assert_close(same, rnnlab.pcgrad(grads, torch.Generator().manual_seed(3)))
+    same = rnnlab.pcgrad_update(grads, torch.Generator().manual_seed(3))
+    torch.testing.assert_close(same, rnnlab.pcgrad_update(grads, torch.Generator().manual_seed(3)))
 
 
 def test_zero_gradient_is_safe():
     g = torch.tensor([1.0, -2.0])
     z = torch.zeros(2)
-    for out in (rnnlab.pcgrad([g, z]), rnnlab.pcgrad([z, g]), rnnlab.pcgrad([z, z])):
+    for out in (rnnlab.pcgrad_update([g, z]), rnnlab.pcgrad_update([z, g]), rnnlab.pcgrad_update([z, z])):
         assert torch.isfinite(out).all()
-    torch.testing.assert_close(rnnlab.pcgrad([g, z]), g)
+    torch.testing.assert_close(rnnlab.pcgrad_update([g, z]), g)
 
 
 def test_single_task_is_unchanged_and_2d_tensor_input_is_accepted():
     g = torch.tensor([1.0, 2.0])
-    torch.testing.assert_close(rnnlab.pcgrad([g]), g)
-    torch.testing.assert_close(rnnlab.pcgrad(torch.stack([g, -g])), torch.zeros(2))
+    torch.testing.assert_close(rnnlab.pcgrad_update([g]), g)
+    torch.testing.assert_close(rnnlab.pcgrad_update(torch.stack([g, -g])), torch.zeros(2))
 
 
 def test_bad_input_raises_clear_errors():
     with pytest.raises(ValueError, match="empty"):
-        rnnlab.pcgrad([])
+        rnnlab.pcgrad_update([])
     with pytest.raises(ValueError, match="same length"):
-        rnnlab.pcgrad([torch.ones(3), torch.ones(4)])
+        rnnlab.pcgrad_update([torch.ones(3), torch.ones(4)])
     with pytest.raises(ValueError, match=r"grads\[1\] must be a flattened \(1-D\)"):
-        rnnlab.pcgrad([torch.ones(4), torch.ones(2, 2)])
+        rnnlab.pcgrad_update([torch.ones(4), torch.ones(2, 2)])
     with pytest.raises(TypeError, match="torch.Tensor"):
-        rnnlab.pcgrad([torch.ones(2), [1.0, 2.0]])
+        rnnlab.pcgrad_update([torch.ones(2), [1.0, 2.0]])
     with pytest.raises(TypeError, match="floating-point"):
         check_task_grads([torch.ones(2, dtype=torch.long)])
     with pytest.raises(ValueError, match="2-D"):
-        rnnlab.pcgrad(torch.ones(2, 2, 2))
+        rnnlab.pcgrad_update(torch.ones(2, 2, 2))
 
 
 def _two_head_model():
@@ -158,7 +162,7 @@ def test_pcgrad_backward_sets_shared_and_head_gradients():
     head_a_grad = torch.autograd.grad(la, head_a.weight, retain_graph=True)[0]
     stats = pcgrad_backward([la, lb], params, [*head_a.parameters(), *head_b.parameters()])
     got = torch.cat([p.grad.flatten() for p in params])
-    torch.testing.assert_close(got, rnnlab.pcgrad([ga, gb]))
+    torch.testing.assert_close(got, rnnlab.pcgrad_update([ga, gb]))
     torch.testing.assert_close(head_a.weight.grad, head_a_grad)    # its own task only
     assert stats["cosine"] == pytest.approx(rnnlab.cosine_similarity(ga, gb))
     assert len(stats["task_norms"]) == 2

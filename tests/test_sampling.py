@@ -4,7 +4,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import rnnlab
-from rnnlab.sampling import min_corpus_length
+from rnnlab.text.minibatches import min_corpus_length
 
 SCHEMES = {"random": rnnlab.seq_data_iter_random, "sequential": rnnlab.seq_data_iter_sequential}
 

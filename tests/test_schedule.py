@@ -2,8 +2,9 @@ import dataclasses
 
 import pytest
 
-from rnnlab.schedule import check_schedule, join_histories, run_schedule
 from rnnlab.training import COURSE_RECIPE, History
+from rnnlab.training.history import join_histories
+from rnnlab.training.recipes import check_schedule, run_schedule
 
 TINY = dataclasses.replace(COURSE_RECIPE, max_tokens=3_000, batch_size=8, num_steps=8,
                            num_hiddens=8, max_val_tokens=500)

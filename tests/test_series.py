@@ -8,6 +8,7 @@ import pytest  # noqa: E402
 import torch  # noqa: E402
 
 from rnnlab import series  # noqa: E402
+from rnnlab.course import lesson01  # noqa: E402
 
 
 def test_noisy_sine_is_seeded_and_noisy():
@@ -158,10 +159,10 @@ def test_interpolation_is_easier_than_extrapolation():
 
 
 def test_ar_prediction_figure_returns_figure_and_summary():
-    fig, summary = series.ar_prediction_figure(tau=4, k=8)
+    fig, summary = lesson01.ar_prediction_figure(tau=4, k=8)
     assert len(fig.axes) == 2
     assert summary.tau == 4 and summary.k == 8
     assert summary.mse_1 < summary.mse_k
     assert "8-step test MSE" in str(summary)
     with pytest.raises(ValueError, match="k must be >= 1"):
-        series.ar_prediction_figure(tau=4, k=0)
+        lesson01.ar_prediction_figure(tau=4, k=0)

@@ -9,7 +9,8 @@ from torch import nn
 
 from rnnlab.generation import sample
 from rnnlab.models import RNNModel, RNNScratch
-from rnnlab.sampling import SeqDataLoader
+from rnnlab.text.minibatches import SeqDataLoader
+from rnnlab.text.vocab import Vocab
 from rnnlab.training import (
     COURSE_RECIPE,
     SEED_RECIPE,
@@ -23,7 +24,6 @@ from rnnlab.training import (
     recipe_data,
     train,
 )
-from rnnlab.vocab import Vocab
 
 matplotlib.use("Agg")
 

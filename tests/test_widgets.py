@@ -4,7 +4,7 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import pytest  # noqa: E402
 
-from rnnlab import widgets  # noqa: E402
+from rnnlab.course import widgets  # noqa: E402
 
 
 def square(n):

@@ -6,7 +6,9 @@ matplotlib.use("Agg")
 
 import pytest  # noqa: E402
 
-from rnnlab import Vocab, zipf  # noqa: E402
+from rnnlab import Vocab  # noqa: E402
+from rnnlab.course import lesson02
+from rnnlab.text import zipf
 
 
 def test_fit_zipf_recovers_exact_power_law():
@@ -27,7 +29,7 @@ def test_fit_zipf_rejects_bad_input():
 
 
 def test_book_words_follow_zipf():
-    from rnnlab.ngram import ngram_frequencies
+    from rnnlab.text.ngram import ngram_frequencies
 
     fit = zipf.fit_zipf(ngram_frequencies(zipf.book_word_tokens(), 1), 10, 1000)
     assert -1.3 < fit.slope < -0.8
@@ -62,10 +64,10 @@ def test_min_freq_curve_is_monotone_on_the_book():
 
 
 def test_min_freq_figure_and_errors():
-    fig, s = zipf.min_freq_figure(3, tokens="x x x y".split())
+    fig, s = lesson02.min_freq_figure(3, tokens="x x x y".split())
     assert s.vocab_size == 2 and s.unk_share == pytest.approx(0.25)
     assert len(fig.axes) == 2
     with pytest.raises(ValueError, match="min_freq must be <= 50"):
-        zipf.min_freq_figure(51)
+        lesson02.min_freq_figure(51)
     with pytest.raises(ValueError, match="at least one token"):
         zipf.min_freq_summary([], 1)

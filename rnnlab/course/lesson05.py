@@ -1,0 +1,62 @@
+"""Lesson 05 (gradient clipping): the functions behind its panel and its θ sweep."""
+
+from __future__ import annotations
+
+from ..gradients.clipping import check_theta
+from ..training.loop import TrainingDiverged
+from ..training.recipes import quick_train
+from .lesson04 import training_panel
+
+
+def clipping_panel(theta=1.0, lr: float = 5.0, *, hidden: int = 64, num_steps: int = 32,
+                   epochs: int = 2, max_tokens: int = 20_000, seed: int = 0, progress=True):
+    """Lesson 05's panel: plain SGD (the seed's optimizer) with clipping threshold ``theta``."""
+    return training_panel(hidden, num_steps, theta, lr, epochs, optimizer="sgd",
+                          max_tokens=max_tokens, seed=seed, progress=progress)
+
+
+def theta_sweep(thetas, *, lr: float = 5.0, hidden: int = 64, num_steps: int = 32,
+                epochs: int = 2, max_tokens: int = 20_000, seed: int = 0) -> dict:
+    """Train once per θ (SGD, same seed and data); return ``{theta: History or error message}``."""
+    if not thetas:
+        raise ValueError(f"thetas must name at least one threshold, got {thetas!r}")
+    results = {}
+    for theta in thetas:
+        check_theta(theta)
+        try:
+            history, _, _ = quick_train(hidden, num_steps, theta, lr, epochs,
+                                        max_tokens=max_tokens, optimizer="sgd", seed=seed,
+                                        progress=False)
+        except TrainingDiverged as exc:
+            results[theta] = f"diverged: {exc}"
+        else:
+            results[theta] = history
+    return results
+
+
+def plot_theta_sweep(results: dict):
+    """Validation perplexity per epoch for each θ of :func:`theta_sweep` (diverged runs noted)."""
+    import matplotlib.pyplot as plt
+    from matplotlib.ticker import MaxNLocator
+
+    fig, (left, right) = plt.subplots(1, 2, figsize=(10, 3.6))
+    for theta, h in results.items():
+        name = "off" if theta is None else f"{theta:g}"
+        if isinstance(h, str):
+            left.plot([], [], label=f"θ = {name}: diverged")
+            continue
+        left.plot(range(1, h.epochs + 1), h.val_ppl, marker="o", label=f"θ = {name}")
+        right.plot(h.step_grad_norms, linewidth=0.7, label=f"θ = {name}")
+    left.set_yscale("log")  # a blown-up run is orders of magnitude above the others
+    left.xaxis.set_major_locator(MaxNLocator(integer=True))
+    left.set_xlabel("epoch")
+    left.set_ylabel("validation perplexity")
+    left.set_title("Validation perplexity for each θ")
+    left.legend()
+    right.set_yscale("log")
+    right.set_xlabel("training step")
+    right.set_ylabel("gradient norm (before clipping)")
+    right.set_title("Gradient norm per step")
+    right.legend()
+    fig.tight_layout()
+    return fig

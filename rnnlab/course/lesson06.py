@@ -1,0 +1,92 @@
+"""Lesson 06 (the concise RNN): training each kind of model the same way, and its panel."""
+
+from __future__ import annotations
+
+import time
+
+import torch
+
+from ..checks import check_choice, check_int, check_positive_float
+from ..generation import predict
+from ..gradients.clipping import check_theta
+from ..models import CELLS, RNNModel, RNNScratch
+from ..training.loop import train
+from ..training.recipes import Recipe, recipe_data
+from .report import PREFIX, RunReport, _curves_figure, _summary
+
+#: Model kinds the concise-RNN panel can train: the scratch RNN and torch's three layers.
+MODEL_KINDS = ("scratch",) + CELLS
+
+
+def make_model(kind: str, vocab_size: int, hidden: int, device=None, bidirectional: bool = False):
+    """``"scratch"`` → :class:`RNNScratch`; ``"rnn"``/``"gru"``/``"lstm"`` → :class:`RNNModel`."""
+    check_choice("kind", kind, MODEL_KINDS)
+    if kind == "scratch":
+        if bidirectional:
+            raise ValueError("bidirectional=True needs kind 'rnn', 'gru' or 'lstm', not 'scratch'")
+        return RNNScratch(vocab_size, hidden, device=device)
+    return RNNModel(vocab_size, hidden, cell=kind, bidirectional=bidirectional, device=device)
+
+
+def train_kind(kind: str = "rnn", hidden: int = 128, *, epochs: int = 2, lr: float = 0.01,
+               num_steps: int = 32, batch_size: int = 32, max_tokens: int = 20_000,
+               theta=1.0, seed: int = 0, bidirectional: bool = False, validate: bool = True,
+               max_val_tokens: int = 4_000, device=None, progress=False):
+    """Train one model kind with the course's loop (Adam); return ``(history, model, vocab)``.
+
+    Validation uses the first ``max_val_tokens`` characters of the held-out end
+    of the book (-1: all of it).
+    """
+    check_int("hidden", hidden, minimum=1)
+    recipe = Recipe(max_tokens=check_int("max_tokens", max_tokens, minimum=1),
+                    batch_size=check_int("batch_size", batch_size, minimum=1),
+                    num_steps=check_int("num_steps", num_steps, minimum=1), num_hiddens=hidden,
+                    optimizer="adam", lr=check_positive_float("lr", lr), theta=check_theta(theta),
+                    epochs=check_int("epochs", epochs, minimum=1),
+                    max_val_tokens=check_int("max_val_tokens", max_val_tokens, minimum=-1),
+                    seed=seed)
+    torch.manual_seed(seed)
+    train_loader, val_loader, vocab = recipe_data(recipe)
+    model = make_model(kind, len(vocab), hidden, device=device, bidirectional=bidirectional)
+    history = train(model, train_loader, val_loader if validate else None, epochs=recipe.epochs,
+                    lr=recipe.lr, optimizer="adam", theta=recipe.theta, device=device,
+                    progress=progress)
+    return history, model, vocab
+
+
+def cell_panel(cell: str = "gru", hidden: int = 128, *, epochs: int = 2, max_tokens: int = 20_000,
+               seed: int = 0, progress=True):
+    """Lesson 06's panel: train one kind of model briefly; show perplexity and speed."""
+    title = f"{cell}, hidden={hidden}, {epochs} epochs on {max_tokens:,} characters"
+    start = time.perf_counter()
+    history, model, vocab = train_kind(cell, hidden, epochs=epochs, max_tokens=max_tokens,
+                                       seed=seed, progress=progress)
+    seconds = time.perf_counter() - start
+    sample = predict(PREFIX, 40, model, vocab)
+    params = sum(p.numel() for p in model.parameters())
+    text = (_summary(history, seconds, sample)
+            + f"\n{params:,} parameters, {history.tokens_per_s[-1]:,.0f} tokens/s (last epoch)")
+    return _curves_figure(history, title), RunReport(history, sample, text, seconds=seconds)
+
+
+def compare_kinds(kinds=MODEL_KINDS, hidden: int = 128, *, epochs: int = 1,
+                  max_tokens: int = 20_000, seed: int = 0) -> dict:
+    """Train each kind the same way; return ``{kind: (history, parameter count)}``."""
+    if not kinds:
+        raise ValueError(f"kinds must name at least one of {MODEL_KINDS}, got {kinds!r}")
+    results = {}
+    for kind in kinds:
+        history, model, _ = train_kind(kind, hidden, epochs=epochs, max_tokens=max_tokens,
+                                       seed=seed)
+        results[kind] = (history, sum(p.numel() for p in model.parameters()))
+    return results
+
+
+def format_kind_table(results: dict) -> str:
+    """A plain-text table of :func:`compare_kinds`: parameters, tokens/s, perplexities."""
+    lines = [f"{'model':8s} {'parameters':>10s} {'tokens/s':>10s} {'train ppl':>9s} "
+             f"{'val ppl':>8s}"]
+    for kind, (history, params) in results.items():
+        lines.append(f"{kind:8s} {params:>10,} {history.tokens_per_s[-1]:>10,.0f} "
+                     f"{history.train_ppl[-1]:>9.2f} {history.val_ppl[-1]:>8.2f}")
+    return "\n".join(lines)

@@ -1,0 +1,59 @@
+"""What one live-panel update measured, and the figures the training panels of lessons 04–06 share."""
+
+from __future__ import annotations
+
+import dataclasses
+
+from ..training.history import History, plot_grad_norms, plot_history
+
+#: The prefix every panel warms up on before it generates a sample.
+PREFIX = "time traveller"
+
+
+@dataclasses.dataclass
+class RunReport:
+    """What one panel update measured; prints as a short summary."""
+
+    history: History | None
+    sample: str
+    text: str
+    diverged: str | None = None
+    seconds: float = 0.0
+
+    def __str__(self) -> str:
+        return self.text
+
+    def _repr_pretty_(self, p, cycle) -> None:  # how IPython (and the panel) shows it
+        p.text(self.text)
+
+
+def _summary(history: History, seconds: float, sample: str) -> str:
+    lines = [f"after {history.epochs} epochs: training perplexity {history.train_ppl[-1]:.2f}"]
+    if history.val_ppl:
+        lines[0] += (f", validation perplexity {history.val_ppl[-1]:.2f} "
+                     f"(best {history.best_val_ppl:.2f})")
+    lines.append(f"trained in {seconds:.1f} s")
+    lines.append(f"greedy sample: {sample!r}")
+    return "\n".join(lines)
+
+
+def _curves_figure(history: History, title: str):
+    """Perplexity curves on the left, the gradient-norm trace on the right."""
+    import matplotlib.pyplot as plt
+
+    fig, (left, right) = plt.subplots(1, 2, figsize=(10, 3.6))
+    plot_history(history, ax=left)
+    plot_grad_norms(history, ax=right)
+    fig.suptitle(title)
+    fig.tight_layout()
+    return fig
+
+
+def _diverged_figure(message: str, title: str):
+    import matplotlib.pyplot as plt
+
+    fig, ax = plt.subplots(figsize=(10, 1.6))
+    ax.axis("off")
+    ax.text(0.0, 0.5, "training diverged:\n" + message, va="center", wrap=True, fontsize=9)
+    ax.set_title(title)
+    return fig

@@ -1,0 +1,43 @@
+"""Measuring gradient conflict between tasks that share parameters (lessons 05 and 08).
+
+Two tasks each pull the shared parameters their own way. The cosine similarity
+of their gradients says how: near 1 they agree, near 0 they are unrelated,
+below 0 they *conflict*. These measurements are used by PCGrad
+(:mod:`rnnlab.gradients.pcgrad`) and by the multi-task experiment
+(:mod:`rnnlab.gradients.multitask`); they depend on neither.
+"""
+
+from __future__ import annotations
+
+import torch
+
+
+def cosine_similarity(a: torch.Tensor, b: torch.Tensor) -> float:
+    """``a·b / (‖a‖ ‖b‖)`` of two flattened gradients; 0.0 when either is zero (no direction)."""
+    a, b = a.detach().flatten().double(), b.detach().flatten().double()
+    if a.shape != b.shape:
+        raise ValueError(f"a and b must have the same number of entries, got {a.numel()} "
+                         f"and {b.numel()}")
+    denom = a.norm() * b.norm()
+    return 0.0 if denom == 0 else float(torch.dot(a, b) / denom)
+
+
+def task_gradients(losses, params) -> list[torch.Tensor]:
+    """One flattened gradient per loss, over ``params`` (the graph is kept for later use)."""
+    params = [p for p in params if p.requires_grad]
+    if not params:
+        raise ValueError("params must contain at least one parameter that requires grad")
+    out = []
+    for loss in losses:
+        grads = torch.autograd.grad(loss, params, retain_graph=True, allow_unused=True)
+        out.append(torch.cat([(torch.zeros_like(p) if g is None else g).flatten()
+                              for g, p in zip(grads, params, strict=True)]))
+    return out
+
+
+def conflict_share(cosines) -> float:
+    """The share of steps on which the tasks conflict (cosine < 0)."""
+    cosines = [float(c) for c in cosines]
+    if not cosines:
+        raise ValueError("cosines must hold at least one value, got an empty sequence")
+    return sum(c < 0 for c in cosines) / len(cosines)

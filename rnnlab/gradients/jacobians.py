@@ -1,0 +1,132 @@
+"""How far a gradient travels back in time: spectral radius, Jacobian norms, input sensitivity (lesson 07)."""
+
+from __future__ import annotations
+
+import torch
+
+from ..checks import check_choice, check_int, check_positive_float
+from .bptt import init_rnn_params, rnn_forward
+
+
+# ---------------------------------------------------------------- eigenvalues and Jacobians
+def spectral_radius(W: torch.Tensor) -> float:
+    """The largest absolute eigenvalue of a square matrix."""
+    if W.ndim != 2 or W.shape[0] != W.shape[1]:
+        raise ValueError(f"W must be a square matrix, got shape {tuple(W.shape)}")
+    return float(torch.linalg.eigvals(W.double()).abs().max())
+
+
+def make_w_hh(num_hiddens: int, radius: float, generator: torch.Generator | None = None,
+              ) -> torch.Tensor:
+    """A random Gaussian ``(H, H)`` matrix rescaled so its spectral radius is exactly ``radius``."""
+    num_hiddens = check_int("num_hiddens", num_hiddens, minimum=1)
+    radius = check_positive_float("radius", radius)
+    W = torch.randn(num_hiddens, num_hiddens, generator=generator, dtype=torch.float64)
+    return (W * (radius / spectral_radius(W))).float()
+
+
+def jacobian_norms(W_hh: torch.Tensor, hiddens: torch.Tensor | None, num_steps: int | None = None,
+                   ) -> torch.Tensor:
+    """``||∂h_T/∂h_{T-d}||_2`` for ``d = 0 … T`` (spectral norm, averaged over the batch).
+
+    ``hiddens`` is ``(T+1, B, H)`` as returned by :func:`rnn_forward`. Each step
+    contributes the Jacobian ``∂h_t/∂h_{t-1} = diag(1 - h_t²) W_hhᵀ``; pass
+    ``hiddens=None`` and ``num_steps`` for a *linear* RNN, where it is ``W_hhᵀ``.
+    """
+    if W_hh.ndim != 2 or W_hh.shape[0] != W_hh.shape[1]:
+        raise ValueError(f"W_hh must be a square matrix, got shape {tuple(W_hh.shape)}")
+    W = W_hh.detach().double()
+    if hiddens is None:
+        num_steps = check_int("num_steps", num_steps, minimum=1)
+        derivs = torch.ones(num_steps + 1, 1, W.shape[0], dtype=torch.float64)
+    else:
+        if hiddens.ndim != 3 or hiddens.shape[-1] != W.shape[0]:
+            raise ValueError("hiddens must have shape (T+1, batch, num_hiddens) with num_hiddens="
+                             f"{W.shape[0]}, got {tuple(hiddens.shape)}")
+        derivs = 1 - hiddens.detach().double() ** 2
+    T = derivs.shape[0] - 1
+    J = torch.eye(W.shape[0], dtype=torch.float64).expand(derivs.shape[1], -1, -1)
+    norms = [torch.ones(())]
+    for t in range(T, 0, -1):   # ∂h_T/∂h_{t-1} = ∂h_T/∂h_t · diag(1 - h_t²) W_hhᵀ
+        J = J @ (derivs[t][:, :, None] * W.T)
+        norms.append(torch.linalg.matrix_norm(J, ord=2).mean())
+    return torch.stack(norms).float()
+
+
+def jacobian_norm_curve(radius: float, num_steps: int = 40, num_hiddens: int = 32,
+                        nonlinearity: str = "tanh", input_scale: float = 1.0, batch_size: int = 8,
+                        seed: int = 0) -> torch.Tensor:
+    """Jacobian norms against distance for a random RNN with ``ρ(W_hh) = radius``.
+
+    The inputs are random one-hot tokens through a random ``W_xh`` of scale
+    ``input_scale``; ``nonlinearity="linear"`` drops the tanh (the pure
+    ``ρ^d`` picture).
+    """
+    num_steps = check_int("num_steps", num_steps, minimum=1)
+    check_choice("nonlinearity", nonlinearity, ("tanh", "linear"))
+    g = torch.Generator().manual_seed(check_int("seed", seed, minimum=0))
+    W_hh = make_w_hh(num_hiddens, radius, g)
+    if nonlinearity == "linear":
+        return jacobian_norms(W_hh, None, num_steps)
+    vocab_size = 16
+    params = init_rnn_params(vocab_size, num_hiddens, check_positive_float("input_scale",
+                                                                           input_scale), g)
+    params["W_hh"] = W_hh
+    X = torch.randint(0, vocab_size, (batch_size, num_steps), generator=g)
+    _, hiddens = rnn_forward(params, X)
+    return jacobian_norms(W_hh, hiddens)
+
+
+def plot_jacobian_norms(curves: dict, truncation: int | None = None, ax=None):
+    """Plot ``{label: norms}`` on a log scale; shade the distances a truncation drops."""
+    import matplotlib.pyplot as plt
+
+    if ax is None:
+        fig, ax = plt.subplots(figsize=(6.4, 3.6))
+    else:
+        fig = ax.figure
+    longest = 0
+    for label, norms in curves.items():
+        norms = torch.as_tensor(norms).clamp_min(1e-30)
+        ax.semilogy(range(len(norms)), norms, label=label)
+        longest = max(longest, len(norms) - 1)
+    if truncation is not None and truncation < longest:
+        ax.axvspan(truncation, longest, color="grey", alpha=0.15,
+                   label=f"dropped by truncation (k={truncation})")
+    ax.set_xlabel("distance T − t (steps back in time)")
+    ax.set_ylabel("‖∂h_T / ∂h_t‖₂")
+    ax.set_title("How much of h_T's gradient reaches h_t")
+    ax.legend(fontsize=8)
+    return fig
+
+
+def input_sensitivity(cell: str = "rnn", num_steps: int = 40, num_hiddens: int = 16,
+                      gate_bias: float = 0.0, seed: int = 0) -> torch.Tensor:
+    """``||∂h_T/∂x_{T-d}||_2`` for ``d = 0 … T-1`` in an untrained ``nn.RNNCell/GRUCell/LSTMCell``.
+
+    How strongly the last state still depends on an input ``d`` steps back.
+    ``gate_bias`` is added to the gate that keeps the old state (the LSTM's
+    forget gate, the GRU's update gate): a large value makes that gate ≈ 1,
+    the path a trained gated cell can learn to open.
+    """
+    check_choice("cell", cell, ("rnn", "gru", "lstm"))
+    num_steps = check_int("num_steps", num_steps, minimum=1)
+    num_hiddens = check_int("num_hiddens", num_hiddens, minimum=1)
+    torch.manual_seed(check_int("seed", seed, minimum=0))
+    H = num_hiddens
+    cells = {"rnn": torch.nn.RNNCell, "gru": torch.nn.GRUCell, "lstm": torch.nn.LSTMCell}
+    layer = cells[cell](H, H)
+    with torch.no_grad():   # gate order: LSTM (i, f, g, o), GRU (r, z, n)
+        if cell in ("gru", "lstm"):
+            layer.bias_ih[H:2 * H] += gate_bias
+    xs = [torch.randn(1, H, requires_grad=True) for _ in range(num_steps)]
+    h = c = torch.zeros(1, H)
+    for x in xs:
+        if cell == "lstm":
+            h, c = layer(x, (h, c))
+        else:
+            h = layer(x, h)
+    rows = [torch.autograd.grad(h[0, i], xs, retain_graph=True) for i in range(H)]
+    norms = [torch.linalg.matrix_norm(torch.stack([r[t][0] for r in rows]), ord=2)
+             for t in range(num_steps)]
+    return torch.stack(norms[::-1]).detach()

@@ -1,0 +1,97 @@
+"""The bundled corpus: H. G. Wells, *The Time Machine*, shipped inside the package.
+
+Nothing is downloaded: the text is read through ``importlib.resources`` and its
+SHA-1 is checked, so a damaged install fails loudly instead of training on
+something else.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from importlib import resources
+
+from ..checks import check_choice, check_int
+from .vocab import Vocab
+
+TIME_MACHINE_FILE = "timemachine.txt"
+TIME_MACHINE_SHA1 = "090b5e7e70c295757f55df93cb0a180b9691891a"
+TOKEN_KINDS = ("word", "char")
+
+
+class CorpusError(RuntimeError):
+    """The bundled data file is missing or not the file the course ships."""
+
+
+def read_data_file(name: str = TIME_MACHINE_FILE, sha1: str = TIME_MACHINE_SHA1) -> str:
+    """Return the text of a bundled data file after checking its SHA-1."""
+    path = resources.files("rnnlab.data").joinpath(name)
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        raise CorpusError(
+            f"the bundled data file {name!r} is missing from {path}; "
+            "reinstall rnnlab (pip install -e .) to restore it"
+        ) from None
+    digest = hashlib.sha1(raw).hexdigest()
+    if digest != sha1:
+        raise CorpusError(
+            f"the bundled data file {name!r} at {path} has SHA-1 {digest}, expected {sha1}: "
+            "the file was altered or damaged; restore it with git checkout or reinstall rnnlab"
+        )
+    return raw.decode("utf-8")
+
+
+def read_time_machine() -> list[str]:
+    """The book's lines: letters only (everything else becomes a space), lower case, stripped."""
+    lines = read_data_file().splitlines()
+    return [re.sub("[^A-Za-z]+", " ", line).strip().lower() for line in lines]
+
+
+def tokenize(lines, token: str = "word") -> list[list[str]]:
+    """Split each line into word tokens or character tokens."""
+    check_choice("token", token, TOKEN_KINDS)
+    if isinstance(lines, str):
+        raise TypeError("lines must be a list of strings, got a single str; wrap it as [text]")
+    if token == "word":
+        return [line.split() for line in lines]
+    return [list(line) for line in lines]
+
+
+def load_corpus_time_machine(max_tokens: int = -1, token: str = "char"):
+    """Return ``(corpus, vocab)``: the book as a flat list of token indices and its vocabulary.
+
+    Lines are joined with a space between them when ``token="char"`` so that
+    words on neighbouring lines stay apart (``max_tokens=-1`` keeps all of it).
+    """
+    check_int("max_tokens", max_tokens, minimum=-1)
+    check_choice("token", token, TOKEN_KINDS)
+    lines = read_time_machine()
+    if token == "char":
+        text = " ".join(line for line in lines if line)
+        tokens = list(text)
+    else:
+        tokens = [t for line in tokenize(lines, "word") for t in line]
+    vocab = Vocab([tokens])
+    corpus = [vocab[t] for t in tokens]
+    if max_tokens > 0:
+        corpus = corpus[:max_tokens]
+    return corpus, vocab
+
+
+def train_val_split(corpus, val_fraction: float = 0.1):
+    """Split a corpus into a training part and the held-out text that follows it.
+
+    The validation part is the *end* of the text, one contiguous block, so no
+    validation token is ever seen in training (a random split of characters
+    would leak context across the boundary).
+    """
+    if not 0 < val_fraction < 1:
+        raise ValueError(f"val_fraction must be in (0, 1), got {val_fraction!r}")
+    n_val = int(round(len(corpus) * val_fraction))
+    if n_val < 2 or len(corpus) - n_val < 2:
+        raise ValueError(
+            f"corpus of {len(corpus)} tokens is too short to split with "
+            f"val_fraction={val_fraction}; each part needs at least 2 tokens"
+        )
+    return corpus[:-n_val], corpus[-n_val:]

@@ -1,0 +1,85 @@
+"""A vocabulary: the two-way map between tokens (strings) and indices (integers)."""
+
+from __future__ import annotations
+
+import collections
+
+from ..checks import check_int
+
+UNK = "<unk>"
+
+
+def count_tokens(tokens) -> collections.Counter:
+    """Count tokens in a flat list or a list of token lists."""
+    if len(tokens) > 0 and isinstance(tokens[0], list):
+        tokens = [t for line in tokens for t in line]
+    return collections.Counter(tokens)
+
+
+class Vocab:
+    """Index 0 is ``<unk>``, then the reserved tokens, then tokens by descending frequency.
+
+    Ties keep the order in which tokens first appear in the text, so the same
+    text always gives the same indices. Tokens seen fewer than ``min_freq``
+    times are left out and map to ``<unk>``.
+    """
+
+    def __init__(self, tokens=None, min_freq: int = 0, reserved_tokens=None):
+        check_int("min_freq", min_freq, minimum=0)
+        tokens = [] if tokens is None else tokens
+        reserved_tokens = list(reserved_tokens or [])
+        for t in reserved_tokens:
+            if not isinstance(t, str):
+                raise TypeError(f"reserved_tokens must be strings, got {t!r}")
+        if UNK in reserved_tokens or len(set(reserved_tokens)) != len(reserved_tokens):
+            raise ValueError(
+                f"reserved_tokens must be distinct and must not include {UNK!r} "
+                f"(it is always index 0); got {reserved_tokens!r}"
+            )
+        counter = count_tokens(tokens)
+        # sorted() is stable: equal counts keep first-appearance order.
+        self._token_freqs = sorted(counter.items(), key=lambda kv: kv[1], reverse=True)
+        self.idx_to_token = [UNK] + reserved_tokens
+        self.token_to_idx = {tok: idx for idx, tok in enumerate(self.idx_to_token)}
+        for token, freq in self._token_freqs:
+            if freq < min_freq:
+                break
+            if token not in self.token_to_idx:
+                self.idx_to_token.append(token)
+                self.token_to_idx[token] = len(self.idx_to_token) - 1
+
+    def __len__(self) -> int:
+        return len(self.idx_to_token)
+
+    def __getitem__(self, tokens):
+        """One token → its index (``<unk>``'s index if unknown); a list or tuple → a list."""
+        if isinstance(tokens, (list, tuple)):
+            return [self.__getitem__(t) for t in tokens]
+        return self.token_to_idx.get(tokens, self.unk)
+
+    def __contains__(self, token) -> bool:
+        return token in self.token_to_idx
+
+    def to_tokens(self, indices):
+        """One index → its token; a list or tuple of indices → a list of tokens."""
+        if isinstance(indices, (list, tuple)):
+            return [self.to_tokens(i) for i in indices]
+        if hasattr(indices, "tolist"):  # a tensor or an array
+            return self.to_tokens(indices.tolist())
+        index = check_int("index", indices)
+        if not 0 <= index < len(self):
+            raise IndexError(f"index must be in [0, {len(self) - 1}], got {index}")
+        return self.idx_to_token[index]
+
+    @property
+    def unk(self) -> int:
+        return 0
+
+    @property
+    def token_freqs(self):
+        """``(token, count)`` pairs, most frequent first."""
+        return self._token_freqs
+
+    def __repr__(self) -> str:
+        head = ", ".join(repr(t) for t in self.idx_to_token[:8])
+        return f"Vocab(size={len(self)}, first=[{head}, ...])"

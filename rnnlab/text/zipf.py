@@ -1,0 +1,132 @@
+"""Zipf's law: a few tokens are very common, most are rare.
+
+Sorted by frequency, the count of the token of rank ``r`` falls roughly like a
+power law, ``n(r) ∝ r^(-a)``, so ``log n(r) = -a log r + c`` is a straight
+line on a log–log plot. The long tail of rare tokens is why ``min_freq`` shrinks
+a vocabulary a lot while turning only a small share of the text into ``<unk>``.
+"""
+
+from __future__ import annotations
+
+import collections
+from dataclasses import dataclass
+
+import torch
+
+from ..checks import check_int
+from .corpus import read_time_machine, tokenize
+from .vocab import count_tokens
+
+
+@dataclass(frozen=True)
+class ZipfFit:
+    """``log10(count) ≈ slope * log10(rank) + intercept`` over ranks ``first_rank..last_rank``."""
+
+    slope: float
+    intercept: float
+    first_rank: int
+    last_rank: int
+
+    def predict(self, ranks) -> torch.Tensor:
+        ranks = torch.as_tensor(ranks, dtype=torch.float64)
+        return 10 ** (self.slope * torch.log10(ranks) + self.intercept)
+
+
+def fit_zipf(freqs, first_rank: int = 1, last_rank: int | None = None) -> ZipfFit:
+    """Least-squares line through ``(log10 rank, log10 count)`` for ranks in the given range.
+
+    ``freqs`` are counts sorted from most to least frequent (rank 1 first).
+    The very first ranks (function words) and the tail of count-1 tokens
+    often bend away from the line; choose the range to fit the middle.
+    """
+    freqs = torch.as_tensor(list(freqs), dtype=torch.float64)
+    if freqs.ndim != 1 or len(freqs) < 2:
+        raise ValueError(f"freqs must be a list of at least 2 counts, got {len(freqs)}")
+    if bool((freqs <= 0).any()) or bool((freqs[1:] > freqs[:-1]).any()):
+        raise ValueError("freqs must be positive counts sorted from most to least frequent")
+    last_rank = len(freqs) if last_rank is None else last_rank
+    first_rank = check_int("first_rank", first_rank, minimum=1)
+    last_rank = check_int("last_rank", last_rank, minimum=first_rank + 1, maximum=len(freqs))
+    ranks = torch.arange(first_rank, last_rank + 1, dtype=torch.float64)
+    x, y = torch.log10(ranks), torch.log10(freqs[first_rank - 1 : last_rank])
+    slope = float(((x - x.mean()) * (y - y.mean())).sum() / ((x - x.mean()) ** 2).sum())
+    intercept = float(y.mean() - slope * x.mean())
+    return ZipfFit(slope, intercept, first_rank, last_rank)
+
+
+def plot_zipf(freq_lists: dict, fits: dict | None = None, title: str = "Zipf's law"):
+    """Plot count against rank on log–log axes, one line per entry of ``freq_lists``.
+
+    ``fits`` maps some of the same labels to a :class:`ZipfFit`, drawn dashed.
+    """
+    import matplotlib.pyplot as plt
+
+    if not freq_lists:
+        raise ValueError("freq_lists must map at least one label to a list of counts")
+    fig, ax = plt.subplots()
+    for i, (label, freqs) in enumerate(freq_lists.items()):
+        ranks = range(1, len(freqs) + 1)
+        ax.plot(ranks, freqs, color=f"C{i}", lw=1.5, label=label)
+        fit = (fits or {}).get(label)
+        if fit is not None:
+            r = torch.arange(fit.first_rank, fit.last_rank + 1)
+            ax.plot(r, fit.predict(r), color=f"C{i}", ls="--", lw=1,
+                    label=f"fit: slope {fit.slope:.2f}")
+    ax.set(xscale="log", yscale="log", xlabel="rank r (1 = most frequent)",
+           ylabel="count n(r)", title=title)
+    ax.legend(fontsize=8)
+    fig.tight_layout()
+    return fig
+
+
+# --- min_freq: what dropping rare tokens costs ---
+
+
+@dataclass(frozen=True)
+class MinFreqSummary:
+    """Effect of ``Vocab(tokens, min_freq)``: how many entries, how much text becomes ``<unk>``."""
+
+    min_freq: int
+    vocab_size: int  # including <unk>
+    unk_share: float  # fraction of the running text mapped to <unk>
+    num_tokens: int
+
+    def __str__(self) -> str:
+        return (f"min_freq = {self.min_freq}: vocabulary of {self.vocab_size} entries "
+                f"(with <unk>), {100 * self.unk_share:.1f}% of the {self.num_tokens} "
+                f"tokens become <unk>")
+
+    def _repr_markdown_(self) -> str:
+        return str(self)
+
+
+def min_freq_curve(tokens, min_freqs) -> list[MinFreqSummary]:
+    """:class:`MinFreqSummary` for each ``min_freq``, computed from one count of the tokens.
+
+    Same numbers as building ``Vocab(tokens, min_freq)`` each time, without the
+    rebuilding: a token stays iff its count is at least ``min_freq``.
+    """
+    counts = count_tokens(tokens)
+    total = sum(counts.values())
+    if total == 0:
+        raise ValueError("tokens must contain at least one token")
+    by_count = collections.Counter(counts.values())  # count -> number of token types
+    out = []
+    for m in min_freqs:
+        m = check_int("min_freq", m, minimum=0)
+        kept_types = sum(types for c, types in by_count.items() if c >= m)
+        unk_tokens = sum(c * types for c, types in by_count.items() if c < m)
+        out.append(MinFreqSummary(m, 1 + kept_types, unk_tokens / total, total))
+    return out
+
+
+def min_freq_summary(tokens, min_freq: int) -> MinFreqSummary:
+    """Vocabulary size and ``<unk>`` share for one ``min_freq``."""
+    return min_freq_curve(tokens, [min_freq])[0]
+
+
+def book_word_tokens() -> list[str]:
+    """The book as one flat list of word tokens."""
+    return [t for line in tokenize(read_time_machine(), "word") for t in line]
+
+
