@@ -45,9 +45,10 @@ def train_kind(kind: str = "rnn", hidden: int = 128, *, epochs: int = 2, lr: flo
                     epochs=check_int("epochs", epochs, minimum=1),
                     max_val_tokens=check_int("max_val_tokens", max_val_tokens, minimum=-1),
                     seed=seed)
-    torch.manual_seed(seed)
-    train_loader, val_loader, vocab = recipe_data(recipe)
-    model = make_model(kind, len(vocab), hidden, device=device, bidirectional=bidirectional)
+    with torch.random.fork_rng(devices=[]):  # seed locally: the caller's stream is untouched
+        torch.manual_seed(seed)
+        train_loader, val_loader, vocab = recipe_data(recipe)
+        model = make_model(kind, len(vocab), hidden, device=device, bidirectional=bidirectional)
     history = train(model, train_loader, val_loader if validate else None, epochs=recipe.epochs,
                     lr=recipe.lr, optimizer="adam", theta=recipe.theta, device=device,
                     progress=progress)
