@@ -420,9 +420,13 @@ def load_data_time_machine(batch_size: int, num_steps: int, use_random_iter: boo
                            max_tokens: int = 10000, seed: int | None = None):
     """d2l's ``(train_iter, vocab)`` over the first ``max_tokens`` characters of d2l's corpus.
 
-    The loader is rnnlab's :class:`SeqDataLoader` (``seed`` makes it repeatable).
+    The loader is rnnlab's :class:`SeqDataLoader`. Without a ``seed`` it takes
+    one from torch's global generator, so the chapter code (which never passes
+    one) repeats after ``torch.manual_seed``, as d2l's does after ``random.seed``.
     """
     corpus, vocab = load_corpus_time_machine(max_tokens)
+    if seed is None:
+        seed = int(torch.randint(0, 2**62, (1,)))
     return SeqDataLoader(corpus, batch_size, num_steps, use_random_iter, seed=seed), vocab
 
 
