@@ -27,7 +27,6 @@ tensor. :func:`as_rnnlab_model` wraps the latter so rnnlab's loop can drive it.
 
 from __future__ import annotations
 
-import math
 import os
 import time
 from importlib import resources
@@ -41,7 +40,7 @@ from .device import try_gpu
 from .generation import predict as _predict
 from .gradients.clipping import grad_clipping as _clip_by_global_norm
 from .models import RNNModel as _RNNModel
-from .models import RNNScratch, detach_state
+from .models import RNNScratch
 from .text.corpus import read_data_file, read_time_machine, tokenize
 from .text.minibatches import SeqDataLoader, seq_data_iter_random, seq_data_iter_sequential
 from .text.vocab import Vocab
@@ -564,44 +563,13 @@ def train_epoch_ch8(net, train_iter, loss, updater, device, use_random_iter):
     (like ``lambda batch_size: sgd(net.params, lr, batch_size)``). The state is
     fresh for the first batch (and every batch with random sampling), carried
     and detached otherwise; gradients are clipped to norm 1 as in the notes.
+    It is one epoch of :func:`rnnlab.train`, the course's one loop.
     """
     model = as_rnnlab_model(net)
-    params = list(model.parameters())
-    state, timer, metric = None, Timer(), Accumulator(2)  # loss sum, tokens
-    for X, Y in train_iter:
-        if state is None or use_random_iter:
-            state = model.begin_state(X.shape[0], device)
-        else:
-            state = detach_state(state)
-        y = Y.T.reshape(-1).to(device)
-        y_hat, state = model(X.to(device), state)
-        l = loss(y_hat, y.long()).mean()  # noqa: E741 — the notes' name
-        if isinstance(updater, torch.optim.Optimizer):
-            updater.zero_grad()
-            l.backward()
-            grad_clipping(params, 1)
-            updater.step()
-        else:
-            l.backward()
-            grad_clipping(params, 1)
-            updater(batch_size=1)  # the loss is already a mean
-        metric.add(float(l.detach()) * y.numel(), y.numel())
-    if metric[1] == 0:
-        raise ValueError("train_iter yielded no batches; it needs more text than one batch")
-    return math.exp(metric[0] / metric[1]), metric[1] / timer.stop()
-
-
-class _Loader:
-    """A loader seen through d2l's ``use_random_iter`` flag (fresh state for every batch)."""
-
-    def __init__(self, loader, use_random_iter: bool):
-        self.loader, self.use_random_iter = loader, bool(use_random_iter)
-
-    def __iter__(self):
-        return iter(self.loader)
-
-    def __len__(self) -> int:
-        return len(self.loader)
+    history = _train(model, train_iter, epochs=1, optimizer=updater, theta=1.0,
+                     state="fresh" if use_random_iter else "carry",
+                     loss=lambda y_hat, y: loss(y_hat, y.long()).mean(), device=device)
+    return history.train_ppl[-1], history.tokens_per_s[-1]
 
 
 def train_ch8(net, train_iter, vocab, lr, num_epochs, device=None, use_random_iter=False,
@@ -625,9 +593,9 @@ def train_ch8(net, train_iter, vocab, lr, num_epochs, device=None, use_random_it
         if verbose and epoch % 10 == 0:
             print(predict("time traveller"))
 
-    loader = _Loader(train_iter, use_random_iter)
-    history = _train(model, loader, epochs=num_epochs, lr=lr, optimizer="sgd", theta=theta,
-                     device=device, progress=False, callback=each_epoch)
+    history = _train(model, train_iter, epochs=num_epochs, lr=lr, optimizer="sgd", theta=theta,
+                     state="fresh" if use_random_iter else "carry", device=device,
+                     on_epoch=each_epoch)
     if verbose:
         print(f"perplexity {history.train_ppl[-1]:.1f}, "
               f"{history.tokens_per_s[-1]:.1f} tokens/sec on {device}")

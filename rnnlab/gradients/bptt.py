@@ -37,7 +37,7 @@ import torch
 from torch.nn import functional as F
 
 from ..checks import check_choice, check_int, check_positive_float
-from ..models import RNNScratch, check_tokens
+from ..models import RNNScratch, check_state, check_tokens
 from ..training.loop import train
 from .memory import saved_tensor_bytes
 
@@ -66,7 +66,8 @@ def _initial_state(model, X, state):
     if state is None:
         return torch.zeros(X.shape[0], model.num_hiddens, dtype=model.W_hh.dtype,
                            device=model.W_hh.device)
-    return state[0] if isinstance(state, (tuple, list)) else state
+    (H,) = check_state(state, [(X.shape[0], model.num_hiddens)])
+    return H
 
 
 def _check_batch(model, X, Y):
@@ -91,7 +92,8 @@ def autograd_gradients(model, X, Y, state=None, *, carry_weights=None) -> dict:
     outputs, _ = model(X, (H0,), carry_weights=weights)
     loss = F.cross_entropy(outputs, Y.T.reshape(-1))
     params = [getattr(model, n) for n in PARAM_NAMES]
-    grads = torch.autograd.grad(loss, params + [H0])
+    grads = torch.autograd.grad(loss, params + [H0], allow_unused=True)  # h0 is unused when cut
+    grads = [torch.zeros_like(t) if g is None else g for g, t in zip(grads, params + [H0])]
     return dict(zip(PARAM_NAMES + ("h0",), grads, strict=True))
 
 
@@ -224,9 +226,9 @@ def measure_bptt_cost(num_steps_list=(8, 16, 32, 64), batch_size: int = 32,
                       repeats: int = 3, seed: int = 0) -> list[dict]:
     """Measure memory and time of one forward+backward pass against ``num_steps``.
 
-    Memory is the size of the tensors autograd saves for the backward pass
-    (:func:`~rnnlab.gradients.memory.saved_tensor_bytes`, the meter the
-    benchmarks use too): it is exact, the same on every run, and it is the part
+    Memory is the size of the tensors autograd saves for the backward pass,
+    parameters and the batch left out (:func:`~rnnlab.gradients.memory.saved_tensor_bytes`,
+    the meter the benchmarks use too): it is exact, the same on every run, and it is the part
     of memory that BPTT makes grow with the sequence. With ``truncation=k`` the
     sequence is processed in chunks of ``k`` steps, each backpropagated before
     the next (state detached), so only one chunk's tensors are alive at a time:
@@ -250,10 +252,11 @@ def measure_bptt_cost(num_steps_list=(8, 16, 32, 64), batch_size: int = 32,
             state = None
             for s in range(0, num_steps, chunk):
                 Xc, Yc = X[:, s:s + chunk], Y[:, s:s + chunk]
-                nbytes, (loss, state) = saved_tensor_bytes(_chunk_loss, model, Xc, Yc, state)
+                nbytes, (loss, state) = saved_tensor_bytes(
+                    _chunk_loss, model, Xc, Yc, state, exclude=[*model.parameters(), X, Y])
                 model.zero_grad(set_to_none=True)
                 loss.backward()
-                state = tuple(h.detach() for h in state)
+                state = tuple(h.detach() for h in state)   # what the loop does between batches
                 peak = max(peak, nbytes)
             best = min(best, time.perf_counter() - start)
         rows.append({"num_steps": num_steps, "truncation": truncation,

@@ -24,6 +24,7 @@ from torch.nn import functional as F
 
 from ..checks import check_choice, check_int, check_positive_float
 from ..models import check_state, check_tokens, model_device
+from ..text.corpus import train_val_split
 from ..training.loop import train
 from .conflict import conflict_share
 from .pcgrad import pcgrad_backward
@@ -147,8 +148,7 @@ def train_multitask(corpus, vocab, *, method: str = "sum", aux: str = "skip2",
                          f"{val_fraction!r}")
     g = torch.Generator().manual_seed(check_int("seed", seed, minimum=0))
     corpus = torch.as_tensor(corpus, dtype=torch.long)
-    n_val = int(len(corpus) * val_fraction)
-    train_text, val_text = corpus[:-n_val], corpus[-n_val:]
+    train_text, val_text = train_val_split(corpus, val_fraction)
     span = num_steps + 2                                # inputs plus two targets ahead
     if len(train_text) <= span or len(val_text) <= span:
         raise ValueError(f"corpus of {len(corpus)} tokens is too short for num_steps={num_steps} "

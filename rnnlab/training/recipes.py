@@ -156,7 +156,7 @@ def run_recipe(recipe: Recipe, device=None, progress: bool = False, live_plot: b
     return history, model, vocab
 
 
-def quick_train(hidden: int = 64, num_steps: int = 16, theta=1.0, lr: float = 0.01,
+def quick_train(num_hiddens: int = 64, num_steps: int = 16, theta=1.0, lr: float = 0.01,
                 epochs: int = 5, max_tokens: int = 10_000, batch_size: int = 32,
                 optimizer: str = "adam", max_val_tokens: int = 4_000, seed: int = 0,
                 use_random_iter: bool = False, device=None, progress: bool = False,
@@ -172,7 +172,7 @@ def quick_train(hidden: int = 64, num_steps: int = 16, theta=1.0, lr: float = 0.
     recipe = Recipe(max_tokens=check_int("max_tokens", max_tokens, minimum=1),
                     batch_size=check_int("batch_size", batch_size, minimum=1),
                     num_steps=check_int("num_steps", num_steps, minimum=1),
-                    num_hiddens=check_int("hidden", hidden, minimum=1),
+                    num_hiddens=check_int("num_hiddens", num_hiddens, minimum=1),
                     optimizer=check_choice("optimizer", optimizer, OPTIMIZERS),
                     lr=check_positive_float("lr", lr), theta=check_theta(theta),
                     epochs=check_int("epochs", epochs, minimum=1),
