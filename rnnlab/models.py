@@ -40,9 +40,13 @@ def check_tokens(X, vocab_size: int) -> torch.Tensor:
     course's loaders and :func:`rnnlab.predict` build them.
     """
     if not isinstance(X, torch.Tensor):
-        hint = ""
-        if isinstance(X, str) or (isinstance(X, (list, tuple)) and X and isinstance(X[0], str)):
+        hint, first = "", X
+        while isinstance(first, (list, tuple)) and first:
+            first = first[0]
+        if isinstance(first, str):
             hint = "; turn characters into indices first with vocab[...] and torch.tensor"
+        elif isinstance(X, (list, tuple)):
+            hint = "; wrap the indices with torch.tensor(...)"
         raise TypeError(f"X must be a torch.Tensor of token indices, got {type(X).__name__}{hint}")
     if X.dtype == torch.bool or X.dtype.is_floating_point or X.dtype.is_complex:
         raise TypeError(f"X must hold integer token indices (torch.long), got dtype {X.dtype}; "
