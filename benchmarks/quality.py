@@ -33,8 +33,8 @@ def run_with_budget(recipe: Recipe, budget_s: float) -> dict:
         return spent + tokens_per_epoch / history.tokens_per_s[-1] <= budget_s
 
     long_run = dataclasses.replace(recipe, epochs=10**6)
-    history, _, _ = rnnlab.run_recipe(long_run, device="cpu", progress=False,
-                                      callback=stop_when_spent)
+    history, _, _ = rnnlab.run_recipe(long_run, device="cpu",
+                                      on_epoch=stop_when_spent)
     inside = [i for i, (spent, _) in enumerate(curve) if spent <= budget_s]
     # If even the first epoch overran the budget, report it, flagged.
     best_epoch = min(inside or [0], key=lambda i: curve[i][1])

@@ -20,18 +20,19 @@ from .text import (CorpusError, NgramModel, SeqDataLoader, Vocab, baseline_perpl
                    read_time_machine, seq_data_iter_random, seq_data_iter_sequential, tokenize,
                    train_val_split)
 from .models import RNNModel, RNNScratch, detach_state, model_device
-from .training import (COURSE_RECIPE, SEED_RECIPE, CheckpointError, History, Recipe,
-                       TrainingDiverged, evaluate_perplexity, load_checkpoint, perplexity,
-                       plot_grad_norms, plot_history, quick_train, run_recipe, save_checkpoint,
-                       train)
-from .generation import predict, sample
-from .series import fit_autoregressive, lag_features, noisy_sine, predict_k_step, simulate_var
+# gradients before training: the loop imports gradients.clipping, and gradients.bptt the loop
 from .gradients import (MultiTaskRNN, autograd_gradients, bptt_gradients, conflict_share,
                         cosine_similarity, global_grad_norm, grad_clipping, jacobian_norm_curve,
                         jacobian_norms, make_w_hh, measure_bptt_cost, pcgrad_backward,
                         pcgrad_update, plot_toy, project_conflicting, random_truncation_weights,
                         run_toy, spectral_radius, toy_grads, toy_losses, train_bptt,
                         train_multitask, truncation_weights)
+from .training import (COURSE_RECIPE, SEED_RECIPE, CheckpointError, History, Recipe,
+                       TrainingDiverged, evaluate_perplexity, load_checkpoint, perplexity,
+                       plot_grad_norms, plot_history, quick_train, run_recipe, save_checkpoint,
+                       train)
+from .generation import predict, sample
+from .series import fit_autoregressive, lag_features, noisy_sine, predict_k_step, simulate_var
 from .gradients import pcgrad  # the module: rnnlab.pcgrad.project_conflicting, rnnlab.pcgrad.pcgrad_update
 from .course.diagrams import batch_layout, plot_batching
 from . import checks, course, generation, gradients, models, notebook, series, text, training

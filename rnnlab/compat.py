@@ -1,10 +1,23 @@
-"""The names the seed notes take from d2l, so their code runs as written.
+"""The names d2l's PyTorch code takes from ``d2l``, so the seed notes and the book's RNN chapters run.
 
 Replace ``from d2l import torch as d2l`` with ``from rnnlab import compat as d2l``
 and every code block of the notes runs unchanged (only the sample input ``X``,
-which the notes never define, has to be made first). The functions follow
-d2l's signatures; underneath they are rnnlab's own data pipeline, clipping,
-training loop and text generation, so there is one implementation of each.
+which the notes never define, has to be made first), and so does the code of
+the d2l chapters this course builds on: sequence models, text preprocessing,
+language models and the dataset, RNN from scratch, concise RNN, and GRU, LSTM,
+deep and bidirectional RNNs (tested in ``tests/test_d2l_chapters.py``). The
+functions follow d2l's signatures; underneath they are rnnlab's own data
+pipeline, clipping, training loop and text generation, so there is one
+implementation of each.
+
+Two differences from d2l are on purpose. Nothing is downloaded: ``download``
+returns the path of the Time Machine that ships inside rnnlab (after checking
+its SHA-1) and refuses every other data set. And the corpus here is d2l's
+exactly — the characters of all lines run together with nothing between lines,
+``(len(corpus), len(vocab)) == (170580, 28)`` — while rnnlab's own
+:func:`rnnlab.load_corpus_time_machine` keeps a space between lines
+(173,427 characters), so that the last word of a line and the first of the
+next stay two words; lesson 02 explains the difference.
 
 Two kinds of model work here: rnnlab's models (``RNNScratch``, ``RNNModel``) and
 the notes' own d2l-style models — an object with ``.params`` that is called as
@@ -14,33 +27,42 @@ tensor. :func:`as_rnnlab_model` wraps the latter so rnnlab's loop can drive it.
 
 from __future__ import annotations
 
-import math
+import os
 import time
+from importlib import resources
 
 import torch
 from torch import nn
+from torch.utils import data as _torch_data
 
-from .checks import check_int, check_positive_float
+from .checks import check_choice, check_int, check_positive_float
 from .device import try_gpu
 from .generation import predict as _predict
 from .gradients.clipping import grad_clipping as _clip_by_global_norm
 from .models import RNNModel as _RNNModel
-from .models import RNNScratch, detach_state
-from .text.corpus import load_corpus_time_machine, read_time_machine, tokenize
-from .text.minibatches import (
-    SeqDataLoader,
-    load_data_time_machine,
-    seq_data_iter_random,
-    seq_data_iter_sequential,
-)
+from .models import RNNScratch
+from .text.corpus import read_data_file, read_time_machine, tokenize
+from .text.minibatches import SeqDataLoader, seq_data_iter_random, seq_data_iter_sequential
 from .text.vocab import Vocab
 from .training.loop import train as _train
 
 __all__ = [
+    # utilities, models, prediction and training
     "Accumulator", "Animator", "RNNModel", "RNNModelScratch", "SeqDataLoader", "Timer", "Vocab",
-    "as_rnnlab_model", "grad_clipping", "load_corpus_time_machine", "load_data_time_machine",
-    "predict_ch8", "read_time_machine", "seq_data_iter_random", "seq_data_iter_sequential",
-    "sgd", "tokenize", "train_ch8", "train_epoch_ch8", "try_gpu",
+    "as_rnnlab_model", "grad_clipping", "predict_ch8", "sgd", "train_ch8", "train_epoch_ch8",
+    "try_gpu",
+    # data
+    "DATA_HUB", "DATA_URL", "download", "load_array", "load_corpus_time_machine",
+    "load_data_time_machine", "read_time_machine", "seq_data_iter_random",
+    "seq_data_iter_sequential", "tokenize",
+    # sequence models (d2l 8.1) and the linear-regression helpers they come from
+    "evaluate_loss", "linreg", "squared_loss",
+    # plotting
+    "plot", "set_axes", "set_figsize", "use_svg_display",
+    # tensor aliases
+    "arange", "argmax", "astype", "concat", "cos", "exp", "eye", "float32", "int32", "linspace",
+    "log", "matmul", "normal", "numpy", "ones", "rand", "reduce_mean", "reduce_sum", "reshape",
+    "sigmoid", "sin", "size", "stack", "tanh", "tensor", "to", "transpose", "zeros",
 ]
 
 
@@ -161,6 +183,290 @@ def sgd(params, lr, batch_size) -> None:
             p.grad.zero_()
 
 
+# --------------------------------------------------------------------------- tensor aliases
+# d2l writes framework-neutral code (``d2l.zeros``, ``d2l.reshape(x, shape)``) and maps each name
+# to the framework; these are its PyTorch choices. (d2l's ``abs`` is left out: here it would
+# shadow Python's own ``abs``.)
+ones = torch.ones
+zeros = torch.zeros
+tensor = torch.tensor
+arange = torch.arange
+linspace = torch.linspace
+eye = torch.eye
+normal = torch.normal
+rand = torch.rand
+sin = torch.sin
+cos = torch.cos
+tanh = torch.tanh
+sigmoid = torch.sigmoid
+exp = torch.exp
+log = torch.log
+matmul = torch.matmul
+concat = torch.cat
+stack = torch.stack
+int32 = torch.int32
+float32 = torch.float32
+
+
+def _as_tensor_arg(name: str, x) -> torch.Tensor:
+    if not isinstance(x, torch.Tensor):
+        raise TypeError(f"{name} must be a torch.Tensor, got {type(x).__name__}; "
+                        "make one with d2l.tensor(...) first")
+    return x
+
+
+def numpy(x, *args, **kwargs):
+    """``x`` as a NumPy array, detached from the graph and copied to the CPU (d2l's ``numpy``)."""
+    return _as_tensor_arg("x", x).detach().cpu().numpy(*args, **kwargs)
+
+
+def size(x, *args, **kwargs) -> int:
+    """The number of elements of ``x`` (d2l's ``size``: ``x.numel()``)."""
+    return _as_tensor_arg("x", x).numel(*args, **kwargs)
+
+
+def reshape(x, *args, **kwargs) -> torch.Tensor:
+    """``x.reshape(shape)`` (d2l's ``reshape(x, shape)``)."""
+    return _as_tensor_arg("x", x).reshape(*args, **kwargs)
+
+
+def to(x, *args, **kwargs) -> torch.Tensor:
+    """``x.to(device or dtype)``."""
+    return _as_tensor_arg("x", x).to(*args, **kwargs)
+
+
+def reduce_sum(x, *args, **kwargs) -> torch.Tensor:
+    """``x.sum(...)``."""
+    return _as_tensor_arg("x", x).sum(*args, **kwargs)
+
+
+def reduce_mean(x, *args, **kwargs) -> torch.Tensor:
+    """``x.mean(...)``."""
+    return _as_tensor_arg("x", x).mean(*args, **kwargs)
+
+
+def argmax(x, *args, **kwargs) -> torch.Tensor:
+    """``x.argmax(...)``."""
+    return _as_tensor_arg("x", x).argmax(*args, **kwargs)
+
+
+def astype(x, *args, **kwargs) -> torch.Tensor:
+    """``x.type(dtype)`` (d2l's ``astype(x, dtype)``)."""
+    return _as_tensor_arg("x", x).type(*args, **kwargs)
+
+
+def transpose(x, *args, **kwargs) -> torch.Tensor:
+    """``x.t()`` (a 2-D transpose)."""
+    return _as_tensor_arg("x", x).t(*args, **kwargs)
+
+
+# --------------------------------------------------------------------------- plotting
+def __getattr__(name):
+    # ``d2l.plt`` is matplotlib.pyplot, imported only when a reader first asks for it.
+    if name == "plt":
+        import matplotlib.pyplot as plt
+
+        return plt
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def __dir__():
+    return sorted(set(globals()) | {"plt"})
+
+
+def use_svg_display() -> None:
+    """Show figures as SVG in Jupyter (d2l's ``use_svg_display``); does nothing outside IPython."""
+    try:
+        from IPython import get_ipython
+        from matplotlib_inline import backend_inline
+    except ImportError:
+        return
+    if get_ipython() is not None:
+        backend_inline.set_matplotlib_formats("svg")
+
+
+def _check_figsize(figsize) -> tuple:
+    ok = (isinstance(figsize, (tuple, list)) and len(figsize) == 2
+          and all(isinstance(v, (int, float)) and not isinstance(v, bool) and v > 0
+                  for v in figsize))
+    if not ok:
+        raise ValueError(f"figsize must be (width, height) in inches, two numbers > 0, "
+                         f"got {figsize!r}")
+    return tuple(float(v) for v in figsize)
+
+
+def set_figsize(figsize=(3.5, 2.5)) -> None:
+    """Make later figures ``figsize`` inches (d2l's ``set_figsize``)."""
+    figsize = _check_figsize(figsize)
+    use_svg_display()
+    __getattr__("plt").rcParams["figure.figsize"] = figsize
+
+
+def set_axes(axes, xlabel, ylabel, xlim, ylim, xscale, yscale, legend) -> None:
+    """Label, scale and limit matplotlib ``axes`` (d2l's ``set_axes``)."""
+    axes.set_xlabel(xlabel)
+    axes.set_ylabel(ylabel)
+    axes.set_xscale(xscale)
+    axes.set_yscale(yscale)
+    axes.set_xlim(xlim)
+    axes.set_ylim(ylim)
+    if legend:
+        axes.legend(legend)
+    axes.grid()
+
+
+def _has_one_axis(X) -> bool:
+    # A 1-D tensor or array, or a flat list of numbers.
+    return (hasattr(X, "ndim") and X.ndim == 1) or (
+        isinstance(X, list) and len(X) > 0 and not hasattr(X[0], "__len__"))
+
+
+def plot(X, Y=None, xlabel=None, ylabel=None, legend=None, xlim=None, ylim=None,
+         xscale="linear", yscale="linear", fmts=("-", "m--", "g-.", "r:"), figsize=(3.5, 2.5),
+         axes=None) -> None:
+    """Plot data points as d2l does: ``plot(x, [y1, y2])``, ``plot([x1, x2], [y1, y2])``, ``plot(y)``.
+
+    Draws on ``axes`` (default: the current axes, cleared first), like d2l, and
+    returns nothing, so a notebook cell shows only the figure.
+    """
+    if Y is None and X is None:
+        raise ValueError("X must hold the data to plot (a tensor, an array or a list), got None")
+    legend = [] if legend is None else legend
+    set_figsize(figsize)
+    axes = axes if axes else __getattr__("plt").gca()
+    if _has_one_axis(X):
+        X = [X]
+    if Y is None:
+        X, Y = [[]] * len(X), X
+    elif _has_one_axis(Y):
+        Y = [Y]
+    if len(X) != len(Y):
+        X = X * len(Y)
+    axes.cla()
+    for x, y, fmt in zip(X, Y, fmts):
+        if len(x):
+            axes.plot(x, y, fmt)
+        else:
+            axes.plot(y, fmt)
+    set_axes(axes, xlabel, ylabel, xlim, ylim, xscale, yscale, legend)
+
+
+# --------------------------------------------------------------------------- data
+#: Where d2l fetches its data sets from. rnnlab never does: see :func:`download`.
+DATA_URL = "http://d2l-data.s3-accelerate.amazonaws.com/"
+_TIME_MACHINE_FILE = "timemachine.txt"
+_TIME_MACHINE_SHA1 = "090b5e7e70c295757f55df93cb0a180b9691891a"
+#: d2l's registry of data sets, ``name -> (url, sha1)``. The chapter code's own line
+#: ``d2l.DATA_HUB['time_machine'] = (d2l.DATA_URL + 'timemachine.txt', '090b5e7e...')``
+#: sets the entry that is already here.
+DATA_HUB = {"time_machine": (DATA_URL + _TIME_MACHINE_FILE, _TIME_MACHINE_SHA1)}
+
+
+def download(name, cache_dir=None) -> str:
+    """The local path of data set ``name``: the Time Machine bundled with rnnlab, never a download.
+
+    ``name`` must be ``'time_machine'`` and ``DATA_HUB['time_machine']`` must
+    still name ``timemachine.txt`` with SHA-1 ``090b5e7e…`` (d2l's entry); the
+    bundled file's own SHA-1 is checked too. ``cache_dir`` is accepted for
+    d2l's signature and ignored: nothing is written, nothing is fetched.
+    """
+    if not isinstance(name, str):
+        raise TypeError(f"name must be a str such as 'time_machine', got {name!r} "
+                        f"({type(name).__name__})")
+    if name != "time_machine":
+        where = f" (DATA_HUB lists it at {DATA_HUB[name][0]})" if name in DATA_HUB else ""
+        raise ValueError(
+            f"name must be 'time_machine', got {name!r}{where}: rnnlab bundles only H. G. Wells' "
+            "The Time Machine and never downloads anything")
+    entry = DATA_HUB.get(name)
+    if (not isinstance(entry, (tuple, list)) or len(entry) != 2
+            or not str(entry[0]).endswith("/" + _TIME_MACHINE_FILE)
+            or entry[1] != _TIME_MACHINE_SHA1):
+        raise ValueError(
+            f"DATA_HUB['time_machine'] must be (DATA_URL + {_TIME_MACHINE_FILE!r}, "
+            f"{_TIME_MACHINE_SHA1!r}), the book rnnlab bundles, got {entry!r}; rnnlab never "
+            "downloads, so it can only serve that file")
+    read_data_file(_TIME_MACHINE_FILE, _TIME_MACHINE_SHA1)  # raises CorpusError if damaged
+    return os.fspath(resources.files("rnnlab.data").joinpath(_TIME_MACHINE_FILE))
+
+
+def load_corpus_time_machine(max_tokens: int = -1, token: str = "char"):
+    """d2l's ``(corpus, vocab)``: every line's tokens run together, nothing between lines.
+
+    For the whole book ``(len(corpus), len(vocab)) == (170580, 28)``, d2l's
+    published numbers. :func:`rnnlab.load_corpus_time_machine` differs on
+    purpose: it puts a space between lines (173,427 characters).
+    """
+    check_int("max_tokens", max_tokens, minimum=-1)
+    check_choice("token", token, ("word", "char"))
+    tokens = tokenize(read_time_machine(), token)
+    vocab = Vocab(tokens)
+    corpus = [vocab[t] for line in tokens for t in line]
+    if max_tokens > 0:
+        corpus = corpus[:max_tokens]
+    return corpus, vocab
+
+
+def load_data_time_machine(batch_size: int, num_steps: int, use_random_iter: bool = False,
+                           max_tokens: int = 10000, seed: int | None = None):
+    """d2l's ``(train_iter, vocab)`` over the first ``max_tokens`` characters of d2l's corpus.
+
+    The loader is rnnlab's :class:`SeqDataLoader`. Without a ``seed`` it takes
+    one from torch's global generator, so the chapter code (which never passes
+    one) repeats after ``torch.manual_seed``, as d2l's does after ``random.seed``.
+    """
+    corpus, vocab = load_corpus_time_machine(max_tokens)
+    if seed is None:
+        seed = int(torch.randint(0, 2**62, (1,)))
+    return SeqDataLoader(corpus, batch_size, num_steps, use_random_iter, seed=seed), vocab
+
+
+def load_array(data_arrays, batch_size: int, is_train: bool = True):
+    """A PyTorch ``DataLoader`` over tensors of equal length (shuffled when ``is_train``)."""
+    batch_size = check_int("batch_size", batch_size, minimum=1)
+    if isinstance(data_arrays, torch.Tensor) or not isinstance(data_arrays, (tuple, list)) \
+            or not data_arrays or not all(isinstance(a, torch.Tensor) for a in data_arrays):
+        raise TypeError("data_arrays must be a tuple of tensors such as (features, labels), "
+                        f"got {type(data_arrays).__name__}")
+    lengths = [a.shape[0] if a.ndim else None for a in data_arrays]
+    if None in lengths or len(set(lengths)) != 1:
+        raise ValueError(f"data_arrays must all have the same number of examples (first "
+                         f"dimension), got lengths {lengths}")
+    dataset = _torch_data.TensorDataset(*data_arrays)
+    return _torch_data.DataLoader(dataset, batch_size, shuffle=bool(is_train))
+
+
+# --------------------------------------------------------------------------- sequence models
+def linreg(X, w, b) -> torch.Tensor:
+    """The linear regression model ``X w + b``."""
+    return torch.matmul(X, w) + b
+
+
+def squared_loss(y_hat, y) -> torch.Tensor:
+    """``(y_hat - y)**2 / 2`` per example."""
+    return (y_hat - y.reshape(y_hat.shape)) ** 2 / 2
+
+
+def evaluate_loss(net, data_iter, loss) -> float:
+    """The mean of ``loss`` over every example ``data_iter`` yields (d2l's ``evaluate_loss``).
+
+    ``loss`` may keep one value per example (``reduction='none'``), as d2l's
+    chapters use it; each value counts once.
+    """
+    if not callable(net) or not callable(loss):
+        raise TypeError(f"net and loss must be callable (a model and a loss function), got "
+                        f"{type(net).__name__} and {type(loss).__name__}")
+    metric = Accumulator(2)  # sum of losses, number of values
+    with torch.no_grad():
+        for X, y in data_iter:
+            out = net(X)
+            l = loss(out, y.reshape(out.shape))  # noqa: E741 — d2l's name
+            metric.add(l.sum(), l.numel())
+    if metric[1] == 0:
+        raise ValueError("data_iter yielded no examples; evaluate_loss needs at least one batch")
+    return metric[0] / metric[1]
+
+
 # --------------------------------------------------------------------------- models
 class RNNModelScratch:
     """d2l's wrapper: parameters from ``get_params``, one-hot inputs, then ``forward_fn``.
@@ -257,44 +563,13 @@ def train_epoch_ch8(net, train_iter, loss, updater, device, use_random_iter):
     (like ``lambda batch_size: sgd(net.params, lr, batch_size)``). The state is
     fresh for the first batch (and every batch with random sampling), carried
     and detached otherwise; gradients are clipped to norm 1 as in the notes.
+    It is one epoch of :func:`rnnlab.train`, the course's one loop.
     """
     model = as_rnnlab_model(net)
-    params = list(model.parameters())
-    state, timer, metric = None, Timer(), Accumulator(2)  # loss sum, tokens
-    for X, Y in train_iter:
-        if state is None or use_random_iter:
-            state = model.begin_state(X.shape[0], device)
-        else:
-            state = detach_state(state)
-        y = Y.T.reshape(-1).to(device)
-        y_hat, state = model(X.to(device), state)
-        l = loss(y_hat, y.long()).mean()  # noqa: E741 — the notes' name
-        if isinstance(updater, torch.optim.Optimizer):
-            updater.zero_grad()
-            l.backward()
-            grad_clipping(params, 1)
-            updater.step()
-        else:
-            l.backward()
-            grad_clipping(params, 1)
-            updater(batch_size=1)  # the loss is already a mean
-        metric.add(float(l.detach()) * y.numel(), y.numel())
-    if metric[1] == 0:
-        raise ValueError("train_iter yielded no batches; it needs more text than one batch")
-    return math.exp(metric[0] / metric[1]), metric[1] / timer.stop()
-
-
-class _Loader:
-    """A loader seen through d2l's ``use_random_iter`` flag (fresh state for every batch)."""
-
-    def __init__(self, loader, use_random_iter: bool):
-        self.loader, self.use_random_iter = loader, bool(use_random_iter)
-
-    def __iter__(self):
-        return iter(self.loader)
-
-    def __len__(self) -> int:
-        return len(self.loader)
+    history = _train(model, train_iter, epochs=1, optimizer=updater, theta=1.0,
+                     state="fresh" if use_random_iter else "carry",
+                     loss=lambda y_hat, y: loss(y_hat, y.long()).mean(), device=device)
+    return history.train_ppl[-1], history.tokens_per_s[-1]
 
 
 def train_ch8(net, train_iter, vocab, lr, num_epochs, device=None, use_random_iter=False,
@@ -318,9 +593,9 @@ def train_ch8(net, train_iter, vocab, lr, num_epochs, device=None, use_random_it
         if verbose and epoch % 10 == 0:
             print(predict("time traveller"))
 
-    loader = _Loader(train_iter, use_random_iter)
-    history = _train(model, loader, epochs=num_epochs, lr=lr, optimizer="sgd", theta=theta,
-                     device=device, progress=False, callback=each_epoch)
+    history = _train(model, train_iter, epochs=num_epochs, lr=lr, optimizer="sgd", theta=theta,
+                     state="fresh" if use_random_iter else "carry", device=device,
+                     on_epoch=each_epoch)
     if verbose:
         print(f"perplexity {history.train_ppl[-1]:.1f}, "
               f"{history.tokens_per_s[-1]:.1f} tokens/sec on {device}")

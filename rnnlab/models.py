@@ -190,7 +190,9 @@ class RNNScratch(nn.Module):
         hiddens = self.recurrence(X, H, carry_weights)
         # The output layer does not feed the recurrence: one matmul for all steps.
         outputs = torch.addmm(self.b_q, hiddens.reshape(-1, self.num_hiddens), self.W_hq)
-        return outputs, (hiddens[-1],)                        # (num_steps * batch, vocab_size)
+        # the last state as a tensor of its own: a view would keep the whole stack alive while
+        # the state is carried to the next batch
+        return outputs, (hiddens[-1].clone(),)                # (num_steps * batch, vocab_size)
 
     # -- exchanging weights with torch's own layers -------------------------
     @classmethod

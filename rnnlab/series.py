@@ -18,6 +18,7 @@ from dataclasses import dataclass
 import torch
 
 from .checks import check_float, check_int, check_positive_float
+from .gradients.jacobians import spectral_radius
 
 
 def _as_series(name: str, x) -> torch.Tensor:
@@ -202,7 +203,7 @@ def simulate_var(A, num_steps: int, c=None, noise: float = 0.1, seed: int = 0) -
     A = torch.as_tensor(A, dtype=torch.float64)
     if A.ndim != 2 or A.shape[0] != A.shape[1]:
         raise ValueError(f"A must be a square (d, d) matrix, got shape {tuple(A.shape)}")
-    radius = float(torch.linalg.eigvals(A).abs().max())
+    radius = spectral_radius(A)
     if radius >= 1:
         raise ValueError(f"A has spectral radius {radius:.3g}; allowed: < 1 (a stable VAR), "
                          "otherwise the simulated series grows without bound")

@@ -13,13 +13,19 @@ from rnnlab.gradients.bptt import PARAM_NAMES
 
 def _problem(seed, vocab_size, num_hiddens, batch_size, num_steps, scale=0.5):
     g = torch.Generator().manual_seed(seed)
-    params = bptt.init_rnn_params(vocab_size, num_hiddens, scale=scale, generator=g)
-    params["b_h"] = torch.randn(num_hiddens, generator=g) * 0.1
-    params["b_q"] = torch.randn(vocab_size, generator=g) * 0.1
+    params = rnnlab.RNNScratch(vocab_size, num_hiddens, scale=scale, generator=g)
+    with torch.no_grad():
+        params.b_h.copy_(torch.randn(num_hiddens, generator=g) * 0.1)
+        params.b_q.copy_(torch.randn(vocab_size, generator=g) * 0.1)
     X = torch.randint(0, vocab_size, (batch_size, num_steps), generator=g)
     Y = torch.randint(0, vocab_size, (batch_size, num_steps), generator=g)
     H0 = torch.randn(batch_size, num_hiddens, generator=g) * 0.5
     return params, X, Y, H0, g
+
+
+def _hiddens(model, X, H0):
+    """h_0 … h_T, shape (T+1, B, H), with the graph (so tests can differentiate through it)."""
+    return torch.cat([H0[None], model.recurrence(X, H0)])
 
 
 def _assert_close(hand, auto):
@@ -39,7 +45,7 @@ def test_hand_bptt_equals_autograd(seed, V, H, B, T):
 def test_gradient_for_initial_state_matches_autograd():
     params, X, Y, H0, _ = _problem(3, 5, 4, 2, 6)
     H0 = H0.requires_grad_(True)
-    logits, _ = bptt.rnn_forward(params, X, H0)
+    logits, _ = params(X, (H0,))
     (g,) = torch.autograd.grad(torch.nn.functional.cross_entropy(logits, Y.T.reshape(-1)), H0)
     torch.testing.assert_close(bptt.bptt_gradients(params, X, Y, H0)["h0"], g, atol=1e-6, rtol=1e-4)
 
@@ -50,14 +56,13 @@ def test_truncated_hand_bptt_equals_detaching_every_k_steps(seed, T, k):
     params, X, Y, H0, _ = _problem(seed, 6, 5, 3, T)
     hand = bptt.bptt_gradients(params, X, Y, H0, carry_weights=bptt.truncation_weights(T, k))
     # Reference: plain autograd where the state is detached at the start of every chunk.
-    leaves = {n: p.clone().requires_grad_(True) for n, p in params.items()}
+    leaves = [getattr(params, n) for n in PARAM_NAMES]
     logits, H = [], H0
     for s in range(0, T, k):
-        out, hiddens = bptt.rnn_forward(leaves, X[:, s:s + k], H.detach())
+        out, (H,) = params(X[:, s:s + k], (H.detach(),))
         logits.append(out.view(-1, X.shape[0], out.shape[-1]))
-        H = hiddens[-1]
     loss = torch.nn.functional.cross_entropy(torch.cat(logits).flatten(0, 1), Y.T.reshape(-1))
-    auto = dict(zip(PARAM_NAMES, torch.autograd.grad(loss, list(leaves.values())), strict=True))
+    auto = dict(zip(PARAM_NAMES, torch.autograd.grad(loss, leaves), strict=True))
     _assert_close(hand, auto)
 
 
@@ -118,19 +123,19 @@ def test_works_with_the_scratch_model_attributes():
 
 def test_bad_inputs_raise_clear_errors():
     params, X, Y, H0, _ = _problem(0, 5, 4, 2, 3)
-    with pytest.raises(ValueError, match="X must be an integer tensor"):
+    with pytest.raises(TypeError, match="X must hold integer token indices"):
         bptt.bptt_gradients(params, X.float(), Y)
-    with pytest.raises(ValueError, match="outside"):
+    with pytest.raises(IndexError, match="token indices must be in"):
         bptt.bptt_gradients(params, X + 10, Y)
     with pytest.raises(ValueError, match="same shape"):
         bptt.bptt_gradients(params, X, Y[:, :2])
     with pytest.raises(ValueError, match="carry_weights must have shape"):
         bptt.bptt_gradients(params, X, Y, carry_weights=torch.ones(7))
-    with pytest.raises(ValueError, match="missing"):
-        bptt.bptt_gradients({"W_xh": params["W_xh"]}, X, Y)
-    with pytest.raises(ValueError, match="state must be a tensor of shape"):
+    with pytest.raises(TypeError, match="model must be an rnnlab RNNScratch"):
+        bptt.bptt_gradients({"W_xh": params.W_xh}, X, Y)
+    with pytest.raises(ValueError, match="state has shapes"):
         bptt.bptt_gradients(params, X, Y, torch.ones(3))
-    with pytest.raises(TypeError, match="params must be"):
+    with pytest.raises(TypeError, match="model must be"):
         bptt.bptt_gradients(42, X, Y)
     with pytest.raises(ValueError, match="k must be >= 1"):
         bptt.truncation_weights(5, 0)
@@ -152,12 +157,13 @@ def test_make_w_hh_and_spectral_radius_errors():
 
 def test_jacobian_norms_match_autograd_jacobian():
     params, X, _, H0, _ = _problem(2, 5, 4, 1, 6, scale=0.8)
-    _, hiddens = bptt.rnn_forward(params, X, H0)
-    norms = jacobians.jacobian_norms(params["W_hh"], hiddens)
+    with torch.no_grad():
+        hiddens = _hiddens(params, X, H0)
+    norms = jacobians.jacobian_norms(params.W_hh, hiddens)
     assert norms.shape == (7,) and float(norms[0]) == 1.0
     for t in range(6):   # compare ∂h_T/∂h_t by autograd, rerunning from h_t
         def h_T(h_t, t=t):
-            return bptt.rnn_forward(params, X[:, t:], h_t[None])[1][-1, 0]
+            return params.recurrence(X[:, t:], h_t[None])[-1, 0]
         J = torch.autograd.functional.jacobian(h_T, hiddens[t, 0])
         assert float(norms[6 - t]) == pytest.approx(float(torch.linalg.matrix_norm(J, 2)),
                                                     rel=1e-4)
@@ -201,9 +207,10 @@ def test_train_bptt_modes_learn_and_reject_bad_mode():
     loader = rnnlab.SeqDataLoader(train, 8, 12, use_random_iter=True, seed=0)
     val_loader = rnnlab.SeqDataLoader(val, 4, 12, seed=0, random_offset=False)
     for mode in ("full", "truncated", "randomized"):
-        h = bptt.train_bptt(loader, val_loader, len(vocab), 16, mode=mode, truncation=3,
-                            epochs=2, lr=1.0)
-        assert len(h.train_ppl) == len(h.val_ppl) == 2
+        h, model = bptt.train_bptt(loader, val_loader, len(vocab), 16, mode=mode, truncation=3,
+                                   epochs=2, lr=1.0)
+        assert len(h.train_ppl) == len(h.val_ppl) == 2 and h.info["mode"] == mode
+        assert isinstance(model, rnnlab.RNNScratch)
         assert h.train_ppl[-1] < len(vocab)        # better than guessing uniformly
     with pytest.raises(ValueError, match="mode must be one of"):
         bptt.train_bptt(loader, val_loader, len(vocab), mode="partial")

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import hashlib
 import math
+from pathlib import Path
 
 import pytest
 import torch
@@ -50,11 +52,141 @@ def scratch_net(vocab_size, num_hiddens=16):
 
 
 def test_reexports_are_rnnlabs_own_objects():
-    for name in ("load_data_time_machine", "load_corpus_time_machine", "read_time_machine",
-                 "tokenize", "Vocab", "seq_data_iter_random", "seq_data_iter_sequential",
-                 "try_gpu", "SeqDataLoader"):
+    for name in ("read_time_machine", "tokenize", "Vocab", "seq_data_iter_random",
+                 "seq_data_iter_sequential", "try_gpu", "SeqDataLoader"):
         assert getattr(compat, name) is getattr(rnnlab, name), name
     assert set(compat.__all__) <= set(dir(compat))
+    assert "plt" in dir(compat)
+
+
+# --------------------------------------------------------------------------- d2l's corpus and data
+def test_corpus_is_d2ls_exactly_and_rnnlabs_keeps_its_line_spaces():
+    corpus, vocab = compat.load_corpus_time_machine()
+    assert (len(corpus), len(vocab)) == (170580, 28)  # d2l's published numbers
+    own, own_vocab = rnnlab.load_corpus_time_machine()
+    assert len(own) == 173427 and len(own_vocab) == 28
+    # Same vocabulary; rnnlab's corpus is d2l's with one space between non-empty lines.
+    assert own_vocab.idx_to_token == vocab.idx_to_token
+    lines = [line for line in rnnlab.read_time_machine() if line]
+    assert len(own) - len(corpus) == len(lines) - 1
+    text = "".join(vocab.to_tokens(corpus[:200]))
+    assert text.startswith("the time machine by h g wellsithe time traveller")  # lines glued
+
+
+def test_corpus_max_tokens_and_word_tokens():
+    corpus, vocab = compat.load_corpus_time_machine(100)
+    assert len(corpus) == 100 and len(vocab) == 28
+    words, word_vocab = compat.load_corpus_time_machine(token="word")
+    assert len(words) == 32775 and word_vocab.to_tokens(words[:3]) == ["the", "time", "machine"]
+    with pytest.raises(ValueError, match="max_tokens must be >= -1, got -2"):
+        compat.load_corpus_time_machine(-2)
+    with pytest.raises(ValueError, match="token must be one of 'word', 'char'; got 'byte'"):
+        compat.load_corpus_time_machine(token="byte")
+
+
+def test_load_data_time_machine_reads_d2ls_corpus():
+    loader, vocab = compat.load_data_time_machine(2, 5, max_tokens=200, seed=0)
+    corpus, _ = compat.load_corpus_time_machine(200)
+    assert isinstance(loader, rnnlab.SeqDataLoader) and len(vocab) == 28
+    assert loader.corpus.tolist() == corpus
+    X, Y = next(iter(loader))
+    assert tuple(X.shape) == (2, 5) and torch.equal(X[:, 1:], Y[:, :-1])
+    with pytest.raises(ValueError, match="num_steps must be >= 1, got 0"):
+        compat.load_data_time_machine(2, 0)
+
+
+def test_download_returns_the_bundled_book_and_refuses_the_rest():
+    assert compat.DATA_HUB["time_machine"] == (
+        compat.DATA_URL + "timemachine.txt", "090b5e7e70c295757f55df93cb0a180b9691891a")
+    path = compat.download("time_machine")
+    assert Path(path).is_file() and Path(path).name == "timemachine.txt"
+    assert hashlib.sha1(Path(path).read_bytes()).hexdigest() == compat.DATA_HUB["time_machine"][1]
+    assert compat.download("time_machine", cache_dir="/nonexistent") == path  # nothing written
+    with pytest.raises(ValueError, match=r"name must be 'time_machine', got 'fra-eng'.*"
+                                         r"never downloads"):
+        compat.download("fra-eng")
+    with pytest.raises(TypeError, match="name must be a str"):
+        compat.download(None)
+
+
+def test_download_names_a_registered_url_it_will_not_fetch(monkeypatch):
+    monkeypatch.setitem(compat.DATA_HUB, "fra-eng", (compat.DATA_URL + "fra-eng.zip", "94646ad"))
+    with pytest.raises(ValueError, match=r"got 'fra-eng' \(DATA_HUB lists it at http.*fra-eng"):
+        compat.download("fra-eng")
+    monkeypatch.setitem(compat.DATA_HUB, "time_machine", (compat.DATA_URL + "timemachine.txt",
+                                                          "0" * 40))
+    with pytest.raises(ValueError, match=r"DATA_HUB\['time_machine'\] must be"):
+        compat.download("time_machine")
+
+
+def test_load_array_batches_and_shuffles():
+    X, y = torch.arange(20.0).reshape(10, 2), torch.arange(10.0)
+    batches = list(compat.load_array((X, y), 4, is_train=False))
+    assert [len(b[1]) for b in batches] == [4, 4, 2]
+    assert torch.equal(batches[0][0], X[:4]) and torch.equal(batches[2][1], y[8:])
+    torch.manual_seed(0)
+    shuffled = torch.cat([b[1] for b in compat.load_array((X, y), 4)])
+    assert sorted(shuffled.tolist()) == y.tolist() and shuffled.tolist() != y.tolist()
+    with pytest.raises(ValueError, match=r"same number of examples.*\[10, 9\]"):
+        compat.load_array((X, y[:9]), 4)
+    with pytest.raises(ValueError, match="batch_size must be >= 1, got 0"):
+        compat.load_array((X, y), 0)
+    with pytest.raises(TypeError, match="data_arrays must be a tuple of tensors"):
+        compat.load_array(X, 4)
+
+
+def test_evaluate_loss_is_the_mean_over_examples():
+    X, y = torch.arange(6.0).reshape(6, 1), torch.zeros(6)
+    data_iter = compat.load_array((X, y), 4, is_train=False)  # batches of 4 and 2
+
+    def net(inputs):
+        return inputs
+
+    got = compat.evaluate_loss(net, data_iter, nn.MSELoss(reduction="none"))
+    assert got == pytest.approx(sum(v**2 for v in range(6)) / 6)  # not the mean of batch means
+    with pytest.raises(ValueError, match="no examples"):
+        compat.evaluate_loss(net, [], nn.MSELoss(reduction="none"))
+
+
+def test_linreg_and_squared_loss():
+    X, w, b = torch.tensor([[1.0, 2.0]]), torch.tensor([[3.0], [4.0]]), torch.tensor(0.5)
+    assert compat.linreg(X, w, b).tolist() == [[11.5]]
+    assert compat.squared_loss(torch.tensor([[3.0]]), torch.tensor([1.0])).tolist() == [[2.0]]
+
+
+# --------------------------------------------------------------------------- tensor aliases, plots
+def test_tensor_aliases_are_torchs():
+    assert compat.float32 is torch.float32 and compat.concat is torch.cat
+    x = compat.reshape(compat.arange(6, dtype=compat.float32), (2, 3))
+    assert tuple(x.shape) == (2, 3) and compat.size(x) == 6
+    assert compat.numpy(x.clone().requires_grad_()).tolist() == [[0, 1, 2], [3, 4, 5]]
+    assert compat.argmax(x, dim=1).tolist() == [2, 2]
+    assert compat.astype(x, torch.int64).dtype == torch.int64
+    assert compat.transpose(x).shape == (3, 2) and float(compat.reduce_sum(x)) == 15
+    assert float(compat.reduce_mean(x)) == 2.5
+    with pytest.raises(TypeError, match="x must be a torch.Tensor, got list"):
+        compat.numpy([1, 2])
+    with pytest.raises(TypeError, match="x must be a torch.Tensor, got int"):
+        compat.size(3)
+
+
+def test_plot_draws_like_d2l():
+    import matplotlib.pyplot as plt
+
+    assert compat.plt is plt
+    x = torch.arange(1.0, 5.0)
+    assert compat.plot(x, [x**2, x**3], "x", "y", legend=["square", "cube"], yscale="log") is None
+    ax = plt.gca()
+    assert [line.get_ydata().tolist() for line in ax.get_lines()] == [
+        [1, 4, 9, 16], [1, 8, 27, 64]]
+    assert (ax.get_xlabel(), ax.get_ylabel(), ax.get_yscale()) == ("x", "y", "log")
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == ["square", "cube"]
+    compat.plot([3.0, 1.0, 2.0])  # one list of y values against 0, 1, 2
+    assert [line.get_xdata().tolist() for line in plt.gca().get_lines()] == [[0, 1, 2]]
+    assert tuple(plt.rcParams["figure.figsize"]) == (3.5, 2.5)
+    plt.close("all")
+    with pytest.raises(ValueError, match=r"figsize must be \(width, height\).*got \(0, 1\)"):
+        compat.set_figsize((0, 1))
 
 
 # --------------------------------------------------------------------------- utilities
@@ -288,3 +420,15 @@ def test_train_ch8_rejects_a_bad_learning_rate(data):
     with pytest.raises(ValueError, match="lr must be"):
         compat.train_ch8(rnnlab.RNNScratch(len(vocab), 8, device="cpu"), train_iter, vocab, 0, 1,
                          "cpu", verbose=False)
+
+
+def test_load_data_time_machine_follows_torch_manual_seed():
+    def first_batches():
+        loader, _ = compat.load_data_time_machine(4, 7, max_tokens=500)
+        return [X.tolist() for X, _ in loader], [X.tolist() for X, _ in loader]
+
+    torch.manual_seed(5)
+    a = first_batches()
+    torch.manual_seed(5)
+    assert first_batches() == a
+    assert a[0] != a[1]  # each epoch still draws a new offset

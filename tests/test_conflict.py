@@ -38,7 +38,7 @@ def test_detached_aux_head_sends_no_gradient_to_the_shared_layer():
     X = torch.randint(0, 6, (2, 5))
     for detach in (False, True):
         model = multitask.MultiTaskRNN(6, 8, aux_classes=2, detach_aux=detach)
-        _, out_aux = model(X)
+        (_, out_aux), _ = model(X)
         out_aux.sum().backward()
         shared_norm = sum(0.0 if p.grad is None else float(p.grad.norm())
                           for p in model.shared_parameters())
@@ -65,12 +65,15 @@ def test_train_multitask_records_conflict_and_learns(method):
     corpus, vocab = rnnlab.load_corpus_time_machine(6000)
     h = rnnlab.train_multitask(corpus, vocab, method=method, num_hiddens=16, num_steps=8,
                                batch_size=8, steps=30, lr=0.02, eval_every=15)
-    assert len(h.cosines) == 30 and h.eval_steps == [15, 30]
-    assert all(-1 <= c <= 1 for c in h.cosines)
+    cosines = h.step_metrics["cosine"]
+    assert len(cosines) == 30 and multitask.eval_steps(h) == [15, 30]
+    assert len(h.step_metrics["loss_next"]) == len(h.step_metrics["loss_aux"]) == 30
+    assert all(-1 <= c <= 1 for c in cosines)
     if method == "detach":
-        assert all(c == 0.0 for c in h.cosines)
-    assert h.val_next[-1] < math.log(len(vocab))      # better than a uniform guess
-    assert 0 <= h.conflict_share <= 1 and method in h.summary()
+        assert all(c == 0.0 for c in cosines)
+    assert multitask.val_loss(h, "next")[-1] < math.log(len(vocab))      # better than uniform
+    assert h.val_metrics["next_ppl"][-1] == pytest.approx(math.exp(multitask.val_loss(h, "next")[-1]))
+    assert 0 <= rnnlab.conflict_share(cosines) <= 1 and method in multitask.summary(h)
     fig = lesson08.plot_multitask([h])
     assert len(fig.axes) == 2
 
@@ -81,6 +84,20 @@ def test_train_multitask_rejects_bad_arguments():
         rnnlab.train_multitask(corpus, vocab, method="mean")
     with pytest.raises(ValueError, match="too short"):
         rnnlab.train_multitask(corpus[:100], vocab, num_steps=32)
+    for bad in (-0.1, 0.0, 1.5):
+        with pytest.raises(ValueError, match="val_fraction must be a float strictly between 0 and 1"):
+            rnnlab.train_multitask(corpus, vocab, val_fraction=bad)
+    with pytest.raises(ValueError, match="multiple of eval_every"):
+        rnnlab.train_multitask(corpus, vocab, steps=30, eval_every=20)
+
+
+def test_train_multitask_leaves_the_callers_random_stream_alone():
+    corpus, vocab = rnnlab.load_corpus_time_machine(3000)
+    torch.manual_seed(5)
+    expected = torch.rand(2)
+    torch.manual_seed(5)
+    rnnlab.train_multitask(corpus, vocab, num_hiddens=8, num_steps=8, steps=4, eval_every=2)
+    assert torch.equal(torch.rand(2), expected)
 
 
 # ------------------------------------------------------------------ the 2-D toy

@@ -19,7 +19,7 @@ TINY = dict(max_tokens=2_000, seed=0, progress=False)
 
 
 def test_training_panel_trains_draws_and_generates():
-    fig, report = lesson04.training_panel(hidden=8, num_steps=8, theta=1.0, lr=0.01, epochs=2,
+    fig, report = lesson04.training_panel(num_hiddens=8, num_steps=8, theta=1.0, lr=0.01, epochs=2,
                                         **TINY)
     assert isinstance(fig, matplotlib.figure.Figure) and len(fig.axes) == 2
     assert report.history.epochs == 2 and len(report.history.val_ppl) == 2
@@ -29,14 +29,14 @@ def test_training_panel_trains_draws_and_generates():
 
 
 def test_training_panel_same_settings_same_numbers():
-    a = lesson04.training_panel(hidden=8, num_steps=8, epochs=1, **TINY)[1]
-    b = lesson04.training_panel(hidden=8, num_steps=8, epochs=1, **TINY)[1]
+    a = lesson04.training_panel(num_hiddens=8, num_steps=8, epochs=1, **TINY)[1]
+    b = lesson04.training_panel(num_hiddens=8, num_steps=8, epochs=1, **TINY)[1]
     assert a.history.val_ppl == b.history.val_ppl and a.sample == b.sample
     plt.close("all")
 
 
 def test_training_panel_reports_divergence_instead_of_raising():
-    fig, report = lesson04.training_panel(hidden=8, num_steps=8, theta=None, lr=1e6, epochs=1,
+    fig, report = lesson04.training_panel(num_hiddens=8, num_steps=8, theta=None, lr=1e6, epochs=1,
                                         optimizer="sgd", **TINY)
     assert report.history is None and "diverged" in report.text
     assert "theta" in report.diverged  # the hint names the knob to turn
@@ -45,13 +45,13 @@ def test_training_panel_reports_divergence_instead_of_raising():
 
 def test_training_panel_rejects_bad_settings():
     with pytest.raises(ValueError, match="theta"):
-        lesson04.training_panel(hidden=8, theta=-1.0, **TINY)
-    with pytest.raises(ValueError, match="hidden"):
-        lesson04.training_panel(hidden=0, **TINY)
+        lesson04.training_panel(num_hiddens=8, theta=-1.0, **TINY)
+    with pytest.raises(ValueError, match="num_hiddens"):
+        lesson04.training_panel(num_hiddens=0, **TINY)
 
 
 def test_clipping_panel_uses_sgd_and_records_norms_before_clipping():
-    fig, report = lesson05.clipping_panel(theta=0.1, lr=1.0, hidden=8, num_steps=8, epochs=1,
+    fig, report = lesson05.clipping_panel(theta=0.1, lr=1.0, num_hiddens=8, num_steps=8, epochs=1,
                                         **TINY)
     norms = report.history.step_grad_norms
     assert report.history.theta == 0.1 and len(norms) > 0
@@ -60,7 +60,7 @@ def test_clipping_panel_uses_sgd_and_records_norms_before_clipping():
 
 
 def test_theta_sweep_one_entry_per_theta_and_checks_input():
-    results = lesson05.theta_sweep([0.1, None], hidden=8, num_steps=8, epochs=1, max_tokens=2_000)
+    results = lesson05.theta_sweep([0.1, None], num_hiddens=8, num_steps=8, epochs=1, max_tokens=2_000)
     assert list(results) == [0.1, None]
     assert all(isinstance(h, (History, str)) for h in results.values())
     fig = lesson05.plot_theta_sweep(results)
@@ -83,14 +83,14 @@ def test_make_model_kinds_and_errors():
 
 
 def test_cell_panel_reports_perplexity_and_speed():
-    fig, report = lesson06.cell_panel("gru", hidden=8, epochs=1, max_tokens=2_000, progress=False)
+    fig, report = lesson06.cell_panel("gru", num_hiddens=8, epochs=1, max_tokens=2_000, progress=False)
     assert report.history.epochs == 1 and report.history.tokens_per_s[-1] > 0
     assert "tokens/s" in report.text and "parameters" in report.text
     plt.close(fig)
 
 
 def test_compare_kinds_trains_each_kind_the_same_way():
-    results = lesson06.compare_kinds(("scratch", "lstm"), hidden=8, max_tokens=2_000)
+    results = lesson06.compare_kinds(("scratch", "lstm"), num_hiddens=8, max_tokens=2_000)
     assert list(results) == ["scratch", "lstm"]
     (h_s, n_s), (h_l, n_l) = results["scratch"], results["lstm"]
     assert n_l > n_s and h_s.epochs == h_l.epochs == 1

@@ -17,6 +17,7 @@ from rnnlab.training import (
     History,
     Recipe,
     TrainingDiverged,
+    TrainingInterrupted,
     evaluate_perplexity,
     plot_grad_norms,
     plot_history,
@@ -89,7 +90,7 @@ def test_sgd_step_is_plain_gradient_descent_on_the_mean_loss():
     nn.functional.cross_entropy(out, Y.T.reshape(-1)).backward()
     expected = {n: before[n] - 0.5 * p.grad for n, p in model.named_parameters()}
     model.zero_grad()
-    train(model, loader, epochs=1, lr=0.5, theta=None, device="cpu", progress=False)
+    train(model, loader, epochs=1, lr=0.5, theta=None, state="fresh", device="cpu")
     for n, p in model.named_parameters():
         torch.testing.assert_close(p.detach(), expected[n])
 
@@ -165,7 +166,10 @@ def test_infinite_gradient_norm_is_caught_too():
     ({"epochs": 0}, "epochs must be >= 1"),
     ({"optimizer": "rmsprop"}, "optimizer must be one of 'sgd', 'adam'"),
     ({"theta": 0.0}, "theta must be"),
-    ({"progress": "yes"}, "progress must be None"),
+    ({"progress": "yes"}, "progress must be True or False"),
+    ({"state": "kept"}, "state must be one of 'fresh', 'carry'"),
+    ({"on_epoch": 3}, "on_epoch must be a function or None"),
+    ({"on_batch": "log"}, "on_batch must be a function or None"),
 ])
 def test_bad_arguments_are_rejected(kwargs, match):
     args = {"epochs": 1, "lr": 0.1, "progress": False} | kwargs
@@ -191,8 +195,8 @@ def test_callback_can_stop_training_early():
         return epoch < 2
 
     history = train(RNNScratch(V, 4), _loader(), epochs=10, lr=0.1, device="cpu",
-                    progress=False, callback=stop_after_two)
-    assert calls == [1, 2] and history.epochs == 2
+                    on_epoch=stop_after_two)
+    assert calls == [1, 2] and history.epochs == 2 and not history.interrupted
 
 
 def test_interrupting_keeps_the_history_so_far():
@@ -200,10 +204,92 @@ def test_interrupting_keeps_the_history_so_far():
         if epoch == 2:
             raise KeyboardInterrupt
 
-    with pytest.warns(UserWarning, match="interrupted after 2 complete epoch"):
-        history = train(RNNScratch(V, 4), _loader(), epochs=5, lr=0.1, device="cpu",
-                        progress=False, callback=interrupt_in_epoch_two)
-    assert history.epochs == 2
+    with pytest.raises(TrainingInterrupted, match="interrupted after 2 complete epoch") as info:
+        train(RNNScratch(V, 4), _loader(), epochs=5, lr=0.1, device="cpu",
+              on_epoch=interrupt_in_epoch_two)
+    assert isinstance(info.value, KeyboardInterrupt)  # a helper running several runs stops too
+    history = info.value.history
+    assert history.epochs == 2 and history.interrupted
+    assert len(history.step_grad_norms) == 2 * len(_loader())
+
+
+def test_an_interrupt_mid_epoch_leaves_a_consistent_history():
+    calls = []
+
+    def interrupt_in_the_third_batch_of_epoch_two(step):
+        calls.append(step.step)
+        step.log("seen", step.batch)
+        if step.epoch == 2 and step.batch == 3:
+            raise KeyboardInterrupt
+
+    with pytest.raises(TrainingInterrupted) as info:
+        train(RNNScratch(V, 4), _loader(), _loader(), epochs=5, lr=0.1,
+              on_batch=interrupt_in_the_third_batch_of_epoch_two)
+    h = info.value.history
+    n = len(_loader())
+    assert h.epochs == 1 and h.val_epochs == [1] and len(h.seconds) == 1
+    assert len(h.step_grad_norms) == n and len(h.step_metrics["seen"]) == n   # trimmed to epoch 1
+    assert len(calls) == n + 3
+
+
+def test_divergence_attaches_the_history_so_far():
+    def blow_up_in_epoch_two(step):
+        if step.epoch == 2:
+            for p in step.params:
+                p.grad.fill_(float("nan"))
+
+    with pytest.raises(TrainingDiverged, match="1 complete epoch") as info:
+        train(RNNScratch(V, 4), _loader(), epochs=3, lr=0.1, on_batch=blow_up_in_epoch_two)
+    assert info.value.history.epochs == 1 and info.value.history.interrupted
+
+
+def test_any_error_after_an_epoch_keeps_the_history():
+    def fail(epoch, history, model):
+        raise RuntimeError("boom")
+
+    with pytest.raises(RuntimeError, match="boom") as info:
+        train(RNNScratch(V, 4), _loader(), epochs=3, lr=0.1, on_epoch=fail)
+    assert info.value.history.epochs == 1
+
+
+def test_hooks_see_every_step_and_can_log_and_change_gradients():
+    seen = []
+
+    def zero_the_output_bias_gradient(step):
+        step.model.b_q.grad.zero_()
+        step.log("loss", step.loss)
+
+    def my_forward(model, X, state):
+        seen.append(X.shape)
+        return model(X, state)
+
+    model = RNNScratch(V, 4)
+    b_q = model.b_q.detach().clone()
+    h = train(model, _loader(), epochs=2, lr=0.1, forward=my_forward,
+              on_batch=zero_the_output_bias_gradient)
+    assert len(seen) == 2 * len(_loader()) == len(h.step_metrics["loss"])
+    assert torch.equal(model.b_q.detach(), b_q)          # its gradient was zeroed every step
+    assert not torch.equal(model.W_hq.detach(), torch.zeros_like(model.W_hq))
+
+
+def test_a_loader_that_is_not_a_seq_data_loader_needs_an_explicit_state_policy():
+    batches = list(_loader())
+    with pytest.raises(ValueError, match="state must be 'fresh' or 'carry' for a loader of type list"):
+        train(RNNScratch(V, 4), batches, epochs=1, lr=0.1)
+    h = train(RNNScratch(V, 4), batches, epochs=1, lr=0.1, state="carry")
+    assert h.epochs == 1
+
+
+def test_a_loader_without_a_length_works_and_an_empty_one_is_refused():
+    batches = list(_loader())
+
+    class NoLength:
+        def __iter__(self):
+            return iter(batches)
+
+    assert train(RNNScratch(V, 4), NoLength(), epochs=2, lr=0.1, state="fresh").epochs == 2
+    with pytest.raises(ValueError, match="yielded no batches"):
+        train(RNNScratch(V, 4), iter([]), epochs=1, lr=0.1, state="fresh")
 
 
 def test_progress_bar_when_asked(capsys):
@@ -273,14 +359,14 @@ def test_recipes_match_the_notes_and_the_data_they_describe():
 
 
 def test_quick_train_returns_a_trained_model(capsys):
-    history, model, vocab = quick_train(hidden=8, num_steps=8, epochs=2, max_tokens=3000,
-                                        device="cpu")
-    assert "training" in capsys.readouterr().err  # the progress bar, on by default
+    history, model, vocab = quick_train(num_hiddens=8, num_steps=8, epochs=2, max_tokens=3000,
+                                        device="cpu", progress=True)
+    assert "training" in capsys.readouterr().err  # the progress bar, when asked for
     assert history.epochs == 2 and len(history.val_ppl) == 2
     assert history.train_ppl[-1] < len(vocab)
     assert model.num_hiddens == 8
-    with pytest.raises(ValueError, match="hidden must be >= 1"):
-        quick_train(hidden=0)
+    with pytest.raises(ValueError, match="num_hiddens must be >= 1"):
+        quick_train(num_hiddens=0)
 
 
 @pytest.mark.skipif(not torch.cuda.is_available(), reason="needs a CUDA GPU")

@@ -10,7 +10,7 @@ from ..training.recipes import quick_train
 from .report import PREFIX, RunReport, _curves_figure, _diverged_figure, _summary
 
 
-def training_panel(hidden: int = 64, num_steps: int = 16, theta=1.0, lr: float = 0.01,
+def training_panel(num_hiddens: int = 64, num_steps: int = 16, theta=1.0, lr: float = 0.01,
                    epochs: int = 4, *, optimizer: str = "adam", max_tokens: int = 20_000,
                    prefix: str = PREFIX, num_preds: int = 40, seed: int = 0, progress=True):
     """Retrain the scratch RNN with these settings (``quick_train``); return ``(figure, report)``.
@@ -19,11 +19,11 @@ def training_panel(hidden: int = 64, num_steps: int = 16, theta=1.0, lr: float =
     that diverges is not an error here: the reader moved a slider too far
     and should see why, so the figure and the report say so instead.
     """
-    title = (f"hidden={hidden}, num_steps={num_steps}, θ={'off' if theta is None else theta}, "
+    title = (f"num_hiddens={num_hiddens}, num_steps={num_steps}, θ={'off' if theta is None else theta}, "
              f"lr={lr:g}, epochs={epochs}")
     start = time.perf_counter()
     try:
-        history, model, vocab = quick_train(hidden, num_steps, theta, lr, epochs,
+        history, model, vocab = quick_train(num_hiddens, num_steps, theta, lr, epochs,
                                             max_tokens=max_tokens, optimizer=optimizer,
                                             seed=seed, progress=progress)
     except TrainingDiverged as exc:

@@ -8,14 +8,14 @@ from ..training.recipes import quick_train
 from .lesson04 import training_panel
 
 
-def clipping_panel(theta=1.0, lr: float = 5.0, *, hidden: int = 64, num_steps: int = 32,
+def clipping_panel(theta=1.0, lr: float = 5.0, *, num_hiddens: int = 64, num_steps: int = 32,
                    epochs: int = 2, max_tokens: int = 20_000, seed: int = 0, progress=True):
     """Lesson 05's panel: plain SGD (the seed's optimizer) with clipping threshold ``theta``."""
-    return training_panel(hidden, num_steps, theta, lr, epochs, optimizer="sgd",
+    return training_panel(num_hiddens, num_steps, theta, lr, epochs, optimizer="sgd",
                           max_tokens=max_tokens, seed=seed, progress=progress)
 
 
-def theta_sweep(thetas, *, lr: float = 5.0, hidden: int = 64, num_steps: int = 32,
+def theta_sweep(thetas, *, lr: float = 5.0, num_hiddens: int = 64, num_steps: int = 32,
                 epochs: int = 2, max_tokens: int = 20_000, seed: int = 0) -> dict:
     """Train once per θ (SGD, same seed and data); return ``{theta: History or error message}``."""
     if not thetas:
@@ -24,7 +24,7 @@ def theta_sweep(thetas, *, lr: float = 5.0, hidden: int = 64, num_steps: int = 3
     for theta in thetas:
         check_theta(theta)
         try:
-            history, _, _ = quick_train(hidden, num_steps, theta, lr, epochs,
+            history, _, _ = quick_train(num_hiddens, num_steps, theta, lr, epochs,
                                         max_tokens=max_tokens, optimizer="sgd", seed=seed,
                                         progress=False)
         except TrainingDiverged as exc:

@@ -18,17 +18,17 @@ from .report import PREFIX, RunReport, _curves_figure, _summary
 MODEL_KINDS = ("scratch",) + CELLS
 
 
-def make_model(kind: str, vocab_size: int, hidden: int, device=None, bidirectional: bool = False):
+def make_model(kind: str, vocab_size: int, num_hiddens: int, device=None, bidirectional: bool = False):
     """``"scratch"`` → :class:`RNNScratch`; ``"rnn"``/``"gru"``/``"lstm"`` → :class:`RNNModel`."""
     check_choice("kind", kind, MODEL_KINDS)
     if kind == "scratch":
         if bidirectional:
             raise ValueError("bidirectional=True needs kind 'rnn', 'gru' or 'lstm', not 'scratch'")
-        return RNNScratch(vocab_size, hidden, device=device)
-    return RNNModel(vocab_size, hidden, cell=kind, bidirectional=bidirectional, device=device)
+        return RNNScratch(vocab_size, num_hiddens, device=device)
+    return RNNModel(vocab_size, num_hiddens, cell=kind, bidirectional=bidirectional, device=device)
 
 
-def train_kind(kind: str = "rnn", hidden: int = 128, *, epochs: int = 2, lr: float = 0.01,
+def train_kind(kind: str = "rnn", num_hiddens: int = 128, *, epochs: int = 2, lr: float = 0.01,
                num_steps: int = 32, batch_size: int = 32, max_tokens: int = 20_000,
                theta=1.0, seed: int = 0, bidirectional: bool = False, validate: bool = True,
                max_val_tokens: int = 4_000, device=None, progress=False):
@@ -37,29 +37,30 @@ def train_kind(kind: str = "rnn", hidden: int = 128, *, epochs: int = 2, lr: flo
     Validation uses the first ``max_val_tokens`` characters of the held-out end
     of the book (-1: all of it).
     """
-    check_int("hidden", hidden, minimum=1)
+    check_int("num_hiddens", num_hiddens, minimum=1)
     recipe = Recipe(max_tokens=check_int("max_tokens", max_tokens, minimum=1),
                     batch_size=check_int("batch_size", batch_size, minimum=1),
-                    num_steps=check_int("num_steps", num_steps, minimum=1), num_hiddens=hidden,
+                    num_steps=check_int("num_steps", num_steps, minimum=1), num_hiddens=num_hiddens,
                     optimizer="adam", lr=check_positive_float("lr", lr), theta=check_theta(theta),
                     epochs=check_int("epochs", epochs, minimum=1),
                     max_val_tokens=check_int("max_val_tokens", max_val_tokens, minimum=-1),
                     seed=seed)
-    torch.manual_seed(seed)
-    train_loader, val_loader, vocab = recipe_data(recipe)
-    model = make_model(kind, len(vocab), hidden, device=device, bidirectional=bidirectional)
+    with torch.random.fork_rng(devices=[]):  # seed locally: the caller's stream is untouched
+        torch.manual_seed(seed)
+        train_loader, val_loader, vocab = recipe_data(recipe)
+        model = make_model(kind, len(vocab), num_hiddens, device=device, bidirectional=bidirectional)
     history = train(model, train_loader, val_loader if validate else None, epochs=recipe.epochs,
                     lr=recipe.lr, optimizer="adam", theta=recipe.theta, device=device,
                     progress=progress)
     return history, model, vocab
 
 
-def cell_panel(cell: str = "gru", hidden: int = 128, *, epochs: int = 2, max_tokens: int = 20_000,
+def cell_panel(cell: str = "gru", num_hiddens: int = 128, *, epochs: int = 2, max_tokens: int = 20_000,
                seed: int = 0, progress=True):
     """Lesson 06's panel: train one kind of model briefly; show perplexity and speed."""
-    title = f"{cell}, hidden={hidden}, {epochs} epochs on {max_tokens:,} characters"
+    title = f"{cell}, num_hiddens={num_hiddens}, {epochs} epochs on {max_tokens:,} characters"
     start = time.perf_counter()
-    history, model, vocab = train_kind(cell, hidden, epochs=epochs, max_tokens=max_tokens,
+    history, model, vocab = train_kind(cell, num_hiddens, epochs=epochs, max_tokens=max_tokens,
                                        seed=seed, progress=progress)
     seconds = time.perf_counter() - start
     sample = predict(PREFIX, 40, model, vocab)
@@ -69,14 +70,14 @@ def cell_panel(cell: str = "gru", hidden: int = 128, *, epochs: int = 2, max_tok
     return _curves_figure(history, title), RunReport(history, sample, text, seconds=seconds)
 
 
-def compare_kinds(kinds=MODEL_KINDS, hidden: int = 128, *, epochs: int = 1,
+def compare_kinds(kinds=MODEL_KINDS, num_hiddens: int = 128, *, epochs: int = 1,
                   max_tokens: int = 20_000, seed: int = 0) -> dict:
     """Train each kind the same way; return ``{kind: (history, parameter count)}``."""
     if not kinds:
         raise ValueError(f"kinds must name at least one of {MODEL_KINDS}, got {kinds!r}")
     results = {}
     for kind in kinds:
-        history, model, _ = train_kind(kind, hidden, epochs=epochs, max_tokens=max_tokens,
+        history, model, _ = train_kind(kind, num_hiddens, epochs=epochs, max_tokens=max_tokens,
                                        seed=seed)
         results[kind] = (history, sum(p.numel() for p in model.parameters()))
     return results

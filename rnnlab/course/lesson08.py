@@ -5,6 +5,7 @@ from __future__ import annotations
 import torch
 
 from ..checks import check_choice
+from ..gradients.multitask import eval_steps, val_loss
 from ..gradients.toy import TOY_METHODS, TOY_START, plot_toy, run_toy, toy_losses
 
 
@@ -33,13 +34,13 @@ def plot_multitask(histories, smooth: int = 20):
 
     fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(10, 3.6))
     for i, h in enumerate(histories):
-        color = f"C{i}"     # one colour per method in both panels
-        c = torch.tensor(h.cosines)
+        color, method, aux = f"C{i}", h.info["method"], h.info["aux"]   # one colour per method
+        c = torch.tensor(h.step_metrics["cosine"])
         k = max(1, min(smooth, len(c)))
         avg = torch.nn.functional.avg_pool1d(c[None, None], k, stride=1)[0, 0]
-        ax1.plot(range(k, len(c) + 1), avg, color=color, label=h.method)
-        ax2.plot(h.eval_steps, h.val_next, color=color, label=f"{h.method}: next char")
-        ax2.plot(h.eval_steps, h.val_aux, "--", color=color, label=f"{h.method}: {h.aux}")
+        ax1.plot(range(k, len(c) + 1), avg, color=color, label=method)
+        ax2.plot(eval_steps(h), val_loss(h, "next"), color=color, label=f"{method}: next char")
+        ax2.plot(eval_steps(h), val_loss(h, aux), "--", color=color, label=f"{method}: {aux}")
     ax1.axhline(0, color="black", lw=0.8)
     ax1.set_xlabel("training step")
     ax1.set_ylabel(f"cos(g_next, g_aux), mean of {smooth}")

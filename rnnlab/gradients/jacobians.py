@@ -5,7 +5,7 @@ from __future__ import annotations
 import torch
 
 from ..checks import check_choice, check_int, check_positive_float
-from .bptt import init_rnn_params, rnn_forward
+from ..models import RNNScratch
 
 
 # ---------------------------------------------------------------- eigenvalues and Jacobians
@@ -29,7 +29,7 @@ def jacobian_norms(W_hh: torch.Tensor, hiddens: torch.Tensor | None, num_steps: 
                    ) -> torch.Tensor:
     """``||∂h_T/∂h_{T-d}||_2`` for ``d = 0 … T`` (spectral norm, averaged over the batch).
 
-    ``hiddens`` is ``(T+1, B, H)`` as returned by :func:`rnn_forward`. Each step
+    ``hiddens`` is ``(T+1, B, H)``: the initial state, then ``RNNScratch.recurrence``'s output. Each step
     contributes the Jacobian ``∂h_t/∂h_{t-1} = diag(1 - h_t²) W_hhᵀ``; pass
     ``hiddens=None`` and ``num_steps`` for a *linear* RNN, where it is ``W_hhᵀ``.
     """
@@ -69,11 +69,13 @@ def jacobian_norm_curve(radius: float, num_steps: int = 40, num_hiddens: int = 3
     if nonlinearity == "linear":
         return jacobian_norms(W_hh, None, num_steps)
     vocab_size = 16
-    params = init_rnn_params(vocab_size, num_hiddens, check_positive_float("input_scale",
-                                                                           input_scale), g)
-    params["W_hh"] = W_hh
-    X = torch.randint(0, vocab_size, (batch_size, num_steps), generator=g)
-    _, hiddens = rnn_forward(params, X)
+    model = RNNScratch(vocab_size, num_hiddens, device="cpu",
+                       scale=check_positive_float("input_scale", input_scale), generator=g)
+    with torch.no_grad():
+        model.W_hh.copy_(W_hh)
+        X = torch.randint(0, vocab_size, (batch_size, num_steps), generator=g)
+        H0 = torch.zeros(batch_size, num_hiddens)
+        hiddens = torch.cat([H0[None], model.recurrence(X, H0)])   # (T+1, B, H): h_0 … h_T
     return jacobian_norms(W_hh, hiddens)
 
 

@@ -152,8 +152,11 @@ def perplexity(model: NgramModel, tokens, start: int | None = None) -> float:
     1 means every token was predicted with certainty; ``vocab_size`` is what
     uniform guessing scores; infinite means some token got probability 0.
     """
+    # imported here: rnnlab.training's package imports the text package (one direction at load)
+    from ..training.metrics import perplexity as from_mean_loss
+
     nll = model.nll(tokens, start)
-    return math.exp(sum(nll) / len(nll))
+    return from_mean_loss(sum(nll) / len(nll))   # the course's one perplexity (inf past a float)
 
 
 @dataclass(frozen=True)

@@ -177,18 +177,3 @@ def plot_grad_norms(history: History, theta="history", ax=None, label: str = "gr
         fig.tight_layout()
     return fig
 
-
-def join_histories(histories) -> History:
-    """One :class:`History` holding the epochs (and steps) of several, in order."""
-    histories = list(histories)
-    if not histories:
-        raise ValueError("join_histories needs at least one History")
-    joined, offset = History(theta=histories[0].theta), 0
-    for h in histories:
-        for name in ("train_ppl", "val_ppl", "grad_norm", "step_grad_norms", "tokens_per_s",
-                     "seconds"):
-            getattr(joined, name).extend(getattr(h, name))
-        # each stage counts its epochs from 1; the joined run keeps counting
-        joined.val_epochs.extend(offset + e for e in h.val_epochs)
-        offset += h.epochs
-    return joined

@@ -93,6 +93,8 @@ class Step:
 
     def log(self, name: str, value) -> None:
         """Record one number for this step in ``history.step_metrics[name]``."""
+        if isinstance(value, torch.Tensor):
+            value = value.detach()
         self.history.step_metrics.setdefault(name, []).append(float(value))
 
 
@@ -238,7 +240,9 @@ def train(model: nn.Module, train_loader, val_loader=None, *, epochs: int, lr=No
     (fresh for random sampling, carried for sequential partitioning). The
     hooks are described in the module docstring. ``progress=True`` shows a
     tqdm bar; ``live_plot`` redraws one perplexity figure after each epoch;
-    ``val_every=k`` validates every k-th epoch (and after the last one).
+    ``val_every=k`` validates every k-th epoch (and after the last one);
+    ``info`` is stored in the history (``info["tasks"]`` names the tasks of a
+    multi-task loss: their validation perplexities go to ``history.val_metrics``).
 
     Ctrl-C raises :class:`TrainingInterrupted` and a diverged loss
     :class:`TrainingDiverged`; both carry the history of the complete epochs.
@@ -258,7 +262,11 @@ def train(model: nn.Module, train_loader, val_loader=None, *, epochs: int, lr=No
         _check_hook(name, hook)
     if progress not in (True, False):
         raise TypeError(f"progress must be True or False, got {progress!r}")
-    if len(train_loader) == 0:
+    try:  # a loader need not know its length (d2l's own SeqDataLoader does not)
+        num_batches = len(train_loader)
+    except TypeError:
+        num_batches = None
+    if num_batches == 0:
         raise ValueError("train_loader yields no batches; it needs more text than one batch")
     device = resolve_device(device) if device is not None else model_device(model)
     model.to(device)
@@ -273,7 +281,8 @@ def train(model: nn.Module, train_loader, val_loader=None, *, epochs: int, lr=No
     if progress:
         from tqdm.auto import tqdm
 
-        bar = tqdm(total=epochs * len(train_loader), desc="training", unit="batch")
+        bar = tqdm(total=None if num_batches is None else epochs * num_batches, desc="training",
+                   unit="batch")
     step_count, epoch, batch = 0, 0, 0
     try:
         for epoch in range(1, epochs + 1):
@@ -312,6 +321,9 @@ def train(model: nn.Module, train_loader, val_loader=None, *, epochs: int, lr=No
                 if bar is not None:
                     bar.update(1)
             train_seconds = time.perf_counter() - epoch_start
+            if tokens == 0:
+                raise ValueError("train_loader yielded no batches; it needs more text than one "
+                                 "batch")
             train_ppl = perplexity(loss_sum / tokens)
             if not math.isfinite(train_ppl):  # every loss finite, yet too large to exponentiate
                 raise TrainingDiverged(epoch, batch, "training perplexity", train_ppl, theta, lr,
@@ -329,8 +341,9 @@ def train(model: nn.Module, train_loader, val_loader=None, *, epochs: int, lr=No
                 history.val_ppl.append(perplexity(sum(val)))
                 history.val_epochs.append(epoch)
                 if len(val) > 1:
-                    for i, v in enumerate(val):
-                        history.val_metrics.setdefault(f"task{i}_ppl", []).append(perplexity(v))
+                    names = history.info.get("tasks") or [f"task{i}" for i in range(len(val))]
+                    for name, v in zip(names, val, strict=True):
+                        history.val_metrics.setdefault(f"{name}_ppl", []).append(perplexity(v))
             history.seconds.append(time.perf_counter() - epoch_start)
             if bar is not None:
                 postfix = {"train_ppl": f"{train_ppl:.2f}"}
