@@ -9,11 +9,19 @@ from ..checks import check_int
 UNK = "<unk>"
 
 
-def _flat_tokens(tokens) -> list[str]:
-    """A flat list of string tokens from a flat list/tuple of tokens or a list of token lines.
+def _is_token(token, line_types) -> bool:
+    if isinstance(token, str):
+        return True
+    # where tuples are not lines (d2l's n-gram vocabularies), a tuple of strings is one token
+    return (tuple not in line_types and isinstance(token, tuple)
+            and all(isinstance(t, str) for t in token))
 
-    Lines may be lists or tuples; mixing lines and single tokens, or tokens that are not
-    strings, is an error that says where the first offending item is.
+
+def _flat_tokens(tokens, line_types=(list, tuple)) -> list:
+    """A flat list of tokens from a flat list/tuple of tokens or a list of token lines.
+
+    Lines may be lists or tuples (``line_types``); mixing lines and single tokens, or tokens
+    that are not strings, is an error that says where the first offending item is.
     """
     if isinstance(tokens, str):
         raise TypeError("tokens must be a list of tokens or of token lists, got a single str; "
@@ -23,25 +31,26 @@ def _flat_tokens(tokens) -> list[str]:
     except TypeError:
         raise TypeError(f"tokens must be a list of tokens or of token lists, "
                         f"got {type(tokens).__name__}") from None
-    nested = len(tokens) > 0 and isinstance(tokens[0], (list, tuple))
+    nested = len(tokens) > 0 and isinstance(tokens[0], line_types)
     flat = []
     for i, item in enumerate(tokens):
-        if isinstance(item, (list, tuple)) != nested:
+        if isinstance(item, line_types) != nested:
             raise TypeError(f"tokens mixes token lines and single tokens: item 0 is "
                             f"{'a line' if nested else 'a token'} but item {i} is {item!r}; "
                             "give either a flat list of tokens or a list of token lists")
         for j, token in enumerate(item if nested else [item]):
-            if not isinstance(token, str):
+            if not _is_token(token, line_types):
                 where = f"line {i}, token {j}" if nested else f"token {i}"
                 raise TypeError(f"tokens must be strings; {where} is {token!r} "
                                 f"({type(token).__name__})")
-            flat.append(str(token))  # numpy.str_ and other str subclasses -> str
+            # numpy.str_ and other str subclasses -> str
+            flat.append(str(token) if isinstance(token, str) else tuple(map(str, token)))
     return flat
 
 
-def count_tokens(tokens) -> collections.Counter:
+def count_tokens(tokens, line_types=(list, tuple)) -> collections.Counter:
     """Count tokens in a flat list or a list of token lists (lines may be lists or tuples)."""
-    return collections.Counter(_flat_tokens(tokens))
+    return collections.Counter(_flat_tokens(tokens, line_types))
 
 
 class Vocab:
@@ -49,8 +58,12 @@ class Vocab:
 
     Ties keep the order in which tokens first appear in the text, so the same
     text always gives the same indices. Tokens seen fewer than ``min_freq``
-    times are left out and map to ``<unk>``.
+    times are left out and map to ``<unk>``. Lines may be lists or tuples
+    (``line_types``; :class:`rnnlab.compat.Vocab` takes d2l's rule, where only
+    lists are lines and a tuple of strings is one n-gram token).
     """
+
+    line_types = (list, tuple)
 
     def __init__(self, tokens=None, min_freq: int = 0, reserved_tokens=None):
         check_int("min_freq", min_freq, minimum=0)
@@ -68,7 +81,7 @@ class Vocab:
                 f"reserved_tokens must be distinct and must not include {UNK!r} "
                 f"(it is always index 0); got {reserved_tokens!r}"
             )
-        counter = count_tokens(tokens)
+        counter = count_tokens(tokens, self.line_types)
         # sorted() is stable: equal counts keep first-appearance order.
         self._token_freqs = sorted(counter.items(), key=lambda kv: kv[1], reverse=True)
         self.idx_to_token = [UNK] + reserved_tokens
