@@ -43,11 +43,24 @@ def _check_model_and_vocab(model, vocab) -> None:
                          "tokens: generate with the vocabulary the model was trained on")
 
 
-def _generate(prefix, num_preds, model, vocab, device, choose) -> str:
+def _device_of(model, device) -> torch.device:
+    """The model's device; a ``device`` that names another is an error (states live with the model)."""
+    own = model_device(model)
+    if device is not None:
+        wanted = resolve_device(device)
+        if wanted.type != own.type or (wanted.index is not None and own.index is not None
+                                       and wanted.index != own.index):
+            raise ValueError(f"device={device!r} but the model's parameters are on {own}; "
+                             f"move the model first (model.to({str(wanted)!r})) or leave device=None")
+    return own
+
+
+def generate(prefix, num_preds, model, vocab, choose, device=None) -> str:
+    """Lesson 04. Warm up on ``prefix``, then ``num_preds`` times: ``choose`` a token from the logits."""
     num_preds = check_int("num_preds", num_preds, minimum=0)
     _check_model_and_vocab(model, vocab)
     indices = _prefix_indices(prefix, vocab)
-    device = model_device(model) if device is None else resolve_device(device)
+    device = _device_of(model, device)
     was_training = model.training
     model.eval()
     generated = []
@@ -69,7 +82,7 @@ def _generate(prefix, num_preds, model, vocab, device, choose) -> str:
 
 def predict(prefix: str, num_preds: int, model, vocab, device=None) -> str:
     """``prefix`` followed by ``num_preds`` greedily predicted characters."""
-    return _generate(prefix, num_preds, model, vocab, device, lambda logits: int(logits.argmax()))
+    return generate(prefix, num_preds, model, vocab, lambda logits: int(logits.argmax()), device)
 
 
 def sample(prefix: str, num_preds: int, model, vocab, temperature: float = 1.0, generator=None,
@@ -98,4 +111,4 @@ def sample(prefix: str, num_preds: int, model, vocab, temperature: float = 1.0, 
                              f"temperature={temperature!r} (are its outputs nan or inf?)")
         return int(torch.multinomial(probs, 1, generator=generator))
 
-    return _generate(prefix, num_preds, model, vocab, device, choose)
+    return generate(prefix, num_preds, model, vocab, choose, device)
