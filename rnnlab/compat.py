@@ -43,7 +43,7 @@ from .models import RNNModel as _RNNModel
 from .models import RNNScratch
 from .text.corpus import read_data_file, read_time_machine, tokenize
 from .text.minibatches import SeqDataLoader, seq_data_iter_random, seq_data_iter_sequential
-from .text.vocab import Vocab
+from .text.vocab import Vocab as _Vocab
 from .training.loop import train as _train
 
 __all__ = [
@@ -64,6 +64,14 @@ __all__ = [
     "log", "matmul", "normal", "numpy", "ones", "rand", "reduce_mean", "reduce_sum", "reshape",
     "sigmoid", "sin", "size", "stack", "tanh", "tensor", "to", "transpose", "zeros",
 ]
+
+
+class Vocab(_Vocab):
+    """rnnlab's :class:`~rnnlab.text.vocab.Vocab` with d2l's counting rule: only lists are
+    lines, so a tuple of strings is one token (d2l 8.3 builds bigram and trigram
+    vocabularies from tuples)."""
+
+    line_types = (list,)
 
 
 # --------------------------------------------------------------------------- small utilities

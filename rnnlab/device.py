@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import torch
 
+from .checks import check_int
+
 
 def default_device() -> torch.device:
     """``cuda`` when a GPU is available, else ``cpu``."""
@@ -26,6 +28,7 @@ def resolve_device(device=None) -> torch.device:
 
 def try_gpu(i: int = 0) -> torch.device:
     """GPU ``i`` if it exists, else the CPU (the name the d2l notes use)."""
+    i = check_int("i", i, minimum=0)
     if torch.cuda.device_count() >= i + 1:
         return torch.device(f"cuda:{i}")
     return torch.device("cpu")

@@ -16,21 +16,38 @@ model it is training.
 
 from __future__ import annotations
 
+import warnings
+
 import torch
 from torch import nn
 from torch.nn import functional as F
 
-from .checks import check_choice, check_int, check_positive_float
+from .checks import check_bool, check_choice, check_float, check_int, check_positive_float
 from .device import resolve_device
 
 CELLS = ("rnn", "gru", "lstm")
+NONLINEARITIES = ("tanh", "relu")  # nn.RNN's choices
 
 
 # --------------------------------------------------------------------------- checks
 def check_tokens(X, vocab_size: int) -> torch.Tensor:
-    """Return ``X`` if it is a 2-D integer tensor of indices in ``[0, vocab_size)``."""
+    """Return ``X`` as a ``torch.long`` tensor of token indices in ``[0, vocab_size)``, shape (batch, steps).
+
+    Any integer dtype is accepted (``int32``, ``uint8``, …) and converted to ``long``, the
+    dtype torch's one-hot and embedding need. The range check reads the tensor's min and
+    max; on a CUDA tensor that would wait for the GPU at every call (every generated
+    character, every batch), so it is done only for tensors on the CPU — which is where the
+    course's loaders and :func:`rnnlab.predict` build them.
+    """
     if not isinstance(X, torch.Tensor):
-        raise TypeError(f"X must be a torch.Tensor of token indices, got {type(X).__name__}")
+        hint, first = "", X
+        while isinstance(first, (list, tuple)) and first:
+            first = first[0]
+        if isinstance(first, str):
+            hint = "; turn characters into indices first with vocab[...] and torch.tensor"
+        elif isinstance(X, (list, tuple)):
+            hint = "; wrap the indices with torch.tensor(...)"
+        raise TypeError(f"X must be a torch.Tensor of token indices, got {type(X).__name__}{hint}")
     if X.dtype == torch.bool or X.dtype.is_floating_point or X.dtype.is_complex:
         raise TypeError(f"X must hold integer token indices (torch.long), got dtype {X.dtype}; "
                         "pass indices, not one-hot vectors (the model makes the one-hot itself)")
@@ -38,16 +55,23 @@ def check_tokens(X, vocab_size: int) -> torch.Tensor:
         raise ValueError(f"X must have shape (batch, num_steps), got shape {tuple(X.shape)}")
     if X.numel() == 0:
         raise ValueError(f"X must not be empty, got shape {tuple(X.shape)}")
-    lo, hi = int(X.min()), int(X.max())
-    if lo < 0 or hi >= vocab_size:
-        bad = lo if lo < 0 else hi
-        raise IndexError(f"X holds token index {bad}, but token indices must be in "
-                         f"[0, {vocab_size - 1}] for vocab_size={vocab_size}")
+    if X.dtype != torch.long:
+        X = X.long()
+    if X.device.type == "cpu":
+        lo, hi = int(X.min()), int(X.max())
+        if lo < 0 or hi >= vocab_size:
+            bad = lo if lo < 0 else hi
+            raise IndexError(f"X holds token index {bad}, but token indices must be in "
+                             f"[0, {vocab_size - 1}] for vocab_size={vocab_size}")
     return X
 
 
-def check_state(state, shapes: list[tuple]) -> tuple:
-    """Return ``state`` as a tuple if it matches ``shapes`` (one shape per tensor)."""
+def check_state(state, shapes: list[tuple], dtype: torch.dtype | None = None) -> tuple:
+    """Return ``state`` as a tuple if it matches ``shapes`` (one shape per tensor).
+
+    Every tensor must hold floating-point numbers; with ``dtype`` (the model's parameter
+    dtype) they must hold exactly that dtype.
+    """
     if isinstance(state, torch.Tensor):
         state = (state,)
     if not isinstance(state, (tuple, list)) or not all(isinstance(s, torch.Tensor) for s in state):
@@ -58,6 +82,11 @@ def check_state(state, shapes: list[tuple]) -> tuple:
         raise ValueError(f"state has shapes {got}, expected {[tuple(s) for s in shapes]} "
                          "(one entry per state tensor); make it with model.begin_state(batch_size) "
                          "for the batch size of X")
+    for s in state:
+        if not s.dtype.is_floating_point or (dtype is not None and s.dtype != dtype):
+            want = dtype if dtype is not None else "a floating-point dtype"
+            raise TypeError(f"state tensors must have dtype {want} (the model's), got {s.dtype}; "
+                            "make the state with model.begin_state(batch_size)")
     return tuple(state)
 
 
@@ -218,28 +247,44 @@ class RNNModel(nn.Module):
     The state is always a tuple: ``(h,)`` for ``"rnn"`` and ``"gru"``, ``(h, c)``
     for ``"lstm"``; each tensor has shape
     ``(num_directions * num_layers, batch, num_hiddens)``.
+
+    ``nonlinearity`` (``"tanh"`` or ``"relu"``, ``"rnn"`` only), ``bias`` and ``dropout``
+    (between stacked layers) are passed on to the torch layer; :attr:`config` records all
+    of them, so a checkpoint rebuilds a model that computes the same function.
     """
 
     def __init__(self, vocab_size: int, num_hiddens: int, cell: str = "rnn", num_layers: int = 1,
-                 bidirectional: bool = False, device=None):
+                 bidirectional: bool = False, device=None, *, nonlinearity: str = "tanh",
+                 bias: bool = True, dropout: float = 0.0):
         super().__init__()
         self.vocab_size = check_int("vocab_size", vocab_size, minimum=1)
         self.num_hiddens = check_int("num_hiddens", num_hiddens, minimum=1)
         self.cell = check_choice("cell", cell, CELLS)
         self.num_layers = check_int("num_layers", num_layers, minimum=1)
-        if not isinstance(bidirectional, bool):
-            raise TypeError(f"bidirectional must be True or False, got {bidirectional!r}")
-        self.bidirectional = bidirectional
-        self.num_directions = 2 if bidirectional else 1
+        self.bidirectional = check_bool("bidirectional", bidirectional)
+        self.nonlinearity = check_choice("nonlinearity", nonlinearity, NONLINEARITIES)
+        if self.cell != "rnn" and self.nonlinearity != "tanh":
+            raise ValueError(f"nonlinearity={nonlinearity!r} applies only to cell='rnn'; "
+                             f"nn.{self.cell.upper()} has its own fixed gates (leave it 'tanh')")
+        self.bias = check_bool("bias", bias)
+        self.dropout = check_float("dropout", dropout, minimum=0.0, maximum=1.0)
+        if self.dropout == 1.0:
+            raise ValueError("dropout must be in [0, 1): dropout=1.0 drops everything")
+        self.num_directions = 2 if self.bidirectional else 1
         device = resolve_device(device)
-        layer = {"rnn": nn.RNN, "gru": nn.GRU, "lstm": nn.LSTM}[cell]
-        self.rnn = layer(vocab_size, num_hiddens, num_layers=num_layers,
-                         bidirectional=bidirectional, device=device)
-        self.linear = nn.Linear(num_hiddens * self.num_directions, vocab_size, device=device)
+        layer = {"rnn": nn.RNN, "gru": nn.GRU, "lstm": nn.LSTM}[self.cell]
+        extra = {"nonlinearity": self.nonlinearity} if self.cell == "rnn" else {}
+        with warnings.catch_warnings():  # dropout with one layer: torch warns, and it does nothing
+            warnings.simplefilter("ignore", UserWarning)
+            self.rnn = layer(self.vocab_size, self.num_hiddens, num_layers=self.num_layers,
+                             bidirectional=self.bidirectional, bias=self.bias,
+                             dropout=self.dropout, device=device, **extra)
+        self.linear = nn.Linear(self.num_hiddens * self.num_directions, self.vocab_size,
+                                device=device)
 
     @classmethod
     def from_layer(cls, layer: nn.RNNBase, vocab_size: int) -> RNNModel:
-        """Wrap an existing ``nn.RNN``/``nn.GRU``/``nn.LSTM`` layer.
+        """Wrap an existing ``nn.RNN``/``nn.GRU``/``nn.LSTM`` layer (its weights and settings).
 
         The notes build the concise model this way: ``RNNModel(rnn_layer, vocab_size)``.
         """
@@ -247,18 +292,27 @@ class RNNModel(nn.Module):
         if type(layer) not in kinds:
             raise TypeError("layer must be an nn.RNN, nn.GRU or nn.LSTM, "
                             f"got {type(layer).__name__}")
+        vocab_size = check_int("vocab_size", vocab_size, minimum=1)
         if layer.input_size != vocab_size or layer.batch_first or getattr(layer, "proj_size", 0):
             raise ValueError(f"layer must take one-hot inputs of size vocab_size={vocab_size} "
                              f"with batch_first=False and no projection, got {layer!r}")
+        dtype = layer.weight_ih_l0.dtype
+        if dtype != torch.float32:
+            raise ValueError(f"layer must hold float32 weights (the model's one-hot inputs and "
+                             f"output layer are float32), got {dtype}; use layer.float()")
         model = cls(vocab_size, layer.hidden_size, kinds[type(layer)], layer.num_layers,
-                    layer.bidirectional, device=layer.weight_ih_l0.device)
+                    layer.bidirectional, device=layer.weight_ih_l0.device,
+                    nonlinearity=getattr(layer, "nonlinearity", "tanh"), bias=layer.bias,
+                    dropout=float(layer.dropout))
         model.rnn = layer
         return model
 
     @property
     def config(self) -> dict:
+        """The constructor arguments (what a checkpoint needs to rebuild the model)."""
         return {"vocab_size": self.vocab_size, "num_hiddens": self.num_hiddens, "cell": self.cell,
-                "num_layers": self.num_layers, "bidirectional": self.bidirectional}
+                "num_layers": self.num_layers, "bidirectional": self.bidirectional,
+                "nonlinearity": self.nonlinearity, "bias": self.bias, "dropout": self.dropout}
 
     def _state_shape(self, batch_size: int) -> tuple:
         return (self.num_directions * self.num_layers, batch_size, self.num_hiddens)
@@ -276,7 +330,7 @@ class RNNModel(nn.Module):
         if state is None:
             state = self.begin_state(batch)
         n = 2 if self.cell == "lstm" else 1
-        state = check_state(state, [self._state_shape(batch)] * n)
+        state = check_state(state, [self._state_shape(batch)] * n, dtype=self.linear.weight.dtype)
         inputs = F.one_hot(X.T, self.vocab_size).to(torch.float32)
         Y, new_state = self.rnn(inputs, state if self.cell == "lstm" else state[0])
         outputs = self.linear(Y.reshape(-1, Y.shape[-1]))

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 import torch
 
-from .checks import check_int, check_positive_float
+from .checks import check_float, check_int, check_positive_float
 from .gradients.jacobians import spectral_radius
 
 
@@ -34,10 +34,9 @@ NOISE = 0.2
 def noisy_sine(num_points: int = 1000, frequency: float = 0.01, noise: float = NOISE,
                seed: int = 0):
     """Return ``(time, x)`` with ``x_t = sin(frequency * t) + noise * N(0, 1)`` for t = 1..T."""
-    check_int("num_points", num_points, minimum=2)
-    check_positive_float("frequency", frequency)
-    if not noise >= 0:
-        raise ValueError(f"noise must be a number >= 0, got {noise!r}")
+    num_points = check_int("num_points", num_points, minimum=2)
+    frequency = check_positive_float("frequency", frequency)
+    noise = check_float("noise", noise, minimum=0)
     generator = torch.Generator().manual_seed(check_int("seed", seed, minimum=0))
     time = torch.arange(1, num_points + 1, dtype=torch.float64)
     x = torch.sin(frequency * time)

@@ -52,9 +52,14 @@ def scratch_net(vocab_size, num_hiddens=16):
 
 
 def test_reexports_are_rnnlabs_own_objects():
-    for name in ("read_time_machine", "tokenize", "Vocab", "seq_data_iter_random",
+    for name in ("read_time_machine", "tokenize", "seq_data_iter_random",
                  "seq_data_iter_sequential", "try_gpu", "SeqDataLoader"):
         assert getattr(compat, name) is getattr(rnnlab, name), name
+    # d2l's Vocab is rnnlab's with d2l's counting rule: a tuple of strings is one n-gram token
+    assert issubclass(compat.Vocab, rnnlab.Vocab)
+    bigrams = compat.Vocab([("a", "b"), ("a", "b"), ("b", "c")])
+    assert bigrams.idx_to_token[1] == ("a", "b")
+    assert rnnlab.Vocab([("a", "b"), ("b", "c")]).idx_to_token == ["<unk>", "b", "a", "c"]
     assert set(compat.__all__) <= set(dir(compat))
     assert "plt" in dir(compat)
 

@@ -90,3 +90,12 @@ def test_unknown_prefix_characters_warn_and_read_as_unk():
 def test_bad_arguments_are_rejected(call, error, match):
     with pytest.raises(error, match=match):
         call(RNNScratch(len(VOCAB), 4))
+
+
+def test_generation_builds_the_state_where_the_model_lives_and_refuses_another_device():
+    import rnnlab
+    corpus, vocab = rnnlab.load_corpus_time_machine(2000)
+    model = rnnlab.RNNScratch(len(vocab), 8, device="cpu")
+    assert rnnlab.predict("the ", 3, model, vocab, device="cpu").startswith("the ")
+    with pytest.raises(ValueError, match="model's parameters are on cpu"):
+        rnnlab.predict("the ", 3, model, vocab, device="meta")

@@ -9,11 +9,16 @@ in ``panel.error`` so a notebook cell (and nbval) can assert on them.
 
 from __future__ import annotations
 
+import contextlib
+import io
 import math
+import sys
 import traceback
 
 import ipywidgets as widgets
 from IPython.display import display
+
+from ..checks import as_real, check_bool, check_float, check_int, check_positive_float
 
 __all__ = ["Panel", "int_slider", "float_slider", "log_slider", "dropdown", "THETA_OFF"]
 
@@ -38,24 +43,53 @@ def log_slider(description: str, value: float, min: float, max: float, with_off:
 
     A panel passes the "off" stop to its compute function as ``None``.
 
-    Used for the clipping threshold θ: 0.01 … 100, or off.
+    Used for the clipping threshold θ: 0.01 … 100, or off. The stops are the decimal
+    numbers themselves (0.3, not 3 × 0.1 = 0.30000000000000004), and a ``value`` within
+    rounding of a stop selects it.
     """
+    min = check_positive_float("min", min)
+    max = check_positive_float("max", max)
+    if min > max:
+        raise ValueError(f"min must be <= max, got min={min:g} and max={max:g}")
+    with_off = check_bool("with_off", with_off)
     lo, hi = math.floor(math.log10(min)), math.ceil(math.log10(max))
     options = []
     for e in range(lo, hi + 1):
         for m in (1, 3):
-            v = m * 10.0**e
-            if min <= v <= max:
+            v = float(f"{m}e{e}")  # exactly the decimal number, not m * 10.0**e
+            if min * (1 - 1e-12) <= v <= max * (1 + 1e-12):
                 options.append((f"{v:g}", v))
+    if not options:
+        raise ValueError(f"log_slider {description!r} has no stop of the form 1·10^k or 3·10^k "
+                         f"between min={min:g} and max={max:g}; widen the range")
     if with_off:
         options.append((THETA_OFF, THETA_OFF))
     values = [v for _, v in options]
     if value is None and with_off:
         value = THETA_OFF
-    if value not in values:
+    value = _snap(value, values)
+    if value is _NO_MATCH:
         raise ValueError(f"value must be one of {values} for slider {description!r}, got {value!r}")
-    return widgets.SelectionSlider(options=options, value=value, description=description,
-                                   continuous_update=False, style={"description_width": "initial"})
+    slider = widgets.SelectionSlider(options=options, value=value, description=description,
+                                     continuous_update=False, style={"description_width": "initial"})
+    slider._rnnlab_off_means_none = with_off  # only this stop, on this slider, is None
+    return slider
+
+
+_NO_MATCH = object()
+
+
+def _snap(value, values):
+    """The entry of ``values`` equal to ``value`` (numbers within rounding), or ``_NO_MATCH``."""
+    for v in values:
+        if isinstance(v, str) or isinstance(value, str):
+            if v == value:
+                return v
+            continue
+        x = as_real(value)
+        if x is not None and math.isclose(x, v, rel_tol=1e-9):
+            return v
+    return _NO_MATCH
 
 
 def dropdown(description: str, options, value):
@@ -89,7 +123,9 @@ class Panel:
             self.update()
 
     def values(self) -> dict:
-        return {name: (None if control.value == THETA_OFF else control.value)
+        """The controls' values; the "off" stop of a ``log_slider(with_off=True)`` is None."""
+        return {name: (None if getattr(control, "_rnnlab_off_means_none", False)
+                       and control.value == THETA_OFF else control.value)
                 for name, control in self.controls.items()}
 
     def _on_change(self, change) -> None:
@@ -98,9 +134,11 @@ class Panel:
     def update(self):
         """Recompute from the controls' current values and redraw; returns the result."""
         self.output.clear_output(wait=True)
+        printed = _Tee(sys.stdout)
         with self.output:  # progress bars and prints from compute land in the panel too
             try:
-                self.result = self.compute(**self.values())
+                with contextlib.redirect_stdout(printed):  # kept, should compute then fail
+                    self.result = self.compute(**self.values())
                 self.error = None
             except Exception as exc:  # shown to the reader, kept for the notebook to assert on
                 self.error = exc
@@ -116,7 +154,10 @@ class Panel:
             # Replacing the outputs outright (not clear + append) is what a browser shows
             # reliably: the traceback, and no stale figure from the previous values.
             text = "".join(traceback.format_exception(self.error))
-            self.output.outputs = ({"output_type": "stream", "name": "stderr", "text": text},)
+            kept = "".join(printed.parts)
+            stdout = ({"output_type": "stream", "name": "stdout", "text": kept},) if kept else ()
+            self.output.outputs = stdout + (
+                {"output_type": "stream", "name": "stderr", "text": text},)
         self.updates += 1
         return self.result
 
@@ -125,11 +166,18 @@ class Panel:
         return [item for item in items if item is not None]
 
     def set(self, **values):
-        """Set controls by name, as a reader would by moving them (each change recomputes)."""
-        for name, value in values.items():
+        """Set controls by name, as a reader would by moving them (each change recomputes).
+
+        A value the control could not show is refused with an error naming the control,
+        the value and what is allowed — never clamped to the range or coerced to its type.
+        """
+        for name in values:
             if name not in self.controls:
                 raise KeyError(f"no control named {name!r}; controls are {list(self.controls)}")
-            self.controls[name].value = THETA_OFF if value is None else value
+        checked = {name: _check_control_value(name, self.controls[name], value)
+                   for name, value in values.items()}
+        for name, value in checked.items():
+            self.controls[name].value = value
         return self.result
 
     def _repr_mimebundle_(self, include=None, exclude=None):
@@ -146,6 +194,63 @@ class Panel:
         summary = f"{type(self).__name__} with controls {', '.join(self.controls)}"
         bundle["text/plain"] = "\n".join([summary + " — run the notebook to use them."] + texts)
         return bundle
+
+
+class _Tee(io.TextIOBase):
+    """Writes go through to ``target`` and are kept in ``parts``."""
+
+    def __init__(self, target):
+        self.target, self.parts = target, []
+
+    def write(self, text):
+        self.parts.append(text)
+        return self.target.write(text)
+
+    def flush(self):
+        self.target.flush()
+
+
+def _check_control_value(name: str, control, value):
+    """``value`` as the control would hold it, or a TypeError/ValueError saying what is allowed."""
+    where = f"panel.set({name}=...)"
+    if isinstance(control, widgets.SelectionSlider | widgets.Dropdown | widgets.ToggleButtons
+                  | widgets.RadioButtons | widgets.SelectionRangeSlider):
+        values = [v for _, v in _pairs(control.options)]
+        if value is None and getattr(control, "_rnnlab_off_means_none", False):
+            value = THETA_OFF
+        snapped = _snap(value, values)
+        if snapped is _NO_MATCH:
+            shown = [None if getattr(control, "_rnnlab_off_means_none", False) and v == THETA_OFF
+                     else v for v in values]
+            raise ValueError(f"{where}: {name} must be one of {shown}, got {value!r}")
+        return snapped
+    if isinstance(control, widgets.IntSlider | widgets.BoundedIntText):
+        v = check_int(name, value)
+        if not control.min <= v <= control.max:
+            raise ValueError(f"{where}: {name} must be in [{control.min}, {control.max}], got {v}")
+        return v
+    if isinstance(control, widgets.FloatSlider | widgets.BoundedFloatText | widgets.FloatLogSlider):
+        v = check_float(name, value)
+        lo, hi = control.min, control.max
+        if isinstance(control, widgets.FloatLogSlider):
+            lo, hi = control.base ** lo, control.base ** hi
+        if not lo <= v <= hi:
+            raise ValueError(f"{where}: {name} must be in [{lo:g}, {hi:g}], got {v:g}")
+        return v
+    if isinstance(control, widgets.Checkbox | widgets.ToggleButton):
+        return check_bool(name, value)
+    return value
+
+
+def _pairs(options):
+    """Selection options as (label, value) pairs, whatever form they were given in."""
+    pairs = []
+    for option in options:
+        if isinstance(option, tuple) and len(option) == 2:
+            pairs.append(option)
+        else:
+            pairs.append((str(option), option))
+    return pairs
 
 
 def _is_figure(item) -> bool:

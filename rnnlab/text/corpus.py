@@ -24,7 +24,11 @@ class CorpusError(RuntimeError):
 
 
 def read_data_file(name: str = TIME_MACHINE_FILE, sha1: str = TIME_MACHINE_SHA1) -> str:
-    """Return the text of a bundled data file after checking its SHA-1."""
+    """Return the text of a bundled data file after checking its SHA-1.
+
+    A copy whose line endings were turned into Windows ones (CRLF, what git does on Windows
+    to a text file without ``.gitattributes``) is named as such, with the way to restore it.
+    """
     path = resources.files("rnnlab.data").joinpath(name)
     try:
         raw = path.read_bytes()
@@ -33,8 +37,23 @@ def read_data_file(name: str = TIME_MACHINE_FILE, sha1: str = TIME_MACHINE_SHA1)
             f"the bundled data file {name!r} is missing from {path}; "
             "reinstall rnnlab (pip install -e .) to restore it"
         ) from None
+    except (IsADirectoryError, PermissionError, NotADirectoryError) as exc:
+        kind = "a directory" if path.is_dir() else "not a readable file"
+        raise CorpusError(
+            f"the bundled data file {name!r} at {path} is {kind} ({type(exc).__name__}); "
+            "remove what is there and reinstall rnnlab (pip install -e .) to restore the file"
+        ) from None
     digest = hashlib.sha1(raw).hexdigest()
     if digest != sha1:
+        if b"\r\n" in raw and hashlib.sha1(raw.replace(b"\r\n", b"\n")).hexdigest() == sha1:
+            raise CorpusError(
+                f"the bundled data file {name!r} at {path} has Windows line endings (CRLF) "
+                "instead of the LF it ships with, so its SHA-1 does not match: git converted "
+                "it (core.autocrlf). The repository's .gitattributes marks it binary; with that "
+                "in place, restore it with: git rm --cached -q rnnlab/data/"
+                f"{name} && git checkout -- rnnlab/data/{name} (or reinstall rnnlab from a "
+                "wheel)"
+            )
         raise CorpusError(
             f"the bundled data file {name!r} at {path} has SHA-1 {digest}, expected {sha1}: "
             "the file was altered or damaged; restore it with git checkout or reinstall rnnlab"

@@ -20,15 +20,38 @@ import itertools
 
 import torch
 
-from ..checks import check_int
+from ..checks import check_bool, check_int
+from ..randomness import draw_seed
 from .corpus import load_corpus_time_machine, train_val_split
 
 
 def _as_tensor(corpus) -> torch.Tensor:
-    corpus = torch.as_tensor(corpus, dtype=torch.long)
-    if corpus.ndim != 1:
-        raise ValueError(f"corpus must be a flat sequence of token indices, got shape {tuple(corpus.shape)}")
-    return corpus
+    """The corpus as a 1-D ``torch.long`` tensor of indices >= 0; a clear error for anything else.
+
+    Floats are refused rather than truncated (``2.7`` is not a token index), and so are
+    characters: they must first go through the vocabulary.
+    """
+    if isinstance(corpus, str) or (isinstance(corpus, (list, tuple)) and corpus
+                                   and isinstance(corpus[0], str)):
+        raise TypeError("corpus must hold token indices (integers), got characters/strings; "
+                        "map them first: corpus = [vocab[token] for token in tokens]")
+    try:
+        tensor = torch.as_tensor(corpus)
+    except (TypeError, ValueError, RuntimeError) as exc:
+        raise TypeError(f"corpus must be a flat sequence of integer token indices (a list, a "
+                        f"tensor or an array), got {type(corpus).__name__}: {exc}") from None
+    if tensor.numel() == 0:
+        tensor = tensor.long()
+    if tensor.dtype == torch.bool or tensor.dtype.is_floating_point or tensor.dtype.is_complex:
+        raise TypeError(f"corpus must hold integer token indices, got dtype {tensor.dtype}; "
+                        "floats are not truncated silently: convert on purpose with .long() "
+                        "if they really are indices")
+    if tensor.ndim != 1:
+        raise ValueError(f"corpus must be a flat sequence of token indices, got shape {tuple(tensor.shape)}")
+    tensor = tensor.long()
+    if tensor.numel() and int(tensor.min()) < 0:
+        raise ValueError(f"corpus must hold token indices >= 0, got {int(tensor.min())}")
+    return tensor
 
 
 def min_corpus_length(batch_size: int, num_steps: int) -> int:
@@ -48,8 +71,12 @@ def _check_args(corpus: torch.Tensor, batch_size, num_steps) -> None:
         )
 
 
-def _random_offset(num_steps: int, generator) -> int:
-    return int(torch.randint(0, num_steps, (1,), generator=generator))
+def _offset(offset, num_steps: int, generator) -> int:
+    """``offset`` checked to lie in ``[0, num_steps - 1]``, or drawn there when None."""
+    if offset is None:
+        return int(torch.randint(0, num_steps, (1,), generator=generator))
+    # Larger offsets only drop text: every start position is already reached by one in this range.
+    return check_int("offset", offset, minimum=0, maximum=num_steps - 1)
 
 
 def seq_data_iter_random(corpus, batch_size: int, num_steps: int, generator=None, offset=None):
@@ -59,7 +86,7 @@ def seq_data_iter_random(corpus, batch_size: int, num_steps: int, generator=None
     """
     corpus = _as_tensor(corpus)
     _check_args(corpus, batch_size, num_steps)
-    offset = _random_offset(num_steps, generator) if offset is None else offset
+    offset = _offset(offset, num_steps, generator)
     corpus = corpus[offset:]
     # -1 because every input token needs the token after it as its target.
     num_subseqs = (len(corpus) - 1) // num_steps
@@ -76,7 +103,7 @@ def seq_data_iter_sequential(corpus, batch_size: int, num_steps: int, generator=
     """Yield ``(X, Y)`` minibatches in which row ``i`` continues from the previous batch."""
     corpus = _as_tensor(corpus)
     _check_args(corpus, batch_size, num_steps)
-    offset = _random_offset(num_steps, generator) if offset is None else offset
+    offset = _offset(offset, num_steps, generator)
     num_tokens = ((len(corpus) - offset - 1) // batch_size) * batch_size
     Xs = corpus[offset : offset + num_tokens].reshape(batch_size, -1)
     Ys = corpus[offset + 1 : offset + 1 + num_tokens].reshape(batch_size, -1)
@@ -98,14 +125,12 @@ class SeqDataLoader:
                  seed: int | None = None, random_offset: bool = True):
         self.corpus = _as_tensor(corpus)
         _check_args(self.corpus, batch_size, num_steps)
-        self.batch_size, self.num_steps = batch_size, num_steps
-        self.use_random_iter = bool(use_random_iter)
-        self.random_offset = random_offset
+        self.batch_size, self.num_steps = int(batch_size), int(num_steps)
+        self.use_random_iter = check_bool("use_random_iter", use_random_iter)
+        self.random_offset = check_bool("random_offset", random_offset)
         self.generator = torch.Generator()
-        if seed is None:
-            self.generator.seed()
-        else:
-            self.generator.manual_seed(check_int("seed", seed, minimum=0))
+        self.seed = draw_seed(seed)
+        self.generator.manual_seed(self.seed)
         worst_offset = num_steps - 1 if random_offset else 0
         usable = len(self.corpus) - worst_offset - 1
         if self.use_random_iter:

@@ -24,7 +24,7 @@ from dataclasses import dataclass
 
 import torch
 
-from ..checks import check_int
+from ..checks import as_real, check_int
 from .corpus import load_corpus_time_machine, train_val_split
 
 
@@ -46,11 +46,15 @@ def ngram_frequencies(tokens, n: int) -> list[int]:
 
 
 def _check_alpha(alpha) -> float:
-    if isinstance(alpha, bool) or not isinstance(alpha, (int, float)) or not alpha >= 0 \
-            or math.isinf(alpha):
+    """A finite number >= 0 (numpy's too); TypeError for a non-number, ValueError out of range."""
+    if as_real(alpha) is None:
+        raise TypeError(f"alpha must be a finite number >= 0 (0 = no smoothing, 1 = Laplace), "
+                        f"got {alpha!r} ({type(alpha).__name__})")
+    value = as_real(alpha)
+    if not value >= 0 or math.isinf(value):
         raise ValueError(f"alpha must be a finite number >= 0 (0 = no smoothing, "
                          f"1 = Laplace), got {alpha!r}")
-    return float(alpha)
+    return value
 
 
 class NgramModel:

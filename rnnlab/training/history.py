@@ -60,16 +60,59 @@ class History:
         return self.train_ppl[-1] if self.train_ppl else None
 
     def to_dict(self) -> dict:
-        """Plain lists and floats: safe for JSON and for a ``weights_only`` checkpoint."""
-        return dataclasses.asdict(self)
+        """Plain lists and floats: safe for JSON and for a ``weights_only`` checkpoint.
+
+        numpy or tensor scalars that crept in (``np.float64(3.2)``) become Python numbers.
+        """
+        from ..checks import to_builtin
+
+        return to_builtin(dataclasses.asdict(self), "history")
 
     @classmethod
     def from_dict(cls, data: dict) -> History:
-        names = {f.name for f in dataclasses.fields(cls)}
-        unknown = set(data) - names
+        """The History that :meth:`to_dict` gave; every field is checked, with a clear error."""
+        from ..checks import as_int, as_real
+
+        if not isinstance(data, dict):
+            raise TypeError(f"History.from_dict needs a dict like History.to_dict() returns, "
+                            f"got {data!r} ({type(data).__name__})")
+        fields = {f.name: f for f in dataclasses.fields(cls)}
+        unknown = set(data) - set(fields)
         if unknown:
-            raise ValueError(f"unknown History fields {sorted(unknown)}; known: {sorted(names)}")
-        return cls(**data)
+            raise ValueError(f"unknown History fields {sorted(unknown)}; known: {sorted(fields)}")
+        lists = ("train_ppl", "val_ppl", "val_epochs", "grad_norm", "step_grad_norms",
+                 "tokens_per_s", "seconds")
+        clean = {}
+        for name, value in data.items():
+            if name in lists:
+                if not isinstance(value, (list, tuple)):
+                    raise TypeError(f"History field {name} must be a list of numbers, got "
+                                    f"{value!r} ({type(value).__name__})")
+                convert, what = (as_int, "integers") if name == "val_epochs" else (as_real, "numbers")
+                items = [convert(v) for v in value]
+                bad = [v for v, n in zip(value, items, strict=True) if n is None]
+                if bad:
+                    raise TypeError(f"History field {name} must be a list of {what}; it holds "
+                                    f"{bad[0]!r} ({type(bad[0]).__name__})")
+                clean[name] = items
+            elif name == "theta":
+                if value is not None and as_real(value) is None:
+                    raise TypeError(f"History field theta must be a number or None, got "
+                                    f"{value!r} ({type(value).__name__})")
+                clean[name] = None if value is None else as_real(value)
+            elif name in ("step_metrics", "val_metrics", "info"):
+                if not isinstance(value, dict):
+                    raise TypeError(f"History field {name} must be a dict, got {value!r} "
+                                    f"({type(value).__name__})")
+                clean[name] = dict(value)
+            elif name == "interrupted":
+                if not isinstance(value, bool):
+                    raise TypeError(f"History field interrupted must be True or False, got "
+                                    f"{value!r} ({type(value).__name__})")
+                clean[name] = value
+            else:  # pragma: no cover - a field added to History but not here
+                clean[name] = value
+        return cls(**clean)
 
     def __repr__(self) -> str:
         best = self.best_val_ppl

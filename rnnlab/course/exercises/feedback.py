@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+import functools
+import math
+import numbers
 from dataclasses import dataclass
+
+import torch
 
 
 @dataclass(frozen=True)
@@ -29,3 +34,64 @@ def correct(message: str = "") -> Feedback:
 
 def wrong(message: str) -> Feedback:
     return Feedback(False, message)
+
+
+# --------------------------------------------------------------------------- helpers for checkers
+def describe(value, limit: int = 80) -> str:
+    """A short repr of a student's answer for a message (long reprs are cut)."""
+    try:
+        text = repr(value)
+    except Exception:  # a repr that itself fails
+        text = f"<{type(value).__name__}>"
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def as_number(value):
+    """A student's number as a float: Python, numpy, a 0-d or one-element tensor/array; else None.
+
+    ``bool`` and strings are not numbers here.
+    """
+    if isinstance(value, bool) or isinstance(value, (str, bytes)):
+        return None
+    if hasattr(value, "numel") and callable(value.numel):  # a torch tensor
+        if value.numel() != 1 or value.dtype == torch.bool or value.is_complex():
+            return None
+        return float(value.detach().reshape(-1)[0])
+    if type(value).__module__ == "numpy":
+        if getattr(value, "size", 1) != 1 or "bool" in str(getattr(value, "dtype", "")) \
+                or "complex" in str(getattr(value, "dtype", "")):
+            return None
+        try:
+            return float(value.reshape(-1)[0]) if hasattr(value, "reshape") else float(value)
+        except (TypeError, ValueError):
+            return None
+    if isinstance(value, numbers.Real):
+        return float(value)
+    return None
+
+
+def as_count(value):
+    """A student's count as an int: any integer, or a float with an integral value; else None."""
+    x = as_number(value)
+    if x is None or not math.isfinite(x) or not x.is_integer():
+        return None
+    return int(x)
+
+
+def never_crashes(checker):
+    """Wrap a checker so that whatever happens inside it becomes feedback, never an exception."""
+
+    @functools.wraps(checker)
+    def safe(*args, **kwargs):
+        try:
+            result = checker(*args, **kwargs)
+        except Exception as exc:  # the student's answer broke something we did not foresee
+            return wrong(f"this answer could not be checked: {type(exc).__name__}: "
+                         f"{' '.join(str(exc).split())[:200]}. Look at what your code returns "
+                         "(its type and shape) and compare with what the exercise asks for.")
+        if not isinstance(result, Feedback):  # pragma: no cover - a checker bug
+            return wrong("this answer could not be checked.")
+        return result
+
+    return safe

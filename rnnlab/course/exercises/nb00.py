@@ -2,12 +2,20 @@
 
 from __future__ import annotations
 
+import math
+
 from .. import glossary, lesson00
-from .feedback import Feedback, correct, wrong
+from .feedback import Feedback, as_number, correct, describe, never_crashes, wrong
 
 
+@never_crashes
 def check_translation(chinese: str, english: str) -> Feedback:
     """Is ``english`` the course's translation of the glossary term ``chinese``?"""
+    if not isinstance(chinese, str) or not isinstance(english, str):
+        return wrong("give the Chinese term and your English translation as two strings, e.g. "
+                     f"check_translation('循环神经网络', '...'); got {describe(chinese)} and "
+                     f"{describe(english)}")
+    chinese = chinese.strip()
     matches = [t for t in glossary.TERMS if t.chinese == chinese]
     if not matches:
         return wrong(f"{chinese!r} is not a glossary term; try rnnlab.glossary.lookup('') to list them.")
@@ -20,8 +28,13 @@ def check_translation(chinese: str, english: str) -> Feedback:
                  f"it means “{matches[0].meaning}”.")
 
 
+@never_crashes
 def check_vanishing_weight(w: float) -> Feedback:
     """Is ``w`` a weight with 0 < |w| < 1 for which h_30 has forgotten h_0 (|∂h_30/∂h_0| < 1e-3)?"""
+    value = as_number(w)
+    if value is None or not math.isfinite(value):
+        return wrong(f"give one finite number w, e.g. 0.5; got {describe(w)}")
+    w = value
     if w == 0:
         return wrong("w = 0 forgets at once, trivially: find a non-zero w that forgets slowly.")
     s = lesson00.sensitivity(w, steps=30)[-1]

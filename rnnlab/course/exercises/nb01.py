@@ -3,28 +3,31 @@
 from __future__ import annotations
 
 import math
-import numbers
 
 import torch
 
 from ...series import lag_features
-from .feedback import Feedback, correct, wrong
+from .feedback import Feedback, as_number, correct, describe, never_crashes, wrong
 
 # Exercise 1 works on this tiny series so every number can be checked by eye.
 EXERCISE_SERIES = torch.arange(1.0, 11.0)  # 1, 2, …, 10
 EXERCISE_TAU = 3
 
 
+@never_crashes
 def check_lag_features(features, labels) -> Feedback:
     """Exercise 1: the lagged features and labels of ``EXERCISE_SERIES`` for tau = 3."""
     want_f, want_l = lag_features(EXERCISE_SERIES, EXERCISE_TAU)
     if features is None or labels is None:
         return wrong("replace the None placeholders with your features and labels")
     try:
-        features = torch.as_tensor(features, dtype=torch.float64)
-        labels = torch.as_tensor(labels, dtype=torch.float64)
-    except (TypeError, ValueError) as exc:
-        return wrong(f"features and labels must be tensors or nested lists of numbers ({exc})")
+        features, labels = torch.as_tensor(features).detach(), torch.as_tensor(labels).detach()
+        if features.is_complex() or labels.is_complex():
+            raise TypeError("complex numbers")
+        features, labels = features.to(torch.float64), labels.to(torch.float64)
+    except Exception as exc:  # strings, ragged lists, objects: all the same mistake
+        return wrong(f"features and labels must be tensors or nested lists of numbers "
+                     f"({type(exc).__name__}: {exc})")
     if features.shape != want_f.shape:
         if features.shape == want_f.T.shape:
             return wrong(f"features has shape {tuple(features.shape)}: it is transposed. "
@@ -39,14 +42,18 @@ def check_lag_features(features, labels) -> Feedback:
                      "x_{t-3}, the last column is x_{t-1} (that is what fit_autoregressive "
                      "expects).")
     if not torch.equal(features, want_f):
-        return wrong(f"the first row should be {want_f[0].tolist()} (x_1, x_2, x_3), "
-                     f"got {features[0].tolist()}")
+        row = next(i for i in range(len(want_f)) if not torch.equal(features[i], want_f[i]))
+        first = [int(v) for v in want_f[row, :].tolist()]
+        return wrong(f"row {row} should be {first} (x_{row + 1}, x_{row + 2}, x_{row + 3}), "
+                     f"got {features[row].tolist()}; row i is the window x_(i+1) … x_(i+tau)")
     if torch.equal(labels, want_f[:, -1]):
         return wrong("the labels repeat the last feature column: the label is the value "
                      "*after* the window, x_t, not x_{t-1}.")
     if not torch.equal(labels, want_l):
-        return wrong(f"the label of row 0 is the value after [1, 2, 3], i.e. {want_l[0]:g}; "
-                     f"got {labels[0]:g}")
+        row = next(i for i in range(len(want_l)) if not torch.equal(labels[i], want_l[i]))
+        window = [int(v) for v in want_f[row].tolist()]
+        return wrong(f"the label of row {row} is the value after {window}, i.e. "
+                     f"{float(want_l[row]):g}; got {float(labels[row]):g}")
     return correct("each row is a window of tau = 3 values and its label is the value that "
                    "follows; 10 values give 7 training examples.")
 
@@ -55,10 +62,14 @@ def check_lag_features(features, labels) -> Feedback:
 K_STEP_WEIGHT, K_STEP_BIAS, K_STEP_START, K_STEP_K = 0.5, 1.0, 4.0, 3
 
 
+@never_crashes
 def check_k_step_value(answer) -> Feedback:
     """Exercise 2: the 3-step-ahead prediction of x̂_t = 0.5 x_{t-1} + 1 from x_t = 4."""
-    if not isinstance(answer, numbers.Real) or isinstance(answer, bool):
-        return wrong(f"give one number, got {answer!r}")
+    value = as_number(answer)
+    if value is None or not math.isfinite(value):
+        return wrong(f"give one {'number' if value is None else 'finite number'}, "
+                     f"got {describe(answer)}")
+    answer = value
     values, x = [], K_STEP_START
     for _ in range(K_STEP_K):
         x = K_STEP_WEIGHT * x + K_STEP_BIAS

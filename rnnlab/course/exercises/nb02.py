@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import math
-import numbers
 
+from ...checks import as_int
 from ...text.corpus import read_time_machine, tokenize
 from ...text.vocab import Vocab
 from ...text.zipf import book_word_tokens, min_freq_summary
-from .feedback import Feedback, correct, wrong
+from .feedback import Feedback, as_number, correct, describe, never_crashes, wrong
 
 EXERCISE_LINE = ["the", "time", "traveller", "for", "so", "it", "will", "be", "convenient"]
 EXERCISE_MIN_FREQ = 10
@@ -18,14 +18,17 @@ def _book_vocab() -> Vocab:
     return Vocab(tokenize(read_time_machine(), "word"))
 
 
+@never_crashes
 def check_indices(indices) -> Feedback:
     """Exercise 1: the indices of ``EXERCISE_LINE`` in the book's word vocabulary (min_freq=0)."""
     vocab = _book_vocab()
     want = vocab[EXERCISE_LINE]
+    if hasattr(indices, "tolist") and not isinstance(indices, (list, tuple)):
+        indices = indices.tolist()  # a tensor or an array of indices
     if not isinstance(indices, (list, tuple)) or not all(
-            isinstance(i, numbers.Integral) and not isinstance(i, bool) for i in indices):
-        return wrong(f"give a list of integers, one per token; got {indices!r}")
-    indices = [int(i) for i in indices]
+            as_int(i) is not None for i in indices):
+        return wrong(f"give a list of integers, one per token; got {describe(indices)}")
+    indices = [as_int(i) for i in indices]
     if len(indices) != len(want):
         return wrong(f"the line has {len(want)} tokens, so expect {len(want)} indices; "
                      f"got {len(indices)}")
@@ -41,11 +44,14 @@ def check_indices(indices) -> Feedback:
                  "and look each word up with vocab[token].")
 
 
+@never_crashes
 def check_unk_share(share) -> Feedback:
     """Exercise 2: the fraction of the book's word tokens that become <unk> with min_freq=10."""
     want = min_freq_summary(book_word_tokens(), EXERCISE_MIN_FREQ).unk_share
-    if not isinstance(share, numbers.Real) or isinstance(share, bool):
-        return wrong(f"give one number (a fraction between 0 and 1), got {share!r}")
+    value = as_number(share)
+    if value is None or not math.isfinite(value):
+        return wrong(f"give one number (a fraction between 0 and 1), got {describe(share)}")
+    share = value
     if math.isclose(share, want, abs_tol=5e-4):
         return correct(f"{want:.4f}: about {100 * want:.0f}% of the running text is lost to "
                        "<unk>, although the vocabulary shrinks far more than that — the long "

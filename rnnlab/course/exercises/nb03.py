@@ -3,23 +3,26 @@
 from __future__ import annotations
 
 import math
-import numbers
 
-from .feedback import Feedback, correct, wrong
+from .feedback import Feedback, as_number, correct, describe, never_crashes, wrong
 
 EXERCISE_TEXT = "abracadabra"
 EXERCISE_VOCAB = sorted(set(EXERCISE_TEXT))  # a, b, c, d, r
 PERPLEXITY_PROBS = (0.5, 0.25, 0.125, 0.5)
 
 
-def _is_number(x) -> bool:
-    return isinstance(x, numbers.Real) and not isinstance(x, bool)
+def _finite(x):
+    value = as_number(x)
+    return value if value is not None and math.isfinite(value) else None
 
 
+@never_crashes
 def check_laplace_bigram(prob) -> Feedback:
     """Exercise 1: P(b | a) in a character bigram model of "abracadabra" with add-one smoothing."""
-    if not _is_number(prob):
-        return wrong(f"give one number, got {prob!r}")
+    if _finite(prob) is None:
+        return wrong(f"give one {'number' if as_number(prob) is None else 'finite number'}, "
+                     f"got {describe(prob)}")
+    prob = _finite(prob)
     V = len(EXERCISE_VOCAB)
     pairs = list(zip(EXERCISE_TEXT, EXERCISE_TEXT[1:], strict=False))
     ab = sum(1 for p in pairs if p == ("a", "b"))
@@ -42,10 +45,13 @@ def check_laplace_bigram(prob) -> Feedback:
                  f"to 'ab'; the vocabulary is {EXERCISE_VOCAB} (V = {V}).")
 
 
+@never_crashes
 def check_perplexity(value) -> Feedback:
     """Exercise 2: perplexity when a model gave the observed tokens ``PERPLEXITY_PROBS``."""
-    if not _is_number(value):
-        return wrong(f"give one number, got {value!r}")
+    if _finite(value) is None:
+        return wrong(f"give one {'number' if as_number(value) is None else 'finite number'}, "
+                     f"got {describe(value)}")
+    value = _finite(value)
     nll = [-math.log(p) for p in PERPLEXITY_PROBS]
     want = math.exp(sum(nll) / len(nll))
     if math.isclose(value, want, rel_tol=1e-4):

@@ -2,25 +2,35 @@
 
 from __future__ import annotations
 
-import numbers
-
 import torch
 
-from ...models import RNNScratch
-from .feedback import Feedback, correct, wrong
+from .feedback import Feedback, as_count, correct, describe, never_crashes, wrong
 
 
-def _is_number(x) -> bool:
-    return isinstance(x, numbers.Real) and not isinstance(x, bool)
+def _as_tensor(value):
+    """A student's returned array as a float32 tensor, or None if it is not numbers."""
+    if value is None or isinstance(value, (str, bytes)):
+        return None
+    try:
+        t = torch.as_tensor(value.detach() if isinstance(value, torch.Tensor) else value)
+    except Exception:  # objects, ragged lists
+        return None
+    if t.dtype == torch.bool or t.is_complex() or not (t.dtype.is_floating_point or t.dtype in (
+            torch.int8, torch.int16, torch.int32, torch.int64, torch.uint8)):
+        return None
+    return t.to(torch.float32)
 
 
+@never_crashes
 def check_num_params(vocab_size: int, num_hiddens: int, answer) -> Feedback:
     """Exercise 1: how many numbers does the scratch RNN learn for this vocabulary and hidden size?
     """
     V, H = vocab_size, num_hiddens
     right = V * H + H * H + H + H * V + V
-    if not _is_number(answer):
-        return wrong(f"give one integer, got {answer!r}")
+    count = as_count(answer)
+    if count is None:
+        return wrong(f"give one integer, got {describe(answer)}")
+    answer = count
     if answer == right:
         return correct(f"V·H + H·H + H + H·V + V = {right}. The count does not depend on "
                        "num_steps: every time step reuses the same five tensors.")
@@ -37,32 +47,52 @@ def check_num_params(vocab_size: int, num_hiddens: int, answer) -> Feedback:
                  f"b_h {H}, W_hq {H}×{V}, b_q {V} and add their sizes.")
 
 
+def _step_problem():
+    """The exercise's weights, input and state, drawn from their own generator (never torch's)."""
+    g = torch.Generator().manual_seed(4)
+    V, H, batch = 5, 4, 3
+    # larger weights than a trained model's, so that a missing tanh shows
+    params = [torch.randn(V, H, generator=g), torch.randn(H, H, generator=g),
+              torch.randn(H, generator=g), torch.randn(H, V, generator=g),
+              torch.randn(V, generator=g)]
+    x = torch.nn.functional.one_hot(torch.tensor([0, 3, 1]), V).float()
+    state = torch.randn(batch, H, generator=g)
+    return x, state, params
+
+
+@never_crashes
 def check_rnn_step(rnn_step) -> Feedback:
     """Exercise 2: ``rnn_step(x_onehot, H, params) -> (O, H_new)``.
 
-    ``params`` is ``[W_xh, W_hh, b_h, W_hq, b_q]``.
+    ``params`` is ``[W_xh, W_hh, b_h, W_hq, b_q]``. The function gets copies: what it
+    returns is compared with the step computed from the untouched originals.
     """
     if not callable(rnn_step):
         return wrong(f"pass your function itself, got {type(rnn_step).__name__}")
-    torch.manual_seed(4)
-    model = RNNScratch(5, 4, device="cpu")
-    with torch.no_grad():
-        for p in model.parameters():  # larger weights so that a missing tanh shows
-            p.copy_(torch.randn_like(p))
-    x = torch.nn.functional.one_hot(torch.tensor([0, 3, 1]), 5).float()
-    H = torch.randn(3, 4)
-    params = [model.W_xh, model.W_hh, model.b_h, model.W_hq, model.b_q]
+    x, H, params = _step_problem()
+    W_xh, W_hh, b_h, W_hq, b_q = params
+    given_x, given_H, given_params = x.clone(), H.clone(), [p.clone() for p in params]
     try:
         with torch.no_grad():
-            out = rnn_step(x, H, params)
+            out = rnn_step(given_x, given_H, given_params)
     except Exception as exc:  # the student's code: report, don't crash
         return wrong(f"calling rnn_step(x, H, params) raised {type(exc).__name__}: {exc}")
-    if not isinstance(out, tuple) or len(out) != 2:
+    changed = [name for name, p, q in zip(("W_xh", "W_hh", "b_h", "W_hq", "b_q"), params,
+                                          given_params, strict=True)
+               if p.shape != q.shape or not torch.equal(p, q)]
+    if changed or not torch.equal(given_x, x):
+        what = ", ".join(changed) if changed else "x"
+        return wrong(f"your function changed {what} in place. A step must only read its inputs "
+                     "(the weights are shared by every step); compute new tensors instead.")
+    if not isinstance(out, (tuple, list)) or len(out) != 2:
         return wrong("return a pair (O, H_new): the output for this step and the new hidden state")
-    O, H_new = out  # noqa: E741 (the notes' name for the output)
-    with torch.no_grad():
-        O_ref, H_ref = model.step(x, H)
-        pre = x @ model.W_xh + H @ model.W_hh + model.b_h
+    O, H_new = (_as_tensor(t) for t in out)  # noqa: E741 (the notes' name for the output)
+    if H_new is None or O is None:
+        which, value = ("H_new", out[1]) if H_new is None else ("O", out[0])
+        return wrong(f"{which} must be a tensor of numbers, got {describe(value)}")
+    pre = x @ W_xh + H @ W_hh + b_h
+    H_ref = torch.tanh(pre)
+    O_ref = H_ref @ W_hq + b_q
     if tuple(H_new.shape) != tuple(H_ref.shape):
         return wrong(f"H_new should have shape (batch, num_hiddens) = {tuple(H_ref.shape)}, "
                      f"got {tuple(H_new.shape)}")
@@ -71,17 +101,25 @@ def check_rnn_step(rnn_step) -> Feedback:
     if not torch.allclose(H_new, H_ref, atol=1e-5):
         return wrong("H_new is not tanh(X W_xh + H W_hh + b_h); check which weights multiply "
                      "the input (W_xh) and which the previous state (W_hh).")
-    if torch.allclose(O, pre @ model.W_hq + model.b_q, atol=1e-5):
+    if tuple(O.shape) != tuple(O_ref.shape):
+        return wrong(f"O should have shape (batch, vocab_size) = {tuple(O_ref.shape)}, "
+                     f"got {tuple(O.shape)}")
+    if torch.allclose(O, pre @ W_hq + b_q, atol=1e-5):
         return wrong("O must be computed from the new state H_new (after tanh), not from the "
                      "pre-activation.")
-    if torch.allclose(O, H @ model.W_hq + model.b_q, atol=1e-5):
+    if torch.allclose(O, H @ W_hq + b_q, atol=1e-5):
         return wrong("O must use the new hidden state H_new, not the previous one H.")
     if not torch.allclose(O, O_ref, atol=1e-5):
         return wrong("O is not H_new W_hq + b_q.")
+    note = ""
+    if not torch.equal(given_H, H):
+        note = (" (Your function overwrote the H it was given; that works here, but a caller "
+                "that keeps the old state would lose it — prefer returning a new tensor.)")
     return correct("that is one step of the recurrence; RNNScratch.forward runs it "
-                   "num_steps times.")
+                   "num_steps times." + note)
 
 
+@never_crashes
 def check_temperature_softmax(softmax_t) -> Feedback:
     """Exercise 3: ``softmax_t(logits, temperature)`` -> the probabilities to sample from."""
     if not callable(softmax_t):
@@ -90,8 +128,11 @@ def check_temperature_softmax(softmax_t) -> Feedback:
     cases = {}
     try:
         for t in (0.5, 1.0, 3.0):
-            cases[t] = torch.as_tensor(softmax_t(logits.clone(), t), dtype=torch.float32)
-    except Exception as exc:
+            got = softmax_t(logits.clone(), t)
+            if isinstance(got, torch.Tensor):
+                got = got.detach()
+            cases[t] = torch.as_tensor(got, dtype=torch.float32)
+    except Exception as exc:  # the student's code, or a result that is not numbers
         return wrong(f"calling softmax_t(logits, temperature) raised {type(exc).__name__}: {exc}")
     for t, got in cases.items():
         if tuple(got.shape) != (4,):

@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import math
-import numbers
 
 import torch
 
-from .feedback import Feedback, correct, wrong
+from .feedback import Feedback, as_number, correct, describe, never_crashes, wrong
 
 
 def _grads(seed: int, scale: float) -> list[torch.Tensor]:
@@ -15,6 +14,7 @@ def _grads(seed: int, scale: float) -> list[torch.Tensor]:
     return [scale * torch.randn(3, 4, generator=g), scale * torch.randn(5, generator=g)]
 
 
+@never_crashes
 def check_clip(clip) -> Feedback:
     """Exercise 1: ``clip(grads, theta)`` returns new tensors clipped by their *global* norm."""
     if not callable(clip):
@@ -29,6 +29,13 @@ def check_clip(clip) -> Feedback:
         if not isinstance(got, (list, tuple)) or len(got) != len(grads) \
                 or not all(isinstance(t, torch.Tensor) for t in got):
             return wrong("return a list with one tensor per gradient, in the same order")
+        shapes = [tuple(t.shape) for t in got]
+        if shapes != [tuple(g.shape) for g in before]:
+            return wrong(f"return each gradient in its own shape {[tuple(g.shape) for g in before]}, "
+                         f"got shapes {shapes}: scale the tensors, don't flatten or reshape them")
+        if not all(t.dtype.is_floating_point for t in got):
+            return wrong(f"the clipped gradients must hold floats, got dtypes {[t.dtype for t in got]}")
+        got = [t.detach().to(torch.float32) for t in got]
         # The reference: torch's own clipping of the same gradients.
         params = [torch.nn.Parameter(torch.zeros_like(b)) for b in before]
         for p, g in zip(params, before, strict=True):
@@ -56,10 +63,14 @@ def check_clip(clip) -> Feedback:
                    "gradient: one global norm, one factor min(1, θ/‖g‖) for every tensor.")
 
 
+@never_crashes
 def check_cosine_after_clipping(answer) -> Feedback:
     """Exercise 2: two task gradients have cosine -0.6; what is it after clipping at θ = 1?"""
-    if not isinstance(answer, numbers.Real) or isinstance(answer, bool):
-        return wrong(f"give a number, got {answer!r}")
+    value = as_number(answer)
+    if value is None or not math.isfinite(value):
+        return wrong(f"give a {'number' if value is None else 'finite number'}, "
+                     f"got {describe(answer)}")
+    answer = value
     if math.isclose(answer, -0.6, abs_tol=1e-3):
         return correct("still -0.6. Clipping multiplies every gradient by the same positive "
                        "factor, and cos(c·a, c·b) = cos(a, b) for c > 0: the conflict stays.")

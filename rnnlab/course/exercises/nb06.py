@@ -2,16 +2,22 @@
 
 from __future__ import annotations
 
-from .feedback import Feedback, correct, wrong
+from ...checks import as_int
+from .feedback import Feedback, as_count, correct, describe, never_crashes, wrong
 
 
 def _shape(x):
-    try:
-        return tuple(int(n) for n in x)
-    except (TypeError, ValueError):
+    """A shape given as a tuple, list or torch.Size of integers; None for anything else."""
+    if isinstance(x, (str, bytes)) or not hasattr(x, "__iter__"):
         return None
+    try:
+        dims = [as_int(n) for n in x]
+    except Exception:  # an iterable that fails half-way
+        return None
+    return None if any(d is None for d in dims) else tuple(dims)
 
 
+@never_crashes
 def check_state_shapes(cell: str, num_layers: int, bidirectional: bool, batch_size: int,
                        num_hiddens: int, answer) -> Feedback:
     """Exercise 1: the shapes of ``begin_state(batch_size)`` for a model, as a tuple of shapes."""
@@ -20,10 +26,14 @@ def check_state_shapes(cell: str, num_layers: int, bidirectional: bool, batch_si
     right = (one, one) if cell == "lstm" else (one,)
     if not isinstance(answer, (tuple, list)) or not answer:
         return wrong("give a tuple of shapes, one per state tensor, e.g. ((1, 32, 256),); "
-                     f"got {answer!r}")
+                     f"got {describe(answer)}")
+    if _shape(answer) is not None:
+        return wrong(f"{describe(answer)} is one shape; give a tuple of shapes, one per state "
+                     f"tensor, e.g. ({describe(tuple(answer))},) — note the extra parentheses")
     shapes = tuple(_shape(a) for a in answer)
     if any(s is None for s in shapes):
-        return wrong(f"each entry must be a shape such as (1, 32, 256); got {answer!r}")
+        return wrong("each entry must be a shape of whole numbers such as (1, 32, 256); "
+                     f"got {describe(answer)}")
     if shapes == right:
         what = "(h, c): hidden state and memory cell" if cell == "lstm" else "(h,)"
         return correct(f"{what}, each {one}: the first axis counts layers × directions.")
@@ -46,13 +56,16 @@ def check_state_shapes(cell: str, num_layers: int, bidirectional: bool, batch_si
                  "per tensor.")
 
 
+@never_crashes
 def check_gru_params(vocab_size: int, num_hiddens: int, answer) -> Feedback:
     """Exercise 2: how many parameters has ``nn.GRU(vocab_size, num_hiddens)`` (one layer)?"""
     V, H = vocab_size, num_hiddens
     per_gate = V * H + H * H + 2 * H  # torch keeps two biases per gate: b_ih and b_hh
     right = 3 * per_gate
-    if not isinstance(answer, int) or isinstance(answer, bool):
-        return wrong(f"give one integer, got {answer!r}")
+    count = as_count(answer)
+    if count is None:
+        return wrong(f"give one integer, got {describe(answer)}")
+    answer = count
     if answer == right:
         return correct(f"3 × (V·H + H·H + 2H) = {right}: reset gate, update gate and candidate "
                        "state each have the plain RNN's weights (and torch gives each two biases).")

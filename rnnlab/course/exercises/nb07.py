@@ -3,24 +3,25 @@
 from __future__ import annotations
 
 import math
-import numbers
 
 import torch
 
 from ...gradients.bptt import truncation_weights
-from .feedback import Feedback, correct, wrong
+from .feedback import Feedback, as_number, correct, describe, never_crashes, wrong
 
 #: Exercise 1: a *linear* RNN whose W_hh is ρ times an orthogonal matrix, ρ = 0.9.
 EXERCISE_RADIUS = 0.9
 EXERCISE_DISTANCE = 20
 
 
+@never_crashes
 def check_vanishing_factor(answer) -> Feedback:
     """Exercise 1: ``||∂h_T/∂h_{T-20}||`` for a linear RNN, ``W_hh = 0.9·Q``, Q orthogonal."""
-    if isinstance(answer, torch.Tensor) and answer.numel() == 1:
-        answer = float(answer)
-    if not isinstance(answer, numbers.Real) or isinstance(answer, bool):
-        return wrong(f"give one number, got {answer!r}")
+    value = as_number(answer)
+    if value is None or not math.isfinite(value):
+        return wrong(f"give one {'number' if value is None else 'finite number'}, "
+                     f"got {describe(answer)}")
+    answer = value
     rho, d = EXERCISE_RADIUS, EXERCISE_DISTANCE
     expected = rho**d
     if math.isclose(answer, expected, rel_tol=1e-3):
@@ -41,15 +42,23 @@ def check_vanishing_factor(answer) -> Feedback:
                  "W_hhᵀ (no tanh here) and use ‖Qᵀ‖ = 1.")
 
 
+@never_crashes
 def check_carry_weights(fn) -> Feedback:
     """Exercise 2: ``fn(num_steps, k)`` returns the carry weights of truncated BPTT."""
     if not callable(fn):
         return wrong(f"pass your function itself, got {type(fn).__name__}")
     for num_steps, k in ((10, 3), (8, 4), (5, 1), (6, 6)):
         try:
-            got = torch.as_tensor(fn(num_steps, k), dtype=torch.float32)
+            result = fn(num_steps, k)
         except Exception as exc:
             return wrong(f"calling fn({num_steps}, {k}) raised {type(exc).__name__}: {exc}")
+        try:
+            got = torch.as_tensor(result).detach().to(torch.float32)
+        except Exception:
+            got = None
+        if got is None or isinstance(result, (str, bytes)) or got.is_complex():
+            return wrong(f"fn({num_steps}, {k}) must return {num_steps} numbers (a list or a "
+                         f"tensor), got {describe(result)}")
         expected = truncation_weights(num_steps, k)
         if got.shape != expected.shape:
             return wrong(f"fn({num_steps}, {k}) must give {num_steps} weights (one per step), "

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import math
-import numbers
 
 import torch
 
 from ...gradients.pcgrad import pcgrad_update
-from .feedback import Feedback, correct, wrong
+from .feedback import Feedback, as_number, correct, describe, never_crashes, wrong
 
 #: Exercise 1 and 2 use these two task gradients.
 G_A = torch.tensor([3.0, 1.0])
@@ -16,19 +15,26 @@ G_B = torch.tensor([-2.0, 2.0])
 
 
 def _vector(answer):
-    try:
-        v = torch.as_tensor(answer, dtype=torch.float32).flatten()
-    except (TypeError, ValueError, RuntimeError):
+    if answer is None or isinstance(answer, (str, bytes, bool)):
         return None
-    return v if v.shape == (2,) else None
+    try:
+        v = torch.as_tensor(answer.detach() if isinstance(answer, torch.Tensor) else answer)
+    except Exception:  # objects, ragged lists
+        return None
+    if v.dtype == torch.bool or v.is_complex():
+        return None
+    v = v.to(torch.float32).flatten()
+    return v if v.shape == (2,) and bool(torch.isfinite(v).all()) else None
 
 
+@never_crashes
 def check_cosine(answer) -> Feedback:
     """Exercise 1: the cosine similarity of ``G_A`` and ``G_B``."""
-    if isinstance(answer, torch.Tensor) and answer.numel() == 1:
-        answer = float(answer)
-    if not isinstance(answer, numbers.Real) or isinstance(answer, bool):
-        return wrong(f"give one number, got {answer!r}")
+    value = as_number(answer)
+    if value is None or not math.isfinite(value):
+        return wrong(f"give one {'number' if value is None else 'finite number'}, "
+                     f"got {describe(answer)}")
+    answer = value
     dot = float(G_A @ G_B)
     cos = dot / float(G_A.norm() * G_B.norm())
     if math.isclose(answer, cos, abs_tol=1e-3):
@@ -43,11 +49,12 @@ def check_cosine(answer) -> Feedback:
     return wrong(f"{answer} is not it: cos = g_A·g_B / (‖g_A‖ ‖g_B‖).")
 
 
+@never_crashes
 def check_pcgrad_update(answer) -> Feedback:
     """Exercise 2: the PCGrad update direction for ``G_A`` and ``G_B`` (a 2-vector)."""
     v = _vector(answer)
     if v is None:
-        return wrong(f"give the update as two numbers, e.g. [x, y]; got {answer!r}")
+        return wrong(f"give the update as two finite numbers, e.g. [x, y]; got {describe(answer)}")
     expected = pcgrad_update([G_A, G_B])
     if torch.allclose(v, expected, atol=1e-3):
         return correct(f"{[round(x, 3) for x in expected.tolist()]}: both gradients are "
