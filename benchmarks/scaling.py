@@ -21,6 +21,7 @@ import torch
 from torch.nn import functional as F
 
 from benchmarks import throughput
+from rnnlab.gradients.memory import saved_tensor_bytes
 
 HIDDENS = (64, 128, 256, 512, 1024)
 NUM_STEPS = (5, 10, 20, 35, 50, 100, 200)
@@ -54,23 +55,16 @@ def speed_vs_num_steps(steps=NUM_STEPS, num_hiddens=512, batch_size=32, num_batc
 def saved_for_backward_bytes(forward, params, X, Y) -> int:
     """Bytes autograd keeps for backward in ``forward(X)`` plus the loss (each storage once).
 
-    ``forward(X)`` returns time-major logits. Storages that exist before the
-    forward pass — the parameters and the batch (a view into the whole corpus)
-    — are left out: they do not grow with ``num_steps``.
+    The one meter, :func:`rnnlab.gradients.memory.saved_tensor_bytes`. ``forward(X)``
+    returns time-major logits. Storages that exist before the forward pass — the
+    parameters and the batch (a view into the whole corpus) — are left out: they
+    do not grow with ``num_steps``.
     """
-    before = {t.untyped_storage().data_ptr() for t in [*params, X, Y]}
-    storages: dict[int, int] = {}
+    def loss(X):
+        return F.cross_entropy(forward(X), Y.T.reshape(-1))
 
-    def pack(t):
-        storage = t.untyped_storage()
-        if storage.data_ptr() not in before:
-            storages[storage.data_ptr()] = storage.nbytes()
-        return t
-
-    with torch.autograd.graph.saved_tensors_hooks(pack, lambda t: t):
-        loss = F.cross_entropy(forward(X), Y.T.reshape(-1))
-    del loss
-    return sum(storages.values())
+    nbytes, _ = saved_tensor_bytes(loss, X, exclude=[*params, X, Y])
+    return nbytes
 
 
 def memory_vs_num_steps(steps=NUM_STEPS, num_hiddens=512, batch_size=32) -> dict:

@@ -5,13 +5,19 @@ from __future__ import annotations
 import torch
 
 
-def saved_tensor_bytes(fn, *args):
-    """``fn(*args)`` and the bytes of distinct tensors autograd saved for its backward pass."""
+def saved_tensor_bytes(fn, *args, exclude=()):
+    """``fn(*args)`` and the bytes of distinct tensors autograd saved for its backward pass.
+
+    Storages of the tensors in ``exclude`` (say, the parameters and the batch,
+    which exist before the forward pass) are not counted.
+    """
+    skip = {t.untyped_storage().data_ptr() for t in exclude}
     storages = {}
 
     def pack(t):
         s = t.untyped_storage()
-        storages[s.data_ptr()] = s.nbytes()
+        if s.data_ptr() not in skip:
+            storages[s.data_ptr()] = s.nbytes()
         return t
 
     with torch.autograd.graph.saved_tensors_hooks(pack, lambda t: t):
