@@ -58,7 +58,7 @@ class RnnlabScratch:
 
     def epoch(self, batches) -> None:
         rnnlab.train(self.model, batches, epochs=1, lr=1.0, optimizer="sgd", theta=1.0,
-                     device="cpu", progress=False)
+                     device="cpu", progress=False, state="carry")
 
 
 class RnnlabConcise:
@@ -69,7 +69,7 @@ class RnnlabConcise:
 
     def epoch(self, batches) -> None:
         rnnlab.train(self.model, batches, epochs=1, lr=1.0, optimizer="sgd", theta=1.0,
-                     device="cpu", progress=False)
+                     device="cpu", progress=False, state="carry")
 
 
 class BareLoop:
