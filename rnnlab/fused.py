@@ -23,14 +23,23 @@ from .checks import check_int
 TWO_THREADS_FROM_HIDDEN = 256
 
 
-def default_threads(num_hiddens: int, cores: int | None = None) -> int:
-    """Torch CPU threads for training a model of ``num_hiddens`` units (measured policy).
+def available_cores() -> int:
+    """CPU cores this process may run on (its affinity mask where the OS has one)."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):  # pragma: no cover - macOS, Windows
+        return os.cpu_count() or 1
 
-    One thread below :data:`TWO_THREADS_FROM_HIDDEN` hidden units, else two
-    (never more than ``cores``, by default the machine's CPU count).
+
+def default_threads(num_hiddens: int, cores: int | None = None) -> int:
+    """Torch CPU threads for training a model of ``num_hiddens`` units: the measured policy.
+
+    One thread below :data:`TWO_THREADS_FROM_HIDDEN` hidden units, two from
+    there on (never more than ``cores``, by default :func:`available_cores`).
+    ``benchmarks/run.py`` prints the table it follows.
     """
     num_hiddens = check_int("num_hiddens", num_hiddens, minimum=1)
-    cores = os.cpu_count() or 1 if cores is None else check_int("cores", cores, minimum=1)
+    cores = available_cores() if cores is None else check_int("cores", cores, minimum=1)
     return 1 if num_hiddens < TWO_THREADS_FROM_HIDDEN else min(2, cores)
 
 
