@@ -27,12 +27,15 @@ import torch  # noqa: E402
 from benchmarks import quality, scaling, throughput  # noqa: E402
 from rnnlab.training import COURSE_RECIPE, SEED_RECIPE  # noqa: E402
 
-PARTS = ("throughput", "quality", "scaling")
+PARTS = ("throughput", "threads", "quality", "scaling")
 DEFAULT_OUTPUT = ROOT / "benchmarks" / "results.md"
 
 FULL = {
     "throughput": {"num_hiddens": 512, "batch_size": 32, "num_steps": 35, "num_batches": 8,
                    "rounds": 15, "warmup": 1},
+    "course": {"num_hiddens": 256, "batch_size": 64, "num_steps": 32, "num_batches": 8,
+               "rounds": 15, "warmup": 1},
+    "threads": {"hiddens": scaling.HIDDENS, "num_batches": 3, "rounds": 5, "warmup": 1},
     "hidden": {"hiddens": scaling.HIDDENS, "num_batches": 3, "rounds": 2, "warmup": 1},
     "steps": {"steps": scaling.NUM_STEPS, "num_hiddens": 512, "num_batches": 3, "rounds": 2,
               "warmup": 1},
@@ -41,6 +44,10 @@ FULL = {
 QUICK = {
     "throughput": {"num_hiddens": 16, "batch_size": 4, "num_steps": 5, "num_batches": 2,
                    "rounds": 1, "warmup": 0},
+    "course": {"num_hiddens": 16, "batch_size": 8, "num_steps": 4, "num_batches": 2,
+               "rounds": 1, "warmup": 0},
+    "threads": {"hiddens": (8, 16), "batch_size": 4, "num_steps": 5, "num_batches": 1,
+                "rounds": 1, "warmup": 0},
     "hidden": {"hiddens": (8, 16), "batch_size": 4, "num_batches": 1, "rounds": 1, "warmup": 0},
     "steps": {"steps": (5, 10), "num_hiddens": 16, "batch_size": 4, "num_batches": 1,
               "rounds": 1, "warmup": 0},
@@ -82,8 +89,8 @@ def run(parts=PARTS, quick: bool = False, budget_s: float = 60.0, out=print) -> 
     emit(f"- machine: {machine()}")
     emit("- all timings on the CPU; the machine is shared with other jobs, so absolute numbers "
          "vary from run to run — compare the ratios, which come from interleaved runs")
-    emit(f"- torch threads: {torch.get_num_threads()} (`--threads`; with 2 threads on the busy "
-         "shared cores every timing was several times slower and far noisier)")
+    emit(f"- torch threads: {torch.get_num_threads()} (`--threads`) everywhere except the "
+         "threads table, which sets 1 and 2 around each timed epoch")
     emit()
 
     if "throughput" in parts:
@@ -101,6 +108,41 @@ def run(parts=PARTS, quick: bool = False, budget_s: float = 60.0, out=print) -> 
         for goal, ratio, target in throughput.goals(result):
             emit(f"- {goal}: {ratio:.2f}× (goal ≥ {target:.2f}×: "
                  f"{verdict(ratio, target, '>=')})")
+        emit()
+        settings = sizes["course"]
+        result = throughput.measure(throughput.COURSE_CONTENDERS, **settings)
+        emit(f"## Throughput at the course recipe's size (hidden {settings['num_hiddens']}, batch "
+             f"{settings['batch_size']}, num_steps {settings['num_steps']}, CPU)")
+        emit()
+        emit(f"Median over {settings['rounds']} interleaved epochs of {settings['num_batches']} "
+             f"batches ({result['settings']['tokens_per_epoch']:,} tokens) each.")
+        emit()
+        emit(throughput.table(result))
+        emit()
+        for goal, ratio, target in throughput.goals(result):
+            emit(f"- {goal}: {ratio:.2f}× (goal ≥ {target:.2f}×: "
+                 f"{verdict(ratio, target, '>=')})")
+        emit()
+
+    if "threads" in parts:
+        settings = sizes["threads"]
+        result = scaling.speed_vs_threads(**settings)
+        emit("## Threads: tokens/s with 1 and 2 torch threads against hidden size"
+             + ("" if quick else " (batch 32, num_steps 35)"))
+        emit()
+        emit(f"Median tokens/s over {settings['rounds']} interleaved epochs of "
+             f"{settings['num_batches']} batches; every contender and thread count interleaved "
+             "at each hidden size. `default_threads` is `rnnlab.fused.default_threads(hidden)`, "
+             "the policy for `notebook.setup`; the last two columns compare under it.")
+        emit()
+        emit(scaling.threads_table(result))
+        emit()
+        for goal, ratio, target in scaling.threads_goals(result):
+            emit(f"- {goal}: {ratio:.2f}× (goal ≥ {target:.2f}×: "
+                 f"{verdict(ratio, target, '>=')})")
+        for hidden, policy, best in scaling.policy_agrees(result):
+            emit(f"- at hidden {hidden} the policy picks {policy} thread(s) but {best} "
+                 "were faster in this run")
         emit()
 
     if "quality" in parts:
@@ -137,10 +179,16 @@ def run(parts=PARTS, quick: bool = False, budget_s: float = 60.0, out=print) -> 
         emit()
         emit(scaling.memory_table(memory))
         emit()
+        for goal, ratio, target in scaling.memory_goals(memory):
+            emit(f"- {goal}: {ratio:.2f}× (goal ≤ {target:.2f}×: "
+                 f"{verdict(ratio, target, '<=')})")
+        emit()
         emit("Memory is what autograd saves for the backward pass during one forward pass and "
              "its loss: every saved tensor is caught with "
-             "`torch.autograd.graph.saved_tensors_hooks` and its storage counted once; "
-             "the parameters and the batch itself are left out. This is the part of peak "
+             "`torch.autograd.graph.saved_tensors_hooks` (the one meter, "
+             "`rnnlab.gradients.memory.saved_tensor_bytes`) and its storage counted once; "
+             "the parameters and the batch itself are left out; the goal compares the slope "
+             "between the two longest sequences. This is the part of peak "
              "memory that grows with num_steps (BPTT keeps every step's activations until "
              "backward).")
         emit()

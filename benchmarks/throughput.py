@@ -1,11 +1,15 @@
-"""Training throughput (tokens per second), four loops measured side by side.
+"""Training throughput (tokens per second), the loops measured side by side.
 
 * ``seed loop``: the notes' code (:mod:`benchmarks.seed_style`): one-hot inputs,
   one ``torch.mm`` per step, hand-written clipping and SGD;
-* ``RNNScratch + rnnlab.train``: rnnlab's scratch RNN through rnnlab's loop;
+* ``RNNScratch (fused) + rnnlab.train``: rnnlab's scratch RNN (its default engine,
+  :mod:`rnnlab.fused`: hand-written BPTT as the backward pass) through rnnlab's loop;
+* ``RNNScratch(fused=False) + rnnlab.train``: the same model under autograd (lesson 04);
 * ``RNNModel(nn.RNN) + rnnlab.train``: the concise model through the same loop;
 * ``bare nn.RNN loop``: ``nn.RNN`` + ``nn.Linear`` in a minimal hand-written loop
-  (``clip_grad_norm_``, ``torch.optim.SGD``) — what rnnlab's loop must not slow down.
+  (``clip_grad_norm_``, ``torch.optim.SGD``) — what rnnlab's loop must not slow down;
+* ``bound``: only the three hidden-by-hidden matrix products each step needs
+  (:class:`Bound`), a speed limit for any BPTT engine built on them.
 
 Every contender trains on the same list of batches. Repetitions are
 interleaved (A B C D A B C D …) so that load from other processes on a shared
@@ -51,14 +55,21 @@ class SeedLoop:
 
 
 class RnnlabScratch:
-    name = "RNNScratch + rnnlab.train"
+    name = "RNNScratch (fused) + rnnlab.train"
 
     def __init__(self, vocab_size: int, num_hiddens: int):
         self.model = rnnlab.RNNScratch(vocab_size, num_hiddens, device="cpu")
 
     def epoch(self, batches) -> None:
         rnnlab.train(self.model, batches, epochs=1, lr=1.0, optimizer="sgd", theta=1.0,
-                     state="carry", device="cpu")
+                     device="cpu", progress=False, state="carry")
+
+
+class RnnlabScratchAutograd(RnnlabScratch):
+    name = "RNNScratch(fused=False) + rnnlab.train"
+
+    def __init__(self, vocab_size: int, num_hiddens: int):
+        self.model = rnnlab.RNNScratch(vocab_size, num_hiddens, device="cpu", fused=False)
 
 
 class RnnlabConcise:
@@ -69,7 +80,7 @@ class RnnlabConcise:
 
     def epoch(self, batches) -> None:
         rnnlab.train(self.model, batches, epochs=1, lr=1.0, optimizer="sgd", theta=1.0,
-                     state="carry", device="cpu")
+                     device="cpu", progress=False, state="carry")
 
 
 class BareLoop:
@@ -99,7 +110,55 @@ class BareLoop:
             float(loss.detach())  # read the loss, as every real loop does
 
 
-CONTENDERS = (SeedLoop, RnnlabScratch, RnnlabConcise, BareLoop)
+class Bound:
+    """Only the three hidden-by-hidden products per step, on the same shapes (a speed limit).
+
+    Forward ``H_{t-1} W_hh``, backward through the state ``dA_t W_hhᵀ`` and the
+    weight gradient ``H_{t-1}ᵀ dA_t``: every step of every BPTT needs them, one
+    after the other, so no engine that computes them this way is faster.
+    """
+
+    name = "bound: 3 hidden×hidden products per step"
+
+    def __init__(self, vocab_size: int, num_hiddens: int):
+        self.W = torch.randn(num_hiddens, num_hiddens) * 0.01
+        self.dW = torch.zeros(num_hiddens, num_hiddens)
+        self.num_hiddens = num_hiddens
+
+    def epoch(self, batches) -> None:
+        W, dW = self.W, self.dW
+        for X, _ in batches:
+            B, T = X.shape
+            H = torch.full((B, self.num_hiddens), 0.5)
+            out, d = torch.empty_like(H), torch.empty_like(H)
+            for _ in range(T):
+                torch.mm(H, W, out=out)                      # forward
+                torch.mm(H, W.T, out=d)                      # backward through the state
+                dW.addmm_(H.T, d)                            # the weight gradient
+
+
+CONTENDERS = (SeedLoop, RnnlabScratch, RnnlabScratchAutograd, RnnlabConcise, BareLoop, Bound)
+#: At the course recipe's size: the three rnnlab engines and the bound.
+COURSE_CONTENDERS = (RnnlabScratch, RnnlabScratchAutograd, RnnlabConcise, Bound)
+
+
+def with_threads(cls, threads: int):
+    """``cls`` that trains with ``threads`` torch threads (set around each epoch, then restored)."""
+
+    class Threaded(cls):
+        name = f"{cls.name} [{threads} thread{'s' if threads > 1 else ''}]"
+
+        def epoch(self, batches) -> None:
+            before = torch.get_num_threads()
+            torch.set_num_threads(threads)
+            try:
+                super().epoch(batches)
+            finally:
+                torch.set_num_threads(before)
+
+    Threaded.__name__ = f"{cls.__name__}{threads}Threads"
+    Threaded.base, Threaded.threads = cls, threads
+    return Threaded
 
 
 def measure(contenders=CONTENDERS, num_hiddens: int = 512, batch_size: int = 32,
@@ -129,27 +188,29 @@ def measure(contenders=CONTENDERS, num_hiddens: int = 512, batch_size: int = 32,
 
 
 def table(result: dict) -> str:
-    """A markdown table: median tokens/s, spread, and the two ratios the goals are about."""
+    """A markdown table: median tokens/s, spread, and each loop against seed, nn.RNN and bound."""
     names = [n for n in result if n != "settings"]
-    seed = result.get(SeedLoop.name, {}).get("median")
-    lines = ["| loop | tokens/s (median) | min – max | × seed loop |",
-             "|---|---:|---:|---:|"]
+    med = {n: result[n]["median"] for n in names}
+    refs = [(SeedLoop.name, "× seed loop"), (RnnlabConcise.name, "× nn.RNN (rnnlab.train)"),
+            (Bound.name, "fraction of bound")]
+    refs = [(n, label) for n, label in refs if n in med]
+    lines = ["| loop | tokens/s (median) | min – max | " + " | ".join(lb for _, lb in refs) + " |",
+             "|---|---:|---:|" + "---:|" * len(refs)]
     for name in names:
         r = result[name]
-        ratio = f"{r['median'] / seed:.2f}×" if seed else "–"
+        ratios = " | ".join(f"{med[name] / med[ref]:.2f}×" for ref, _ in refs)
         lines.append(f"| {name} | {r['median']:,.0f} | {min(r['all']):,.0f} – {max(r['all']):,.0f} "
-                     f"| {ratio} |")
+                     f"| {ratios} |")
     return "\n".join(lines)
 
 
 def goals(result: dict) -> list[tuple[str, float, float]]:
-    """``(goal, measured ratio, target)`` for the two throughput goals."""
+    """``(goal, measured ratio, target)`` for the throughput goals whose loops were measured."""
     med = {n: r["median"] for n, r in result.items() if n != "settings"}
-    out = []
-    if SeedLoop.name in med and RnnlabScratch.name in med:
-        out.append(("RNNScratch + rnnlab.train vs seed loop",
-                    med[RnnlabScratch.name] / med[SeedLoop.name], 1.0))
-    if BareLoop.name in med and RnnlabConcise.name in med:
-        out.append(("rnnlab.train over nn.RNN vs bare loop",
-                    med[RnnlabConcise.name] / med[BareLoop.name], 0.95))
-    return out
+    wanted = [("RNNScratch + rnnlab.train vs seed loop", RnnlabScratch, SeedLoop, 1.0),
+              ("rnnlab.train over nn.RNN vs bare loop", RnnlabConcise, BareLoop, 0.95),
+              ("fused RNNScratch vs nn.RNN, both through rnnlab.train", RnnlabScratch,
+               RnnlabConcise, 1.3),
+              ("fused RNNScratch as a fraction of the bound", RnnlabScratch, Bound, 0.75)]
+    return [(goal, med[a.name] / med[b.name], target) for goal, a, b, target in wanted
+            if a.name in med and b.name in med]

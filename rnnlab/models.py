@@ -24,6 +24,7 @@ from torch.nn import functional as F
 
 from .checks import check_bool, check_choice, check_float, check_int, check_positive_float
 from .device import resolve_device
+from .fused import fused_rnn
 
 CELLS = ("rnn", "gru", "lstm")
 NONLINEARITIES = ("tanh", "relu")  # nn.RNN's choices
@@ -123,13 +124,23 @@ class RNNScratch(nn.Module):
     zeros (same numbers, same gradients, much less work) and applies the output
     layer to all time steps at once after the loop, the only part that has to
     be sequential being the recurrence itself.
+
+    ``fused=True`` (the default) runs forward and backward through
+    :func:`rnnlab.fused.fused_rnn`: the same function, no autograd graph, and
+    lesson 07's hand-derived BPTT as the backward pass (faster, and it keeps
+    only the hidden states). ``fused=False`` runs :meth:`recurrence` under
+    autograd, the path lesson 04 teaches; both give the same gradients.
     """
 
     def __init__(self, vocab_size: int, num_hiddens: int, device=None, *, scale: float = 0.01,
-                 generator: torch.Generator | None = None):
+                 generator: torch.Generator | None = None, fused: bool = True):
         super().__init__()
         self.vocab_size = check_int("vocab_size", vocab_size, minimum=1)
         self.num_hiddens = check_int("num_hiddens", num_hiddens, minimum=1)
+        if not isinstance(fused, bool):
+            raise TypeError(f"fused must be True (hand-written BPTT) or False (autograd), "
+                            f"got {fused!r}")
+        self.fused = fused
         scale = check_positive_float("scale", scale)
         device = resolve_device(device)
         V, H = self.vocab_size, self.num_hiddens
@@ -146,13 +157,14 @@ class RNNScratch(nn.Module):
     @property
     def config(self) -> dict:
         """The constructor arguments (what a checkpoint needs to rebuild the model)."""
-        return {"vocab_size": self.vocab_size, "num_hiddens": self.num_hiddens}
+        return {"vocab_size": self.vocab_size, "num_hiddens": self.num_hiddens,
+                "fused": self.fused}
 
     def begin_state(self, batch_size: int, device=None) -> tuple:
         """A zero hidden state ``(H,)`` with ``H`` of shape ``(batch_size, num_hiddens)``."""
         check_int("batch_size", batch_size, minimum=1)
         device = model_device(self) if device is None else resolve_device(device)
-        return (torch.zeros(batch_size, self.num_hiddens, device=device),)
+        return (torch.zeros(batch_size, self.num_hiddens, device=device, dtype=self.W_hh.dtype),)
 
     def step(self, x_onehot: torch.Tensor, H: torch.Tensor):
         """One time step exactly as written in the notes; returns ``(O_t, H_t)``.
@@ -187,6 +199,13 @@ class RNNScratch(nn.Module):
         if state is None:
             state = self.begin_state(batch)
         (H,) = check_state(state, [(batch, self.num_hiddens)])
+        if carry_weights is not None and len(carry_weights) != X.shape[1]:
+            raise ValueError(f"carry_weights must have one weight per step (num_steps = "
+                             f"{X.shape[1]}), got {len(carry_weights)}")
+        if self.fused:   # the same numbers, with lesson 07's BPTT as the backward pass
+            outputs, H = fused_rnn(X, H, self.W_xh, self.W_hh, self.b_h, self.W_hq, self.b_q,
+                                   carry_weights)
+            return outputs, (H,)                              # (num_steps * batch, vocab_size)
         hiddens = self.recurrence(X, H, carry_weights)
         # The output layer does not feed the recurrence: one matmul for all steps.
         outputs = torch.addmm(self.b_q, hiddens.reshape(-1, self.num_hiddens), self.W_hq)
@@ -237,7 +256,8 @@ class RNNScratch(nn.Module):
         return rnn, linear
 
     def extra_repr(self) -> str:
-        return f"vocab_size={self.vocab_size}, num_hiddens={self.num_hiddens}"
+        return (f"vocab_size={self.vocab_size}, num_hiddens={self.num_hiddens}"
+                + ("" if self.fused else ", fused=False"))
 
 
 # --------------------------------------------------------------------------- concise model

@@ -36,23 +36,46 @@ def table_rows(text: str, header_start: str) -> list[list[str]]:
 
 
 def test_quick_run_prints_every_section(printed):
-    for heading in ("## Throughput", "## Time to quality", "## Scaling: tokens/s against hidden",
+    for heading in ("## Throughput at the seed", "## Throughput at the course", "## Threads",
+                    "## Time to quality", "## Scaling: tokens/s against hidden",
                     "## Scaling: tokens/s against num_steps", "## Memory against num_steps"):
         assert heading in printed
     assert f"torch {torch.__version__}" in printed
 
 
-def test_throughput_table_has_all_four_loops_and_both_goals(printed):
+def test_throughput_tables_have_every_loop_and_every_goal(printed):
     rows = table_rows(printed, "| loop |")
     assert [r[0] for r in rows] == [c.name for c in throughput.CONTENDERS]
-    for _name, median, spread, ratio in rows:
+    for _name, median, spread, *ratios in rows:
         assert float(median.replace(",", "")) > 0
         assert re.fullmatch(r"[\d,]+ – [\d,]+", spread)
-        assert re.fullmatch(r"\d+\.\d\d×", ratio)
+        assert len(ratios) == 3 and all(re.fullmatch(r"\d+\.\d\d×", r) for r in ratios)
     assert rows[0][3] == "1.00×"  # the seed loop against itself
-    goals = re.findall(r"^- (.+): (\d+\.\d\d)× \(goal ≥ (\d\.\d\d)×: (met|NOT met)\)$", printed,
-                       flags=re.M)
-    assert len(goals) == 2
+    assert rows[-1][-1] == "1.00×"  # the bound against itself
+    course = table_rows(printed.split("## Throughput at the course")[1], "| loop |")
+    assert [r[0] for r in course] == [c.name for c in throughput.COURSE_CONTENDERS]
+    goals = re.findall(r"^- (.+): (\d+\.\d\d)× \(goal ([≥≤]) (\d\.\d\d)×: (met|NOT met)\)$",
+                       printed, flags=re.M)
+    # 4 at the seed's size, 2 at the course's, 1 for threads, 1 for memory
+    assert len(goals) == 8
+    assert sum(g[0].startswith("fused RNNScratch vs nn.RNN") for g in goals) == 2
+
+
+def test_threads_table_has_both_thread_counts_and_the_policy(printed):
+    rows = table_rows(printed, "| hidden | fused RNNScratch, 1 thr")
+    assert [r[0] for r in rows] == ["8", "16"]
+    for row in rows:
+        assert len(row) == 1 + 6 + 4
+        assert row[7] in ("1", "2") and row[8] == str(rnnlab.fused.default_threads(int(row[0])))
+
+
+def test_memory_table_reports_the_fused_engine_within_the_seed_loops_memory():
+    result = scaling.memory_vs_num_steps(steps=(10, 30), num_hiddens=32, batch_size=8)
+    per = scaling.per_step_bytes(result)
+    assert per[throughput.RnnlabScratch.name] <= per[throughput.SeedLoop.name]
+    assert per[throughput.RnnlabScratch.name] < per[throughput.RnnlabScratchAutograd.name]
+    ((_, ratio, target),) = scaling.memory_goals(result)
+    assert ratio <= target == 1.0
 
 
 def test_quality_table_reports_both_recipes(printed):
