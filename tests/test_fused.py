@@ -91,9 +91,8 @@ def test_fused_supports_carry_weights(dtype, weights):
 def test_fused_equals_lesson07s_hand_bptt():
     a, _ = twins(torch.float64)
     X, Y = batch(4, 6)
-    params = {n: getattr(a, n) for n in NAMES}
     state = torch.zeros(4, H, dtype=torch.float64)
-    hand = bptt_gradients(params, X, Y, state, carry_weights=truncation_weights(6, 4))
+    hand = bptt_gradients(a, X, Y, (state,), carry_weights=truncation_weights(6, 4))
     outputs, _ = a(X, (state,), carry_weights=truncation_weights(6, 4))
     F.cross_entropy(outputs, Y.T.reshape(-1)).backward()
     for n in NAMES:
