@@ -136,6 +136,24 @@ def predict_free_running(model: LinearAR, x, n_observed: int) -> torch.Tensor:
     return values[n_observed:]
 
 
+def ar_roots(model: LinearAR) -> torch.Tensor:
+    """Lesson 01. The characteristic roots of a fitted AR model, largest modulus first (complex).
+
+    They are the roots of z^τ − w_τ z^(τ−1) − … − w_1 (w_τ weighs x_(t−1)), i.e. the
+    eigenvalues of the model's companion matrix. Free running, the forecast minus its
+    fixed point is a mix of r^k over these roots r: it dies out when every |r| < 1 (at
+    the speed of the largest |r|), and a complex pair oscillates by arg r per step.
+    """
+    if not isinstance(model, LinearAR):
+        raise TypeError(f"model must be a LinearAR (from fit_autoregressive), got {type(model).__name__}")
+    tau = model.order
+    companion = torch.zeros(tau, tau, dtype=torch.float64)
+    companion[:-1, 1:] = torch.eye(tau - 1, dtype=torch.float64)
+    companion[-1] = model.weights.to(torch.float64)
+    roots = torch.linalg.eigvals(companion)
+    return roots[torch.argsort(roots.abs(), descending=True)]
+
+
 def k_step_errors(model: LinearAR, x, ks, start: int = 0) -> list[float]:
     """Mean squared error of the k-step-ahead predictions for each ``k`` in ``ks``.
 

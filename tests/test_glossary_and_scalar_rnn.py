@@ -69,3 +69,25 @@ def test_vanishing_weight_checker():
     assert not nb00.check_vanishing_weight(0)
     fb = nb00.check_vanishing_weight(0.97)
     assert not fb and "smaller |w|" in fb.message
+
+
+def test_linear_recurrence_grows_for_large_weight_tanh_cannot():
+    lin = lesson00.linear_sensitivity(1.5, 30)
+    assert lin[-1] == pytest.approx(1.5 ** 30) and lin[-1] > 1e5
+    assert lesson00.linear_sensitivity(0.5, 30)[-1] == pytest.approx(0.5 ** 30)
+    # with x = 0 and h_0 = 1 tanh settles at a fixed point: the same w forgets instead
+    assert lesson00.sensitivity(1.5, 30)[-1] < 1e-3
+    with pytest.raises(ValueError, match="w must be a finite number"):
+        lesson00.linear_sensitivity(float("inf"))
+
+
+def test_scalar_rnn_plot_shows_both_recurrences_without_a_floor():
+    import matplotlib
+
+    matplotlib.use("Agg")
+    fig = lesson00.plot(3.0)
+    right = fig.axes[1]
+    assert [t.get_text() for t in right.get_legend().get_texts()] == ["tanh", "linear: |w|^t"]
+    tanh_line = right.get_lines()[0].get_ydata()
+    assert min(tanh_line) < 1e-30  # no clamp at 1e-30: the real value is shown
+    assert right.get_yscale() == "log"

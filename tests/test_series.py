@@ -166,3 +166,24 @@ def test_ar_prediction_figure_returns_figure_and_summary():
     assert "8-step test MSE" in str(summary)
     with pytest.raises(ValueError, match="k must be >= 1"):
         lesson01.ar_prediction_figure(tau=4, k=0)
+
+
+def test_ar_roots_of_a_noise_free_sine_are_on_the_unit_circle():
+    import math
+
+    _, x = series.noisy_sine(noise=0.0)
+    model = series.fit_autoregressive(x, 2)
+    # sin(w(t+1)) = 2 cos(w) sin(wt) - sin(w(t-1)): AR(2) exactly
+    assert model.weights.tolist() == pytest.approx([-1.0, 2 * math.cos(0.01)], abs=1e-6)
+    roots = series.ar_roots(model)
+    assert roots.abs().tolist() == pytest.approx([1.0, 1.0], abs=1e-6)
+    assert sorted(abs(float(r.angle())) for r in roots) == pytest.approx([0.01, 0.01], abs=1e-6)
+
+
+def test_ar_roots_match_the_characteristic_polynomial():
+    model = series.LinearAR(torch.tensor([0.2, -0.5, 0.9], dtype=torch.float64), 0.0)
+    for r in series.ar_roots(model):
+        # z^3 - 0.9 z^2 + 0.5 z - 0.2 = 0
+        assert abs(r ** 3 - 0.9 * r ** 2 + 0.5 * r - 0.2) < 1e-9
+    with pytest.raises(TypeError, match="model must be a LinearAR"):
+        series.ar_roots([0.5])

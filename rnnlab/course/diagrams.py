@@ -1,4 +1,11 @@
-"""A picture of how random sampling and sequential partitioning cut a text into minibatches.
+"""The course's pictures, drawn by code: every function returns a matplotlib Figure and reads no file.
+
+Lesson 00: the course map. Lesson 01: the AR and latent-AR graphs, the Markov
+window. Lesson 03: "machin" → "achine", the batching picture. Lesson 04: with and
+without a hidden state, one RNN step, the RNN unrolled with shared parameters, the
+state policies. Lesson 07: the unrolled computational graph.
+
+The batching picture of random sampling and sequential partitioning:
 
 The trick: run :func:`rnnlab.seq_data_iter_random` and
 :func:`rnnlab.seq_data_iter_sequential` on the *positions* ``0, 1, …, L-1``
@@ -147,31 +154,90 @@ def plot_batching(batch_size: int = 2, num_steps: int = 5, text: str = DEMO_TEXT
     return fig, picture
 
 
+# --- drawing helpers shared by every diagram ------------------------------------------------
+
+PARAM = "#9ecae1"      # parameters (shared weights)
+HIGHLIGHT = "#fdae6b"  # what a picture asks you to look at
+STATE = "#c7e9c0"      # hidden states
+FONT = 13              # legible on a projector
+
+
+def _canvas(figsize):
+    """A figure with one axis, axes off (a diagram, not a plot)."""
+    import matplotlib.pyplot as plt
+
+    fig, ax = plt.subplots(figsize=figsize)
+    ax.set_axis_off()
+    return fig, ax
+
+
+def _box(ax, x, y, text, fc="white", w=0.66, h=0.4, fontsize=10, ec="black", lw=1.0, ls="-"):
+    """A rounded box centred at (x, y) with ``text`` in it."""
+    from matplotlib.patches import FancyBboxPatch
+
+    ax.add_patch(FancyBboxPatch((x - w / 2, y - h / 2), w, h, boxstyle="round,pad=0.02",
+                                fc=fc, ec=ec, lw=lw, ls=ls))
+    ax.text(x, y, text, ha="center", va="center", fontsize=fontsize)
+
+
+def _op(ax, x, y, text, r=0.2, fontsize=8):
+    """A circle (an operator) centred at (x, y)."""
+    from matplotlib.patches import Circle
+
+    ax.add_patch(Circle((x, y), r, fc="#fdd0a2", ec="black"))
+    ax.text(x, y, text, ha="center", va="center", fontsize=fontsize)
+
+
+def _arrow(ax, x0, y0, x1, y1, shrink=12, color="black", ls="-", lw=1.0, style="->", rad=0.0):
+    """An arrow from (x0, y0) to (x1, y1); ``rad`` bends it."""
+    ax.annotate("", xy=(x1, y1), xytext=(x0, y0),
+                arrowprops={"arrowstyle": style, "lw": lw, "shrinkA": shrink, "shrinkB": shrink,
+                            "color": color, "linestyle": ls,
+                            "connectionstyle": f"arc3,rad={rad}"})
+
+
+def arrows(fig) -> int:
+    """How many arrows a diagram draws (for tests and captions)."""
+    from matplotlib.text import Annotation
+
+    return sum(isinstance(t, Annotation) and t.arrow_patch is not None
+               for ax in fig.axes for t in ax.texts)
+
+
+def labels(fig) -> list[str]:
+    """Every non-empty text label in a diagram, titles included."""
+    out = []
+    for ax in fig.axes:
+        out += [t.get_text() for t in ax.texts if t.get_text()]
+        out += [ax.get_title(loc) for loc in ("left", "center", "right") if ax.get_title(loc)]
+    return out
+
+
+def _check_text(name, value, minimum):
+    if not isinstance(value, str):
+        raise TypeError(f"{name} must be a string, got {value!r} ({type(value).__name__})")
+    if len(value) < minimum:
+        raise ValueError(f"{name} must have at least {minimum} characters, got {value!r}")
+    return value
+
+
 def plot_unrolled_graph(num_steps: int = 3):
-    """The computational graph of a ``num_steps``-step RNN, as in d2l Fig. 9.7.2.
+    """Lesson 07. The computational graph of a ``num_steps``-step RNN, as in d2l Fig. 9.7.2.
 
     Boxes are variables, shaded boxes parameters, circles operators; arrows
     follow the forward pass (backpropagation walks them in reverse).
     """
-    import matplotlib.pyplot as plt
-    from matplotlib.patches import Circle, FancyBboxPatch
-
     num_steps = check_int("num_steps", num_steps, minimum=1, maximum=6)
-    fig, ax = plt.subplots(figsize=(2.6 * num_steps + 1.6, 4.6))
-    ax.set_axis_off()
+    fig, ax = _canvas((2.6 * num_steps + 1.6, 4.6))
 
     def box(x, y, text, param=False):
-        ax.add_patch(FancyBboxPatch((x - 0.33, y - 0.2), 0.66, 0.4, boxstyle="round,pad=0.02",
-                                    fc="#9ecae1" if param else "white", ec="black"))
-        ax.text(x, y, text, ha="center", va="center", fontsize=10)
+        _box(ax, x, y, text, fc=PARAM if param else "white")
 
     def op(x, y, text):
-        ax.add_patch(Circle((x, y), 0.2, fc="#fdd0a2", ec="black"))
-        ax.text(x, y, text, ha="center", va="center", fontsize=8)
+        _op(ax, x, y, text)
 
     def arrow(x0, y0, x1, y1):
-        ax.annotate("", xy=(x1, y1), xytext=(x0, y0),
-                    arrowprops={"arrowstyle": "->", "lw": 1.0, "shrinkA": 12, "shrinkB": 12})
+        _arrow(ax, x0, y0, x1, y1)
 
     dx = 2.6
     box(0.2, 2.0, "h₀")
@@ -203,6 +269,271 @@ def plot_unrolled_graph(num_steps: int = 3):
     ax.set_ylim(-0.1, 5.7)
     ax.set_title(f"RNN unrolled over {num_steps} steps: L = mean(ℓ₁ … ℓ{_sub(num_steps)}) "
                  "(shaded = parameters, circles = operators)", fontsize=10)
+    return fig
+
+
+# --- lesson 00 ------------------------------------------------------------------------------
+
+LESSONS = {
+    "00": "start\nhere", "01": "sequence\nmodels", "02": "text\npreprocessing",
+    "03": "language\nmodels", "04": "RNN from\nscratch", "05": "gradient\nclipping",
+    "06": "RNN\nconcise", "07": "BPTT", "08": "gradient\nconflict",
+}
+PREREQUISITES = (("00", "01"), ("01", "02"), ("02", "03"), ("03", "04"), ("04", "05"),
+                 ("04", "06"), ("04", "07"), ("05", "08"), ("07", "08"))
+
+
+def plot_course_map():
+    """Lesson 00. The nine lessons as boxes; an arrow A → B means lesson B builds on lesson A."""
+    fig, ax = _canvas((14, 4.4))
+    dx, w = 2.35, 1.95
+    pos = {f"0{i}": (dx * i, 2.0) for i in range(5)}
+    pos.update({"05": (5 * dx + 0.3, 3.5), "06": (5 * dx + 0.3, 2.0), "07": (5 * dx + 0.3, 0.5),
+                "08": (6 * dx + 0.6, 2.0)})
+    for key, (x, y) in pos.items():
+        _box(ax, x, y, f"{key}\n{LESSONS[key]}", fc=PARAM if key == "04" else "white",
+             w=w, h=1.1, fontsize=FONT)
+    for a, b in PREREQUISITES:
+        (x0, y0), (x1, y1) = pos[a], pos[b]
+        _arrow(ax, x0 + w / 2, y0, x1 - w / 2, y1, shrink=2, lw=1.6)
+    ax.set_xlim(-1.1, 6 * dx + 0.6 + 1.1)
+    ax.set_ylim(-0.1, 4.1)
+    ax.set_title("The course: an arrow A → B means lesson B builds on lesson A", fontsize=FONT)
+    return fig
+
+
+# --- lesson 01 ------------------------------------------------------------------------------
+
+def plot_ar_models(tau: int = 3):
+    """Lesson 01. Left: an autoregressive model, x_t from the last ``tau`` observations.
+    Right: a latent autoregressive model, h_t = g(h_{t-1}, x_{t-1}) summarises the past and
+    x̂_t is read from h_t (d2l Fig. 8.1.2)."""
+    import matplotlib.pyplot as plt
+
+    tau = check_int("tau", tau, minimum=1, maximum=5)
+    fig, (a, b) = plt.subplots(1, 2, figsize=(13, 4.2), gridspec_kw={"width_ratios": [1, 1.3]})
+    for ax in (a, b):
+        ax.set_axis_off()
+    # AR: tau observations, one arrow each into x_t
+    for i in range(tau):
+        lag = tau - i
+        _box(a, i * 1.3, 0.6, f"$x_{{t-{lag}}}$", w=1.05, h=0.55, fontsize=FONT)
+        _arrow(a, i * 1.3, 0.9, (tau - 1) * 0.65, 2.4, shrink=4, lw=1.4)
+    _box(a, (tau - 1) * 0.65, 2.7, "$x_t$", fc=HIGHLIGHT, w=1.05, h=0.55, fontsize=FONT)
+    a.set_xlim(-0.8, max(tau - 1, 1) * 1.3 + 0.8)
+    a.set_ylim(0.0, 3.3)
+    a.set_title(f"autoregressive model (τ = {tau}):\n$x_t$ from the last τ observations",
+                fontsize=FONT)
+    # latent AR: a chain of hidden states over four steps
+    steps = ("t-1", "t", "t+1")
+    for i, s in enumerate(steps):
+        x = 1.0 + 2.0 * i
+        prev = {"t-1": "t-2", "t": "t-1", "t+1": "t"}[s]
+        _box(b, x - 0.7, 0.4, f"$x_{{{prev}}}$", w=1.05, h=0.55, fontsize=FONT)
+        _box(b, x, 1.6, f"$h_{{{s}}}$", fc=STATE, w=0.9, h=0.55, fontsize=FONT)
+        _box(b, x, 2.8, f"$\\hat{{x}}_{{{s}}}$", fc=HIGHLIGHT, w=0.9, h=0.55, fontsize=FONT)
+        _arrow(b, x - 0.7, 0.68, x - 0.1, 1.32, shrink=2, lw=1.4)
+        _arrow(b, x, 1.88, x, 2.52, shrink=2, lw=1.4)
+        _arrow(b, x - 2.0 + 0.45, 1.6, x - 0.45, 1.6, shrink=2, lw=1.4)
+    b.text(-0.75, 1.6, "…", ha="center", va="center", fontsize=FONT)
+    b.set_xlim(-1.0, 6.0)
+    b.set_ylim(0.0, 3.3)
+    b.set_title("latent autoregressive model:\n$h_t = g(h_{t-1}, x_{t-1})$, "
+                "$\\hat{x}_t = P(x_t \\mid h_t)$", fontsize=FONT)
+    fig.tight_layout()
+    return fig
+
+
+def plot_markov_window(tau: int = 4, length: int = 10):
+    """Lesson 01. A series x_1 … x_length; the prediction of the last one uses only the
+    ``tau`` observations before it (highlighted): the Markov condition of order τ."""
+    tau = check_int("tau", tau, minimum=1)
+    length = check_int("length", length, minimum=2, maximum=16)
+    if tau > length - 1:
+        raise ValueError(f"tau must be <= length - 1 = {length - 1} (the window lies before x_t), "
+                         f"got tau={tau}")
+    fig, ax = _canvas((max(8.0, 1.05 * length + 1.0), 2.8))
+    t = length
+    for i in range(1, length + 1):
+        lag = t - i
+        label = "$x_t$" if lag == 0 else f"$x_{{t-{lag}}}$"
+        inside = 1 <= lag <= tau
+        fc = HIGHLIGHT if lag == 0 else (STATE if inside else "white")
+        _box(ax, i, 0.8, label, fc=fc, w=0.95, h=0.6, fontsize=FONT - 2,
+             ec="black" if (inside or lag == 0) else "0.6")
+        if inside:
+            _arrow(ax, i, 1.1, t, 1.1, shrink=3, lw=1.2, rad=-0.35)
+    ax.add_patch(_window(t - tau - 0.5, 0.4, tau, 0.8))
+    ax.text(t - tau / 2 - 0.5, 0.15, f"window: the last τ = {tau} observations",
+            ha="center", va="center", fontsize=FONT - 1)
+    ax.set_xlim(0.3, length + 0.7)
+    ax.set_ylim(-0.1, 2.5)
+    ax.set_title(f"Markov condition of order τ = {tau}: $P(x_t \\mid x_{{t-1}}, …, x_1) = "
+                 f"P(x_t \\mid x_{{t-1}}, …, x_{{t-{tau}}})$", fontsize=FONT)
+    return fig
+
+
+def _window(x, y, w, h):
+    from matplotlib.patches import Rectangle
+
+    return Rectangle((x, y), w, h, fill=False, ec="#d94801", lw=2.5, ls="--")
+
+
+# --- lesson 03 ------------------------------------------------------------------------------
+
+def plot_char_lm(text: str = "machine"):
+    """Lesson 03. A character language model reading ``text[:-1]`` and predicting ``text[1:]``:
+    at every step the input is one character, the target the next one (d2l Fig. 9.4.2)."""
+    text = _check_text("text", text, minimum=2)
+    if len(text) > 12:
+        raise ValueError(f"text must have at most 12 characters to fit the picture, got {text!r}")
+    n = len(text) - 1
+    fig, ax = _canvas((max(7.0, 1.4 * n + 1.5), 4.0))
+    for i in range(n):
+        x = 1.4 * i
+        ch_in, ch_out = text[i], text[i + 1]
+        _box(ax, x, 0.4, repr(ch_in)[1:-1] or " ", w=0.8, h=0.55, fontsize=FONT + 2)
+        _box(ax, x, 1.6, f"$H_{{{i + 1}}}$", fc=STATE, w=0.8, h=0.55, fontsize=FONT)
+        _box(ax, x, 2.8, repr(ch_out)[1:-1] or " ", fc=HIGHLIGHT, w=0.8, h=0.55, fontsize=FONT + 2)
+        _arrow(ax, x, 0.68, x, 1.32, shrink=2, lw=1.4)
+        _arrow(ax, x, 1.88, x, 2.52, shrink=2, lw=1.4)
+        if i:
+            _arrow(ax, x - 1.0, 1.6, x - 0.4, 1.6, shrink=2, lw=1.4)
+    for y, name in ((0.4, "input"), (1.6, "hidden\nstate"), (2.8, "target")):
+        ax.text(-0.75, y, name, ha="right", va="center", fontsize=FONT - 1)
+    ax.set_xlim(-2.2, 1.4 * (n - 1) + 0.7)
+    ax.set_ylim(-0.1, 3.4)
+    ax.set_title(f"reading {text[:-1]!r}, predicting {text[1:]!r}: "
+                 "each target is the next character", fontsize=FONT)
+    return fig
+
+
+# --- lesson 04 ------------------------------------------------------------------------------
+
+def plot_hidden_state():
+    """Lesson 04. Left: an MLP, H = φ(X W_xh + b_h), no memory between inputs. Right: an RNN,
+    H_t = φ(X_t W_xh + H_{t-1} W_hh + b_h): the hidden state loops back to the next step."""
+    import matplotlib.pyplot as plt
+
+    fig, (a, b) = plt.subplots(1, 2, figsize=(12, 4.4))
+    for ax, rnn in ((a, False), (b, True)):
+        ax.set_axis_off()
+        x_label, h_label, o_label = ("$X_t$", "$H_t$", "$O_t$") if rnn else ("$X$", "$H$", "$O$")
+        _box(ax, 0, 0.4, x_label, w=1.1, h=0.55, fontsize=FONT)
+        _box(ax, 0, 1.7, h_label, fc=STATE if rnn else "white", w=1.1, h=0.55, fontsize=FONT)
+        _box(ax, 0, 3.0, o_label, fc=HIGHLIGHT, w=1.1, h=0.55, fontsize=FONT)
+        _arrow(ax, 0, 0.68, 0, 1.42, shrink=2, lw=1.4)
+        _arrow(ax, 0, 1.98, 0, 2.72, shrink=2, lw=1.4)
+        ax.text(0.15, 1.05, "$W_{xh}$", fontsize=FONT - 1, va="center")
+        ax.text(0.15, 2.35, "$W_{hq}$", fontsize=FONT - 1, va="center")
+        if rnn:
+            _box(ax, -1.9, 1.7, "$H_{t-1}$", fc=STATE, w=1.1, h=0.55, fontsize=FONT, ls="--")
+            _arrow(ax, -1.35, 1.7, -0.55, 1.7, shrink=2, lw=1.4)
+            ax.text(-0.95, 1.85, "$W_{hh}$", fontsize=FONT - 1, ha="center", va="bottom")
+            _arrow(ax, 0.55, 1.8, 1.6, 1.8, shrink=2, lw=1.4, ls="--")
+            ax.text(1.7, 1.8, "to step t+1", fontsize=FONT - 2, va="center")
+            ax.set_title("with a hidden state (RNN):\n$H_t = \\varphi(X_t W_{xh} + H_{t-1} W_{hh} + b_h)$",
+                         fontsize=FONT)
+        else:
+            ax.set_title("without a hidden state (MLP):\n$H = \\varphi(X W_{xh} + b_h)$", fontsize=FONT)
+        ax.set_xlim(-2.7, 2.9)
+        ax.set_ylim(0.0, 3.5)
+    fig.tight_layout()
+    return fig
+
+
+def plot_rnn_step():
+    """Lesson 04. One RNN step (d2l Fig. 9.4.1): concatenate [X_t, H_{t-1}] → fully connected
+    layer → tanh → H_t → output layer → O_t. The fully connected layer on the concatenation
+    is X_t W_xh + H_{t-1} W_hh + b_h with [W_xh; W_hh] stacked."""
+    fig, ax = _canvas((13, 3.6))
+    _box(ax, 0.0, 2.3, "$X_t$", w=0.9, h=0.55, fontsize=FONT)
+    _box(ax, 0.0, 0.9, "$H_{t-1}$", fc=STATE, w=0.9, h=0.55, fontsize=FONT)
+    steps = [(2.0, "concatenate\n$[X_t, H_{t-1}]$", "white"),
+             (4.4, "fully connected\n$W_{xh}, W_{hh}, b_h$", PARAM),
+             (6.5, "tanh", "#fdd0a2"),
+             (8.4, "$H_t$", STATE),
+             (10.4, "output layer\n$W_{hq}, b_q$", PARAM),
+             (12.4, "$O_t$", HIGHLIGHT)]
+    for x, text, fc in steps:
+        _box(ax, x, 1.6, text, fc=fc, w=1.75 if "\n" in text else 1.0, h=0.9, fontsize=FONT - 1)
+    _arrow(ax, 0.45, 2.3, 1.12, 1.8, shrink=2, lw=1.4)
+    _arrow(ax, 0.45, 0.9, 1.12, 1.4, shrink=2, lw=1.4)
+    for (x0, t0, _), (x1, t1, _) in zip(steps, steps[1:]):
+        w0 = 1.75 if "\n" in t0 else 1.0
+        w1 = 1.75 if "\n" in t1 else 1.0
+        _arrow(ax, x0 + w0 / 2, 1.6, x1 - w1 / 2, 1.6, shrink=2, lw=1.4)
+    _arrow(ax, 8.4, 1.15, 8.4, 0.35, shrink=2, lw=1.4, ls="--")
+    ax.text(8.55, 0.3, "$H_t$ to the next step", fontsize=FONT - 2, va="center")
+    ax.set_xlim(-0.6, 13.1)
+    ax.set_ylim(0.0, 2.9)
+    ax.set_title("one RNN step: $H_t = \\tanh([X_t, H_{t-1}]\\,[W_{xh}; W_{hh}] + b_h)$, "
+                 "$O_t = H_t W_{hq} + b_q$", fontsize=FONT)
+    return fig
+
+
+def plot_rnn_unrolled(num_steps: int = 3):
+    """Lesson 04. The RNN unrolled over ``num_steps`` time steps: the same parameters (shaded,
+    dashed lines) are used at every step; the state H_t is passed from step to step."""
+    num_steps = check_int("num_steps", num_steps, minimum=1, maximum=6)
+    fig, ax = _canvas((2.6 * num_steps + 3.2, 4.6))
+    dx = 2.6
+    _box(ax, 0.0, 1.8, "$H_0$", fc=STATE, w=0.8, h=0.5, fontsize=FONT)
+    _box(ax, dx * (num_steps + 1) / 2, 4.0, "shared: $W_{xh}, W_{hh}, b_h, W_{hq}, b_q$", fc=PARAM,
+         w=4.4, h=0.55, fontsize=FONT)
+    for t in range(1, num_steps + 1):
+        x = dx * t
+        _box(ax, x, 0.4, f"$X_{{{t}}}$", w=0.8, h=0.5, fontsize=FONT)
+        _box(ax, x, 1.8, "RNN cell", fc="white", w=1.2, h=0.6, fontsize=FONT - 1)
+        _box(ax, x, 3.0, f"$O_{{{t}}}$", fc=HIGHLIGHT, w=0.8, h=0.5, fontsize=FONT)
+        _arrow(ax, x, 0.65, x, 1.5, shrink=2, lw=1.4)
+        _arrow(ax, x, 2.1, x, 2.75, shrink=2, lw=1.4)
+        _arrow(ax, x - dx + (0.4 if t == 1 else 0.6), 1.8, x - 0.6, 1.8, shrink=2, lw=1.4)
+        ax.text(x - dx / 2 + 0.1, 1.95, f"$H_{{{t - 1}}}$" if t > 1 else "", ha="center",
+                va="bottom", fontsize=FONT - 2)
+        ax.plot([dx * (num_steps + 1) / 2, x + 0.45], [3.72, 2.1], ls=":", color="#3182bd", lw=1.5)
+    _arrow(ax, dx * num_steps + 0.6, 1.8, dx * num_steps + 1.6, 1.8, shrink=2, lw=1.4, ls="--")
+    ax.text(dx * num_steps + 1.1, 1.95, f"$H_{{{num_steps}}}$", ha="center", va="bottom",
+            fontsize=FONT - 2)
+    ax.set_xlim(-0.6, dx * num_steps + 1.9)
+    ax.set_ylim(0.0, 4.5)
+    ax.set_title(f"the RNN unrolled over {num_steps} time steps: one set of parameters "
+                 "(dotted lines), used at every step", fontsize=FONT)
+    return fig
+
+
+def plot_state_policies(num_batches: int = 3):
+    """Lesson 04. Top: sequential partitioning, where batch i+1 continues the text of batch i,
+    so the final state is carried into the next batch, detached (no gradient flows back across
+    the cut). Bottom: random sampling, where batches are unrelated, so each starts fresh (H = 0)."""
+    import matplotlib.pyplot as plt
+
+    num_batches = check_int("num_batches", num_batches, minimum=2, maximum=5)
+    fig, axes = plt.subplots(2, 1, figsize=(3.2 * num_batches + 1.5, 4.6))
+    for ax, scheme in zip(axes, ("sequential", "random"), strict=True):
+        ax.set_axis_off()
+        for i in range(num_batches):
+            x = 3.2 * i + 1.5
+            _box(ax, x, 0.6, f"batch {i + 1}", w=1.8, h=0.6, fontsize=FONT)
+            if scheme == "sequential":
+                if i == 0:
+                    _box(ax, x - 1.4, 0.6, "$H=0$", fc=STATE, w=0.8, h=0.5, fontsize=FONT - 2)
+                    _arrow(ax, x - 1.0, 0.6, x - 0.9, 0.6, shrink=1, lw=1.4)
+                else:
+                    _arrow(ax, x - 2.3, 0.6, x - 0.9, 0.6, shrink=2, lw=1.6, ls="--", color="#d94801")
+                    ax.text(x - 1.6, 0.78, "carry $H$,\ndetach", ha="center", va="bottom",
+                            fontsize=FONT - 3, color="#d94801")
+            else:
+                _box(ax, x - 1.4, 0.6, "$H=0$", fc=STATE, w=0.8, h=0.5, fontsize=FONT - 2)
+                _arrow(ax, x - 1.0, 0.6, x - 0.9, 0.6, shrink=1, lw=1.4)
+        ax.set_xlim(-0.3, 3.2 * num_batches)
+        ax.set_ylim(0.0, 1.4)
+        title = ("sequential partitioning: the next batch continues the text → "
+                 "state carried, detached" if scheme == "sequential" else
+                 "random sampling: batches are not adjacent → each starts from a "
+                 "fresh state")
+        ax.set_title(title, fontsize=FONT - 1, loc="left")
+    fig.tight_layout()
     return fig
 
 

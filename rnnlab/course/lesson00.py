@@ -1,8 +1,11 @@
 """The smallest recurrent network: one number of state, h_t = tanh(w·h_{t-1} + x_t).
 
 Lesson 00 uses it to show what a widget does; lessons 05 and 07 come back to the
-same picture: repeated multiplication by w makes signals (and gradients) shrink
-when |w| < 1 and grow when |w| > 1, until tanh saturates.
+same picture. How much h_t still depends on h_0 is a product of one factor per
+step. Without tanh (the linear recurrence h_t = w·h_{t-1}) that product is |w|^t:
+it vanishes for |w| < 1 and explodes for |w| > 1. With tanh (and x = 0, h_0 = 1)
+the state settles at a fixed point where each factor w·(1 − h²) is below 1 in size,
+so the tanh network can only forget: saturation is a second way to vanish.
 """
 
 from __future__ import annotations
@@ -12,12 +15,16 @@ import math
 from ..checks import check_int
 
 
+def _check_number(name, value):
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
+        raise ValueError(f"{name} must be a finite number, got {value!r}")
+
+
 def trajectory(w: float, steps: int = 30, h0: float = 1.0, x: float = 0.0) -> list[float]:
-    """The states h_0 … h_steps of ``h_t = tanh(w * h_{t-1} + x)``."""
+    """Lesson 00. The states h_0 … h_steps of ``h_t = tanh(w * h_{t-1} + x)``."""
     check_int("steps", steps, minimum=1)
     for name, value in (("w", w), ("h0", h0), ("x", x)):
-        if not isinstance(value, (int, float)) or not math.isfinite(value):
-            raise ValueError(f"{name} must be a finite number, got {value!r}")
+        _check_number(name, value)
     hs = [float(h0)]
     for _ in range(steps):
         hs.append(math.tanh(w * hs[-1] + x))
@@ -25,7 +32,7 @@ def trajectory(w: float, steps: int = 30, h0: float = 1.0, x: float = 0.0) -> li
 
 
 def sensitivity(w: float, steps: int = 30, h0: float = 1.0, x: float = 0.0) -> list[float]:
-    """|∂h_t/∂h_0| for t = 0 … steps: the product of the per-step derivatives w·(1 − h_t²)."""
+    """Lesson 00. |∂h_t/∂h_0| for t = 0 … steps: the product of the per-step derivatives w·(1 − h_t²)."""
     hs = trajectory(w, steps, h0, x)
     out, d = [1.0], 1.0
     for h in hs[1:]:
@@ -34,15 +41,29 @@ def sensitivity(w: float, steps: int = 30, h0: float = 1.0, x: float = 0.0) -> l
     return out
 
 
+def linear_sensitivity(w: float, steps: int = 30) -> list[float]:
+    """Lesson 00. |∂h_t/∂h_0| = |w|^t for the linear recurrence h_t = w·h_{t-1} (no tanh)."""
+    check_int("steps", steps, minimum=1)
+    _check_number("w", w)
+    return [abs(w) ** t for t in range(steps + 1)]
+
+
 def plot(w: float, steps: int = 30):
-    """A figure of the state and of its sensitivity to h_0, for the lesson-00 widget."""
+    """Lesson 00. The widget's figure: the tanh state h_t (left) and |∂h_t/∂h_0| on a log axis
+    (right) for the tanh recurrence and for the linear one, h_t = w·h_{t-1}."""
     import matplotlib.pyplot as plt
 
-    hs, ds = trajectory(w, steps), sensitivity(w, steps)
-    fig, (a, b) = plt.subplots(1, 2, figsize=(8, 3))
+    hs, ds, lin = trajectory(w, steps), sensitivity(w, steps), linear_sensitivity(w, steps)
+    fig, (a, b) = plt.subplots(1, 2, figsize=(9, 3.2))
     a.plot(hs, marker=".")
-    a.set(title=f"state h_t, w = {w:g}", xlabel="time step t", ylabel="h_t", ylim=(-1.05, 1.05))
-    b.semilogy([max(d, 1e-30) for d in ds], marker=".", color="C1")
-    b.set(title="how much h_t still remembers h_0", xlabel="time step t", ylabel="|∂h_t / ∂h_0|")
+    a.set(title=f"state h_t = tanh(w·h_(t-1)), w = {w:g}", xlabel="time step t", ylabel="h_t",
+          ylim=(-1.05, 1.05))
+    # a zero (w = 0) has no logarithm: leave it out rather than invent a floor
+    b.semilogy([d if d > 0 else float("nan") for d in ds], marker=".", color="C1", label="tanh")
+    b.semilogy([d if d > 0 else float("nan") for d in lin], ls="--", color="C2",
+               label="linear: |w|^t")
+    b.axhline(1.0, color="0.5", lw=0.8)
+    b.set(title="how much h_t still depends on h_0", xlabel="time step t", ylabel="|∂h_t / ∂h_0|")
+    b.legend(fontsize=8)
     fig.tight_layout()
     return fig

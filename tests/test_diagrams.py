@@ -1,0 +1,120 @@
+"""The course's diagrams: each draws what its caption promises, with axes off, and refuses bad arguments."""
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+import pytest  # noqa: E402
+
+from rnnlab.course import diagrams  # noqa: E402
+
+
+@pytest.fixture(autouse=True)
+def _close_figures():
+    yield
+    plt.close("all")
+
+
+def _axes_off(fig):
+    return all(not ax.axison for ax in fig.axes)
+
+
+def test_course_map_has_nine_lessons_and_one_arrow_per_prerequisite():
+    fig = diagrams.plot_course_map()
+    text = diagrams.labels(fig)
+    for key, name in diagrams.LESSONS.items():
+        assert f"{key}\n{name}" in text
+    assert diagrams.arrows(fig) == len(diagrams.PREREQUISITES) == 9
+    assert ("04", "06") in diagrams.PREREQUISITES and ("07", "08") in diagrams.PREREQUISITES
+    assert _axes_off(fig)
+
+
+@pytest.mark.parametrize("tau", [1, 3, 5])
+def test_ar_models_draw_tau_inputs_and_a_latent_chain(tau):
+    fig = diagrams.plot_ar_models(tau)
+    text = diagrams.labels(fig)
+    assert [f"$x_{{t-{lag}}}$" for lag in range(tau, 0, -1)] == [t for t in text[:tau]]
+    assert "$h_{t}$" in text and "$h_{t-1}$" in text and "$\\hat{x}_{t}$" in text
+    # tau arrows into x_t; three steps of the latent chain with three arrows each
+    assert diagrams.arrows(fig) == tau + 9
+    assert _axes_off(fig)
+
+
+def test_markov_window_highlights_exactly_tau_observations():
+    fig = diagrams.plot_markov_window(tau=3, length=8)
+    text = diagrams.labels(fig)
+    assert "$x_t$" in text and "$x_{t-7}$" in text
+    assert any("τ = 3" in t for t in text)
+    assert diagrams.arrows(fig) == 3
+    highlighted = [p for p in fig.axes[0].patches
+                   if matplotlib.colors.to_hex(p.get_facecolor()) == diagrams.STATE]
+    assert len(highlighted) == 3
+    assert _axes_off(fig)
+
+
+def test_char_lm_reads_machin_and_predicts_achine():
+    fig = diagrams.plot_char_lm("machine")
+    text = diagrams.labels(fig)
+    assert "reading 'machin', predicting 'achine'" in " ".join(text)
+    # per step the input character, then the target character (the next one)
+    assert [t for t in text if len(t) == 1] == [c for pair in zip("machin", "achine") for c in pair]
+    # per step: input -> state, state -> target; state -> next state between steps
+    assert diagrams.arrows(fig) == 2 * 6 + 5
+    assert _axes_off(fig)
+
+
+def test_hidden_state_and_rnn_step_name_their_parts():
+    fig = diagrams.plot_hidden_state()
+    text = " ".join(diagrams.labels(fig))
+    assert "$H_{t-1}$" in text and "without a hidden state" in text and "with a hidden state" in text
+    assert diagrams.arrows(fig) == 2 + 4
+    fig = diagrams.plot_rnn_step()
+    text = " ".join(diagrams.labels(fig))
+    for part in ("concatenate", "fully connected", "tanh", "$H_t$", "output layer", "$O_t$"):
+        assert part in text
+    assert diagrams.arrows(fig) == 2 + 5 + 1
+    assert _axes_off(fig)
+
+
+@pytest.mark.parametrize("num_steps", [1, 3])
+def test_rnn_unrolled_shares_one_parameter_box(num_steps):
+    fig = diagrams.plot_rnn_unrolled(num_steps)
+    text = diagrams.labels(fig)
+    assert sum("shared" in t for t in text) == 1
+    assert text.count("RNN cell") == num_steps
+    assert diagrams.arrows(fig) == 3 * num_steps + 1
+    assert len(fig.axes[0].lines) == num_steps  # one dotted line from the parameters to each cell
+    assert _axes_off(fig)
+
+
+def test_state_policies_carry_in_sequential_and_reset_in_random():
+    fig = diagrams.plot_state_policies(3)
+    seq, rnd = fig.axes
+    assert sum("detach" in t.get_text() for t in seq.texts) == 2
+    assert sum(t.get_text() == "$H=0$" for t in seq.texts) == 1
+    assert sum(t.get_text() == "$H=0$" for t in rnd.texts) == 3
+    assert "sequential partitioning" in seq.get_title(loc="left")
+    assert "random sampling" in rnd.get_title(loc="left")
+    assert _axes_off(fig)
+
+
+def test_unrolled_graph_still_draws_its_eleven_arrows_per_step():
+    fig = diagrams.plot_unrolled_graph(2)
+    assert diagrams.arrows(fig) == 22
+    assert _axes_off(fig)
+
+
+@pytest.mark.parametrize("call, error, message", [
+    (lambda: diagrams.plot_ar_models(0), ValueError, "tau must be >= 1, got 0"),
+    (lambda: diagrams.plot_ar_models(2.5), TypeError, "tau must be an integer"),
+    (lambda: diagrams.plot_markov_window(tau=8, length=8), ValueError, "tau must be <= length - 1 = 7"),
+    (lambda: diagrams.plot_markov_window(length=40), ValueError, "length must be <= 16"),
+    (lambda: diagrams.plot_char_lm("m"), ValueError, "text must have at least 2 characters"),
+    (lambda: diagrams.plot_char_lm(3), TypeError, "text must be a string"),
+    (lambda: diagrams.plot_char_lm("a" * 13), ValueError, "at most 12 characters"),
+    (lambda: diagrams.plot_rnn_unrolled(0), ValueError, "num_steps must be >= 1"),
+    (lambda: diagrams.plot_state_policies(1), ValueError, "num_batches must be >= 2"),
+])
+def test_diagrams_refuse_bad_arguments(call, error, message):
+    with pytest.raises(error, match=message.replace("(", r"\(")):
+        call()
