@@ -281,8 +281,9 @@ def train(model: nn.Module, train_loader, val_loader=None, *, epochs: int, lr=No
     if progress:
         from tqdm.auto import tqdm
 
+        # mininterval: a long run sends a redraw at most twice a second, not per batch
         bar = tqdm(total=None if num_batches is None else epochs * num_batches, desc="training",
-                   unit="batch")
+                   unit="batch", mininterval=0.5)
     step_count, epoch, batch = 0, 0, 0
     try:
         for epoch in range(1, epochs + 1):
