@@ -36,7 +36,7 @@ FULL = {
                    "rounds": 15, "warmup": 1},
     "course": {"num_hiddens": 256, "batch_size": 64, "num_steps": 32, "num_batches": 8,
                "rounds": 15, "warmup": 1},
-    "threads": {"hiddens": scaling.HIDDENS, "num_batches": 3, "rounds": 5, "warmup": 1},
+    "threads": {"hiddens": scaling.HIDDENS, "num_batches": 3, "rounds": 7, "warmup": 1},
     "hidden": {"hiddens": scaling.HIDDENS, "num_batches": 3, "rounds": 2, "warmup": 1},
     "steps": {"steps": scaling.NUM_STEPS, "num_hiddens": 512, "num_batches": 3, "rounds": 2,
               "warmup": 1},
