@@ -25,6 +25,7 @@ if str(ROOT) not in sys.path:  # run as a script: make `benchmarks` and `rnnlab`
 import torch  # noqa: E402
 
 from benchmarks import quality, scaling, throughput  # noqa: E402
+from rnnlab import fused  # noqa: E402
 from rnnlab.training import COURSE_RECIPE, SEED_RECIPE  # noqa: E402
 
 PARTS = ("throughput", "threads", "quality", "scaling")
@@ -35,7 +36,7 @@ FULL = {
                    "rounds": 15, "warmup": 1},
     "course": {"num_hiddens": 256, "batch_size": 64, "num_steps": 32, "num_batches": 8,
                "rounds": 15, "warmup": 1},
-    "threads": {"hiddens": scaling.HIDDENS, "num_batches": 3, "rounds": 5, "warmup": 1},
+    "threads": {"hiddens": scaling.HIDDENS, "num_batches": 3, "rounds": 7, "warmup": 1},
     "hidden": {"hiddens": scaling.HIDDENS, "num_batches": 3, "rounds": 2, "warmup": 1},
     "steps": {"steps": scaling.NUM_STEPS, "num_hiddens": 512, "num_batches": 3, "rounds": 2,
               "warmup": 1},
@@ -136,6 +137,11 @@ def run(parts=PARTS, quick: bool = False, budget_s: float = 60.0, out=print) -> 
              "the policy for `notebook.setup`; the last two columns compare under it.")
         emit()
         emit(scaling.threads_table(result))
+        emit()
+        cores, load = fused.available_cores(), os.getloadavg()[0]
+        emit(f"The policy: one thread below hidden {fused.TWO_THREADS_FROM_HIDDEN}; from there "
+             f"two if at least {fused.IDLE_CORES_FOR_TWO:g} cores are idle (cores minus the "
+             f"1-minute load average; here {cores} − {load:.1f} when the table was made).")
         emit()
         for goal, ratio, target in scaling.threads_goals(result):
             emit(f"- {goal}: {ratio:.2f}× (goal ≥ {target:.2f}×: "

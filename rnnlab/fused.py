@@ -11,6 +11,7 @@ it against autograd. :func:`default_threads` is the measured thread policy
 
 from __future__ import annotations
 
+import contextlib
 import os
 import threading
 
@@ -18,9 +19,10 @@ import torch
 
 from .checks import check_int
 
-#: From this hidden size up, two torch threads trained faster than one on a
-#: 2-core CPU (benchmarks/results.md, "Threads"); below it one thread was faster.
+#: Below this hidden size one torch thread; from it on, two when two cores are idle.
 TWO_THREADS_FROM_HIDDEN = 256
+#: Two threads need this many idle cores (cores minus the 1-minute load average).
+IDLE_CORES_FOR_TWO = 2.0
 
 
 def available_cores() -> int:
@@ -31,16 +33,41 @@ def available_cores() -> int:
         return os.cpu_count() or 1
 
 
-def default_threads(num_hiddens: int, cores: int | None = None) -> int:
+def _load() -> float:
+    try:
+        return os.getloadavg()[0]
+    except (AttributeError, OSError):  # pragma: no cover - Windows
+        return 0.0
+
+
+def default_threads(num_hiddens: int, cores: int | None = None, load: float | None = None) -> int:
     """Torch CPU threads for training a model of ``num_hiddens`` units: the measured policy.
 
-    One thread below :data:`TWO_THREADS_FROM_HIDDEN` hidden units, two from
-    there on (never more than ``cores``, by default :func:`available_cores`).
-    ``benchmarks/run.py`` prints the table it follows.
+    Measured on a 2-core CPU (``benchmarks/run.py``, "Threads"): two threads
+    gained up to 1.4× from hidden 256 on when the machine was otherwise idle,
+    and lost 2–15× (a thread waiting for a busy core) whenever other jobs ran;
+    below hidden 256 they never paid. So: one thread below
+    :data:`TWO_THREADS_FROM_HIDDEN`, and from there two only if ``cores`` minus
+    ``load`` (default: this process's cores and the 1-minute load average)
+    leaves :data:`IDLE_CORES_FOR_TWO` idle cores.
     """
     num_hiddens = check_int("num_hiddens", num_hiddens, minimum=1)
     cores = available_cores() if cores is None else check_int("cores", cores, minimum=1)
-    return 1 if num_hiddens < TWO_THREADS_FROM_HIDDEN else min(2, cores)
+    load = _load() if load is None else float(load)
+    if num_hiddens < TWO_THREADS_FROM_HIDDEN or cores - load < IDLE_CORES_FOR_TWO:
+        return 1
+    return 2
+
+
+@contextlib.contextmanager
+def threads_for(num_hiddens: int):
+    """Run the block with :func:`default_threads` torch threads, then restore the old number."""
+    before = torch.get_num_threads()
+    torch.set_num_threads(default_threads(num_hiddens))
+    try:
+        yield torch.get_num_threads()
+    finally:
+        torch.set_num_threads(before)
 
 
 #: Backward's scratch buffers up to this size are kept from call to call (per thread).

@@ -182,11 +182,21 @@ def test_fused_keeps_at_most_the_seed_loops_memory_per_step():
 
 def test_default_threads_follows_the_measured_table():
     small, large = fused.TWO_THREADS_FROM_HIDDEN // 2, fused.TWO_THREADS_FROM_HIDDEN * 2
-    assert fused.default_threads(small, cores=2) == 1
-    assert fused.default_threads(large, cores=2) == 2
-    assert fused.default_threads(large, cores=1) == 1
+    assert fused.default_threads(small, cores=2, load=0.0) == 1     # small models: one thread
+    assert fused.default_threads(large, cores=2, load=0.0) == 2     # large, two idle cores
+    assert fused.default_threads(large, cores=2, load=0.7) == 1     # a busy core: one thread
+    assert fused.default_threads(large, cores=8, load=3.0) == 2
+    assert fused.default_threads(large, cores=1, load=0.0) == 1
+    assert fused.default_threads(large) in (1, 2)
     with pytest.raises(ValueError, match="num_hiddens"):
         fused.default_threads(0)
+
+
+def test_threads_for_restores_the_thread_count():
+    before = torch.get_num_threads()
+    with fused.threads_for(16) as n:
+        assert n == 1 == torch.get_num_threads()
+    assert torch.get_num_threads() == before
 
 
 @pytest.mark.skipif(not torch.cuda.is_available(), reason="needs a CUDA GPU")
@@ -214,3 +224,14 @@ def test_float32_at_the_seeds_size_is_as_accurate_as_autograd():
         for name, value in g.items():
             torch.testing.assert_close(value.double(), truth[2][name], rtol=1e-5, atol=1e-5,
                                        msg=name)
+
+
+def test_two_backward_passes_through_one_graph_agree():
+    """retain_graph (lesson 08 takes one gradient per task from the same forward pass)."""
+    a, _ = twins(torch.float64)
+    X, Y = batch(3, 6)
+    outputs, (HT,) = a(X)
+    first = torch.autograd.grad(F.cross_entropy(outputs, Y.T.reshape(-1)), [a.W_hh],
+                                retain_graph=True)[0]
+    again = torch.autograd.grad(F.cross_entropy(outputs, Y.T.reshape(-1)), [a.W_hh])[0]
+    torch.testing.assert_close(first, again, rtol=0, atol=0)
