@@ -13,8 +13,10 @@ no_browser="==> browser tests SKIPPED: $chromium not found. Install Chromium to 
 echo "==> ruff"
 .venv/bin/ruff check rnnlab tests benchmarks scripts slides-extension
 echo "==> pytest"
+# The cell timeout only catches a hung kernel: under load (a shared CI machine) lesson 04's
+# training cell took over 900 s (scripts/stress_nbval.py), so a tighter limit fails for nothing.
 status=0
 .venv/bin/python -m pytest --nbval --nbval-current-env \
-    --nbval-sanitize-with notebooks/sanitize.cfg --nbval-cell-timeout 900 "$@" || status=$?
+    --nbval-sanitize-with notebooks/sanitize.cfg --nbval-cell-timeout 3600 "$@" || status=$?
 [ -x "$chromium" ] || echo "$no_browser"
 exit "$status"

@@ -29,3 +29,8 @@ def test_a_mismatching_output_fails_and_a_matching_one_passes(tmp_path, capsys):
     assert stress_nbval.main([str(bad), *args]) == 1
     out = capsys.readouterr().out
     assert "run 1: 1 failed" in out and "FAIL: 1 failure(s)" in out and "bad.ipynb" in out
+
+
+def test_it_runs_nbval_with_the_options_of_test_sh():
+    test_sh = (ROOT / "test.sh").read_text()
+    assert " ".join(stress_nbval.NBVAL_STRICT) in " ".join(test_sh.replace("\\\n", " ").split())
