@@ -5,8 +5,18 @@
 set -euo pipefail
 cd "$(dirname "$0")"
 source scripts/bootstrap.sh
+chromium=${RNNLAB_CHROMIUM:-/usr/bin/chromium}
+no_browser="==> browser tests SKIPPED: $chromium not found. Install Chromium to run them:
+    sudo apt-get install chromium fonts-noto-cjk   (Debian/Ubuntu; .ci/run does this)
+    or point RNNLAB_CHROMIUM at a Chromium binary"
+[ -x "$chromium" ] || echo "$no_browser"
 echo "==> ruff"
-.venv/bin/ruff check rnnlab tests benchmarks scripts
+.venv/bin/ruff check rnnlab tests benchmarks scripts slides-extension
 echo "==> pytest"
-exec .venv/bin/python -m pytest --nbval --nbval-current-env \
-    --nbval-sanitize-with notebooks/sanitize.cfg --nbval-cell-timeout 900 "$@"
+# The cell timeout only catches a hung kernel: under load (a shared CI machine) lesson 04's
+# training cell took over 900 s (scripts/stress_nbval.py), so a tighter limit fails for nothing.
+status=0
+.venv/bin/python -m pytest --nbval --nbval-current-env \
+    --nbval-sanitize-with notebooks/sanitize.cfg --nbval-cell-timeout 3600 "$@" || status=$?
+[ -x "$chromium" ] || echo "$no_browser"
+exit "$status"

@@ -1,14 +1,22 @@
-"""The widget lessons, run in a real JupyterLab in a real (headless) Chromium.
+"""The widget lessons in a real JupyterLab and in its slideshow, in a real (headless) Chromium.
 
-nbval proves each notebook's cells run in a kernel; it never loads the
-widgets' JavaScript. This test does what a student does: open the lesson in
-JupyterLab, Run → Run All Cells, check that no cell failed and the widgets
-drew, then move a slider of the live panel and watch its figure or text change.
+nbval proves each notebook's cells run in a kernel; it never loads the widgets'
+JavaScript. These tests do what a student and an instructor do:
 
-Slow (the lessons train models), so it is marked ``browser``: ``pytest -m browser``
-runs only these, ``pytest -m "not browser"`` skips them. Screenshots land in
-``tests/artifacts/`` (git-ignored). The notebooks are run from copies in a
-temporary folder, never in place.
+* ``test_panel_responds_in_jupyterlab``: open a lesson, Run → Run All Cells, check
+  that no cell failed and the widgets drew, then move a slider of the first panel
+  with one key press and wait until its figure changes.
+* ``test_panel_responds_in_the_slideshow``: open a lesson, start the slideshow
+  (jupyterlab-slideshow's "Deck" mode, as README's "Presenting" says), run the
+  slides one cell at a time with Shift+Enter until the slide with a panel is on
+  screen, move its slider, and wait until its figure changes, with no error in
+  the browser console.
+
+The lessons driven are the quick ones (seconds per run); the panel is found by the
+widget in the page, never by cell index. Marked ``browser``: ``pytest -m browser``
+runs only these, ``pytest -m "not browser"`` leaves them out. Screenshots land in
+``tests/artifacts/`` (git-ignored). The notebooks are run from copies in a temporary
+folder, never in place.
 """
 
 from __future__ import annotations
@@ -35,16 +43,14 @@ NOTEBOOKS = ROOT / "notebooks"
 ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
 CHROMIUM = Path(os.environ.get("RNNLAB_CHROMIUM", "/usr/bin/chromium"))
 
-# Lesson -> the panel slider (its description, as shown next to it) to move.
-# None moves the first slider of the first panel.
-LESSONS = {
-    "04_rnn_from_scratch": None,
-    "08_gradient_conflict_pcgrad": None,
-}
+# Lessons whose panels recompute in about a second: lesson 00's one-number recurrence
+# and lesson 01's AR prediction (the whole lesson runs in about 5 s).
+JUPYTERLAB_LESSONS = ["00_start_here", "01_sequence_models"]
+SLIDESHOW_LESSON = "00_start_here"
 
-# Generous: lesson 04 trains models for minutes on a slow 2-core machine.
-RUN_ALL_TIMEOUT_S = 1200
-PANEL_UPDATE_TIMEOUT_S = 300
+# Generous for a loaded 2-core machine; each wait ends as soon as its condition holds.
+RUN_ALL_TIMEOUT_S = 300
+PANEL_UPDATE_TIMEOUT_S = 120
 SERVER_START_TIMEOUT_S = 120
 
 CHROMIUM_ARGS = [
@@ -201,16 +207,31 @@ def browser(lab):
             chromium.close()
 
 
+class Console:
+    """The browser console's errors (console.error and uncaught exceptions) of one page."""
+
+    def __init__(self, page):
+        self.errors: list[str] = []
+        page.on("console", self._on_message)
+        page.on("pageerror", lambda error: self.errors.append(f"uncaught: {error}"))
+
+    def _on_message(self, message) -> None:
+        if message.type == "error":
+            where = message.location or {}
+            self.errors.append(f"{message.text} (at {where.get('url', '?')}:{where.get('lineNumber', '?')})")
+
+
 @pytest.fixture
 def page(browser, lab):
     context = browser.new_context(viewport={"width": 1400, "height": 1000})
     page = context.new_page()
     page.set_default_timeout(60_000)
+    page.console = Console(page)
     try:
         yield page
     finally:
         context.close()
-        try:  # free the CPU (and memory) for the next lesson
+        try:  # free the CPU (and memory) for the next test
             lab.shutdown_kernels()
         except OSError:
             pass
@@ -221,6 +242,17 @@ def page(browser, lab):
 
 # The notebook in front.
 NOTEBOOK = ".jp-NotebookPanel:not(.lm-mod-hidden)"
+# A panel: a box holding sliders and the output they drive.
+PANEL = f"{NOTEBOOK} .widget-vbox:has(.widget-slider):has(.widget-output)"
+WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
+
+
+def copy_lesson(lab: LabServer, lesson: str) -> dict:
+    source = NOTEBOOKS / f"{lesson}.ipynb"
+    if not source.exists():
+        pytest.fail(f"{source.relative_to(ROOT)} is missing: the browser test needs it")
+    shutil.copy(source, lab.root / source.name)
+    return json.loads(source.read_text(encoding="utf-8"))
 
 
 def open_notebook(page, lab: LabServer, name: str) -> None:
@@ -235,6 +267,16 @@ def open_notebook(page, lab: LabServer, name: str) -> None:
 _KERNEL_STATUS = ("(() => { const w = window.jupyterapp.shell.currentWidget;"
                   " const k = w && w.sessionContext && w.sessionContext.session"
                   " && w.sessionContext.session.kernel; return k ? k.status : 'none'; })()")
+
+
+def wait_idle(page, timeout_s: float = PANEL_UPDATE_TIMEOUT_S) -> None:
+    page.wait_for_function(_KERNEL_STATUS + " === 'idle'", timeout=timeout_s * 1000, polling=200)
+
+
+def wait_until_no_cell_runs(page, timeout_s: float = PANEL_UPDATE_TIMEOUT_S) -> None:
+    """Wait until no code cell is running or queued ("[*]:") and the kernel is idle."""
+    page.wait_for_function(f"() => !{_PROMPTS}.some(p => p.includes('*')) && {_KERNEL_STATUS} === 'idle'",
+                           timeout=timeout_s * 1000, polling=200)
 
 
 def menu(page, menu_name: str, item: str) -> None:
@@ -270,7 +312,7 @@ def wait_until_run(page, n_code_cells: int, timeout_s: float) -> str:
             if (done > 0 && queued === 0 && idle) return 'stopped';
             return false;
         }}""",
-        arg=[n_code_cells], timeout=timeout_s * 1000, polling=1000,
+        arg=[n_code_cells], timeout=timeout_s * 1000, polling=500,
     )
     return handle.json_value()
 
@@ -289,15 +331,6 @@ def error_outputs(page) -> list[str]:
         }
         return bad;
     }""", NOTEBOOK)
-
-
-def panel_state(panel) -> dict:
-    """What a reader sees of a panel's output: its images and its text."""
-    return panel.evaluate("""(p) => {
-        const out = p.querySelector('.widget-output');
-        return {images: [...out.querySelectorAll('img')].map(i => i.src),
-                text: out.innerText.trim()};
-    }""")
 
 
 def show_first_error(page) -> None:
@@ -343,9 +376,6 @@ def opened_widget_text(page) -> str | None:
     return view.inner_text().strip()
 
 
-WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
-
-
 def screenshot(page, name: str) -> Path:
     ARTIFACTS.mkdir(exist_ok=True)
     path = ARTIFACTS / f"{name}.png"
@@ -353,106 +383,183 @@ def screenshot(page, name: str) -> Path:
     return path
 
 
-# --------------------------------------------------------------------------- the test
+# --------------------------------------------------------------------------- panel helpers
 
 
-@pytest.mark.parametrize("lesson", sorted(LESSONS))
-def test_lesson_runs_and_panel_responds(lesson, lab, page):
-    source = NOTEBOOKS / f"{lesson}.ipynb"
-    if not source.exists():
-        pytest.fail(f"{source.relative_to(ROOT)} is missing: the browser test needs it")
-    check_lesson(source, lab, page, LESSONS[lesson])
+def panel_state(panel) -> dict:
+    """What a reader sees of a panel's output: its images and its text."""
+    return panel.evaluate("""(p) => {
+        const out = p.querySelector('.widget-output');
+        return {images: [...out.querySelectorAll('img')].map(i => i.src),
+                text: out.innerText.trim()};
+    }""")
 
 
-def check_lesson(source: Path, lab: LabServer, page, slider_name: str | None) -> None:
-    """Run a copy of ``source`` in the browser, then move a panel slider and watch it redraw."""
-    lesson = source.stem
-    shutil.copy(source, lab.root / source.name)
-    nb = json.loads(source.read_text())
-    n_cells = len(nb["cells"])
+def wait_for_figure(page, panel) -> dict:
+    page.wait_for_function("(p) => p.querySelector('.widget-output img')",
+                           arg=panel.element_handle(), timeout=PANEL_UPDATE_TIMEOUT_S * 1000)
+    return panel_state(panel)
+
+
+def on_screen(locator) -> bool:
+    """Whether a reader can see and click the element: the page's topmost element at its
+    centre is the element itself or inside it (hidden, covered or off-screen: False)."""
+    return locator.evaluate("""(el) => {
+        const r = el.getBoundingClientRect();
+        if (!r.width || !r.height) return false;
+        const hit = document.elementFromPoint(r.x + r.width / 2, r.y + r.height / 2);
+        return !!hit && el.contains(hit);
+    }""")
+
+
+def press_slider_once(page, panel) -> tuple[str, str, str]:
+    """Focus the panel's first slider handle and press one arrow key, towards the side of
+    its range that has room (ArrowRight unless the value is at the top). Returns
+    (key, readout before, readout after)."""
+    slider = panel.locator(".widget-slider").first
+    handle = slider.locator(".noUi-handle").first
+    readout = slider.locator(".widget-readout")
+    now, top = (float(handle.get_attribute(a)) for a in ("aria-valuenow", "aria-valuemax"))
+    key = "ArrowRight" if now < top else "ArrowLeft"
+    before = readout.inner_text()
+    handle.focus()
+    handle.press(key)
+    page.wait_for_function("([r, v]) => r.innerText !== v",
+                           arg=[readout.element_handle(), before], timeout=10_000)
+    return key, before, readout.inner_text()
+
+
+def wait_for_new_figure(page, panel, before: dict) -> dict:
+    """Wait (polling, no fixed sleep) until the panel shows a figure other than ``before``'s
+    and the kernel is idle again, then return what it shows."""
+    page.wait_for_function(
+        """([p, before]) => {
+            const images = [...p.querySelectorAll('.widget-output img')].map(i => i.src);
+            return images.length > 0 && JSON.stringify(images) !== JSON.stringify(before);
+        }""",
+        arg=[panel.element_handle(), before["images"]], timeout=PANEL_UPDATE_TIMEOUT_S * 1000,
+        polling=200,
+    )
+    wait_idle(page)
+    return panel_state(panel)
+
+
+# --------------------------------------------------------------------------- the tests
+
+
+@pytest.mark.parametrize("lesson", JUPYTERLAB_LESSONS)
+def test_panel_responds_in_jupyterlab(lesson, lab, page):
+    nb = copy_lesson(lab, lesson)
     n_code = sum(cell["cell_type"] == "code" for cell in nb["cells"])
-
-    open_notebook(page, lab, source.name)
-    assert page.locator(f"{NOTEBOOK} .jp-Cell").count() == n_cells, \
+    open_notebook(page, lab, f"{lesson}.ipynb")
+    assert page.locator(f"{NOTEBOOK} .jp-Cell").count() == len(nb["cells"]), \
         "not every cell is in the page (is the notebook windowing still on?)"
     # What a reader sees on opening the committed notebook, before running anything.
     print(f"{lesson}: on opening, the first widget output reads {opened_widget_text(page)!r}")
-    screenshot(page, f"{lesson}-0-opened")
 
     started = time.monotonic()
     clear_and_run_all(page)
     try:
         outcome = wait_until_run(page, n_code, RUN_ALL_TIMEOUT_S)
     except PlaywrightTimeout:
-        screenshot(page, f"{lesson}-1-run-timed-out")
+        screenshot(page, f"{lesson}-run-timed-out")
         raise
     print(f"{lesson}: Run All Cells took {time.monotonic() - started:.0f} s ({outcome})")
     if outcome != "done" or error_outputs(page):
         show_first_error(page)
-        screenshot(page, f"{lesson}-1-run-failed")
+        screenshot(page, f"{lesson}-run-failed")
     assert error_outputs(page) == []
     assert outcome == "done", "Run All Cells stopped before the last cell"
-    assert page.locator(f"{NOTEBOOK} .jupyter-widgets").count() > 0, "no widget was drawn"
 
-    # A panel: a box holding sliders and the output they drive.
-    panels = page.locator(f"{NOTEBOOK} .widget-vbox:has(.widget-slider):has(.widget-output)")
-    assert panels.count() > 0, "no panel with a slider and an output found"
+    panels = page.locator(PANEL)
+    assert panels.count() > 0, "no panel with a slider and an output was drawn"
     panel = panels.first
-    slider = panel.locator(".widget-slider")
-    if slider_name is not None:
-        slider = slider.filter(has=page.locator(".widget-label", has_text=slider_name))
-    slider = slider.first
-    page.wait_for_function(
-        "(p) => p.querySelector('.widget-output img, .widget-output .jp-RenderedText')",
-        arg=panel.element_handle(), timeout=PANEL_UPDATE_TIMEOUT_S * 1000)
-    before = panel_state(panel)
-    readout = slider.locator(".widget-readout")
-    value_before = readout.inner_text()
     panel.scroll_into_view_if_needed()
-    screenshot(page, f"{lesson}-1-before-slider")
-
-    # Move the slider the way a reader does: focus its handle, press an arrow key.
-    handle = slider.locator(".noUi-handle")
-    handle.focus()
-    for key in ("ArrowRight", "ArrowLeft"):  # at the top end already? then go down
-        handle.press(key)
-        try:
-            page.wait_for_function("([r, v]) => r.innerText !== v",
-                                   arg=[readout.element_handle(), value_before], timeout=5000)
-            break
-        except PlaywrightTimeout:
-            continue
-    value_after = readout.inner_text()
-    assert value_after != value_before, f"the slider did not move from {value_before}"
-
-    page.wait_for_function(
-        """([p, before]) => {
-            const out = p.querySelector('.widget-output');
-            const images = [...out.querySelectorAll('img')].map(i => i.src);
-            const text = out.innerText.trim();
-            // A panel that showed a figure must show a new one (its text, a progress bar
-            // included, changes long before the figure arrives); otherwise new text will do.
-            if (before.images.length > 0) {
-                return images.length > 0
-                    && JSON.stringify(images) !== JSON.stringify(before.images);
-            }
-            return text.length > 0 && text !== before.text;
-        }""",
-        arg=[panel.element_handle(), before], timeout=PANEL_UPDATE_TIMEOUT_S * 1000,
-        polling=500,
-    )
-    # Let the panel finish redrawing (a figure and its text arrive one after the other).
-    page.wait_for_function(_KERNEL_STATUS + " === 'idle'", timeout=PANEL_UPDATE_TIMEOUT_S * 1000)
-    panel.scroll_into_view_if_needed()
-    screenshot(page, f"{lesson}-2-after-slider")
-    print(f"{lesson}: slider {value_before} -> {value_after}, panel redrawn")
-    if error_outputs(page):
-        show_first_error(page)
-        screenshot(page, f"{lesson}-2-after-slider-failed")
+    before = wait_for_figure(page, panel)
+    key, value_before, value_after = press_slider_once(page, panel)
+    after = wait_for_new_figure(page, panel, before)
+    screenshot(page, f"{lesson}-after-slider")
+    print(f"{lesson}: {key}: slider {value_before} -> {value_after}, new figure")
     assert error_outputs(page) == [], f"moving the slider {value_before} -> {value_after} failed"
-    after = panel_state(panel)
-    if before["images"]:  # a figure was shown: a new one must replace it
-        assert after["images"] and after["images"] != before["images"], \
-            f"the panel's figure did not change when the slider moved {value_before} -> {value_after}"
-    else:
-        assert after["text"] != before["text"], "the panel's text did not change"
+    assert after["images"] != before["images"]
+    assert page.console.errors == [], "errors in the browser console:\n" + "\n".join(page.console.errors)
+
+
+def deck_cells(page) -> dict:
+    """The slideshow's state: whether it is on, the active cell, the cells on screen."""
+    return page.evaluate("""(notebook) => {
+        const panel = document.querySelector(notebook);
+        const cells = [...panel.querySelectorAll('.jp-Cell')];
+        return {on: panel.classList.contains('jp-Deck'),
+                active: window.jupyterapp.shell.currentWidget.content.activeCellIndex,
+                onScreen: cells.flatMap((c, i) => c.classList.contains('jp-deck-mod-onscreen') ? [i] : [])};
+    }""", NOTEBOOK)
+
+
+def wait_for_slide(page, condition, message: str, timeout_s: float = 10) -> list[int]:
+    """Poll the cells on screen until ``condition(cells)`` holds."""
+    deadline = time.monotonic() + timeout_s
+    while True:
+        cells = deck_cells(page)["onScreen"]
+        if condition(cells):
+            return cells
+        assert time.monotonic() < deadline, f"{message}: the slide shows cells {cells}"
+        page.wait_for_timeout(100)
+
+
+def test_panel_responds_in_the_slideshow(lab, page):
+    """An instructor's class: the lesson as slides, run live, a slider moved on the slide."""
+    lesson = SLIDESHOW_LESSON
+    nb = copy_lesson(lab, lesson)
+    open_notebook(page, lab, f"{lesson}.ipynb")
+    # Start the slideshow the way README says: the notebook toolbar's deck button.
+    page.locator(f"{NOTEBOOK} .jp-Toolbar [data-command='deck:toggle']").click()
+    page.wait_for_function(f"() => document.querySelector('{NOTEBOOK}').classList.contains('jp-Deck')")
+    page.locator(f"{NOTEBOOK} .jp-Cell.jp-deck-mod-onscreen").first.click()  # focus the slide
+    screenshot(page, f"{lesson}-slides-0-title")
+    state = deck_cells(page)
+    assert state["on"] and state["active"] == 0 and state["onScreen"], state
+    first_slide = state["onScreen"]
+
+    # Shift+Enter runs the cell in front and moves on, slide by slide, as in class.
+    panel, shown = None, []
+    for _ in range(len(nb["cells"])):
+        page.keyboard.press("Shift+Enter")
+        wait_until_no_cell_runs(page)
+        state = deck_cells(page)
+        shown.append(state["onScreen"])
+        panels = page.locator(PANEL)
+        visible = [panels.nth(i) for i in range(panels.count())
+                   if on_screen(panels.nth(i).locator(".noUi-handle").first)]
+        if visible:
+            panel = visible[0]
+            break
+    screenshot(page, f"{lesson}-slides-1-panel")
+    assert panel is not None, f"no slide showed a panel; the slides went {shown}"
+    before = wait_for_figure(page, panel)
+    assert any(s != first_slide for s in shown), "the slideshow never left its first slide"
+    assert state["on"], "the slideshow stopped"
+    assert error_outputs(page) == []
+
+    key, value_before, value_after = press_slider_once(page, panel)
+    after = wait_for_new_figure(page, panel, before)
+    screenshot(page, f"{lesson}-slides-2-after-slider")
+    print(f"{lesson} as slides: {key}: slider {value_before} -> {value_after}, new figure")
+    assert after["images"] != before["images"]
+    assert deck_cells(page)["onScreen"] == state["onScreen"], "the key press changed the slide"
+    assert on_screen(panel.locator(".noUi-handle").first), "the panel left the screen"
+    assert error_outputs(page) == []
+
+    # Clicking the slide's text gives the keys back to the slides: Space steps through the
+    # slide's cells, then on to the next slide; Shift+Space steps back; Escape stops.
+    page.locator(f"{NOTEBOOK} .jp-MarkdownCell.jp-deck-mod-onscreen").first.click()
+    panel_slide = state["onScreen"]
+    for _ in panel_slide:
+        page.keyboard.press("Space")
+    wait_for_slide(page, lambda cells: cells and cells != panel_slide, "Space did not reach the next slide")
+    page.keyboard.press("Shift+Space")
+    wait_for_slide(page, lambda cells: cells == panel_slide, "Shift+Space did not go back")
+    page.keyboard.press("Escape")
+    page.wait_for_function(f"() => !document.querySelector('{NOTEBOOK}').classList.contains('jp-Deck')",
+                           timeout=10_000)
+    assert page.console.errors == [], "errors in the browser console:\n" + "\n".join(page.console.errors)

@@ -1,4 +1,9 @@
-"""README's first command, ./course.sh, serves lesson 00 in JupyterLab on localhost."""
+"""README's first command, ./course.sh, serves lesson 00 in JupyterLab on localhost, as root too.
+
+As root (a container, a JupyterHub image, CI) JupyterLab refuses to start without
+--allow-root ("Running as root is not recommended"); course.sh adds it, and says so.
+The test passes no --allow-root of its own.
+"""
 
 import os
 import secrets
@@ -10,6 +15,7 @@ import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+AS_ROOT = "==> running as root (a container?): starting JupyterLab with --allow-root"
 
 
 def free_port() -> int:
@@ -22,8 +28,6 @@ def test_course_sh_serves_lesson_00_on_localhost(tmp_path):
     port, token = free_port(), secrets.token_hex(16)
     env = {**os.environ, "JUPYTER_RUNTIME_DIR": str(tmp_path), "JUPYTER_CONFIG_DIR": str(tmp_path)}
     args = ["./course.sh", "--no-browser", f"--port={port}", f"--IdentityProvider.token={token}"]
-    if os.geteuid() == 0:
-        args.append("--allow-root")
     log_path = tmp_path / "course.log"  # a file, not a pipe: a full pipe would stall the server
     log = log_path.open("wb")
     proc = subprocess.Popen(args, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
@@ -51,3 +55,5 @@ def test_course_sh_serves_lesson_00_on_localhost(tmp_path):
         except subprocess.TimeoutExpired:
             os.killpg(proc.pid, signal.SIGKILL)
         log.close()
+    said = AS_ROOT in log_path.read_text(errors="replace")
+    assert said == (os.geteuid() == 0), "course.sh must say it starts with --allow-root exactly when root"
