@@ -13,8 +13,19 @@ def test_every_glossary_term_is_a_term_of_the_seed_notes():
     files = sorted(SEED.glob("*.txt"))
     assert files, f"the seed notes are expected in {SEED}"
     text = "".join(f.read_text(encoding="utf-8") for f in files)
-    missing = [t.chinese for t in glossary.TERMS if t.chinese not in text]
+    notes_terms = [t for t in glossary.TERMS if t.source == "notes"]
+    assert len(notes_terms) > 40
+    missing = [t.chinese for t in notes_terms if t.chinese not in text]
     assert not missing
+
+
+def test_every_term_says_where_it_comes_from_and_the_lessons_terms_are_there():
+    assert {t.source for t in glossary.TERMS} <= set(glossary.SOURCES)
+    chinese = {t.chinese for t in glossary.TERMS}
+    for term in ("拉普拉斯平滑", "n元语法", "一元语法", "二元语法", "三元语法", "齐普夫定律", "停用词",
+                 "温度", "贪心", "过拟合", "验证集", "k步预测", "学习率", "随机抽样", "顺序划分",
+                 "随机采样", "顺序分区"):
+        assert term in chinese, term
 
 
 def test_glossary_has_no_duplicate_chinese_terms_and_valid_lessons():

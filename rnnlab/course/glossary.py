@@ -1,4 +1,9 @@
-"""The English–中文 glossary: every term the course's source notes use, with the lesson that teaches it."""
+"""The English–中文 glossary: every term the course teaches, with the lesson that teaches it.
+
+``source`` says where the Chinese term comes from: ``"notes"`` (the course's source notes, the
+authority for Chinese terms), ``"d2l"`` (the d2l-zh textbook the notes build on) or ``"course"``
+(a term the course adds, in the usual Chinese rendering).
+"""
 
 from __future__ import annotations
 
@@ -10,6 +15,10 @@ class Term(NamedTuple):
     chinese: str
     lesson: str
     meaning: str
+    source: str = "notes"
+
+
+SOURCES = ("notes", "d2l", "course")
 
 
 TERMS = [
@@ -93,6 +102,22 @@ TERMS = [
     Term("orthogonal", "正交", "08", "at right angles: zero dot product"),
     Term("orthogonal complement", "正交补空间", "08", "every direction orthogonal to a given gradient"),
     Term("geometric meaning", "几何意义", "08", "what a formula does, drawn as vectors"),
+    # terms the lessons teach beyond the notes' own words
+    Term("k-step prediction", "k步预测", "01", "predicting k steps ahead, feeding back one's own predictions", "d2l"),
+    Term("Zipf's law", "齐普夫定律", "02", "the i-th most frequent word has frequency proportional to 1/i^α", "d2l"),
+    Term("stop words", "停用词", "02", "the very frequent words (the, i, and) that carry little meaning", "d2l"),
+    Term("n-gram", "n元语法", "03", "a model of the next token given the previous n-1", "d2l"),
+    Term("unigram", "一元语法", "03", "n = 1: token frequencies alone", "d2l"),
+    Term("bigram", "二元语法", "03", "n = 2: the next token given the previous one", "d2l"),
+    Term("trigram", "三元语法", "03", "n = 3: the next token given the previous two", "d2l"),
+    Term("Laplace smoothing", "拉普拉斯平滑", "03", "add α to every count so unseen n-grams get a small probability", "d2l"),
+    Term("random sampling (textbook)", "随机采样", "03", "the textbook's word for 随机抽样", "d2l"),
+    Term("sequential partitioning (textbook)", "顺序分区", "03", "the textbook's word for 顺序划分", "d2l"),
+    Term("learning rate", "学习率", "04", "the step size of gradient descent, lr", "course"),
+    Term("overfitting", "过拟合", "04", "fitting the training text better and held-out text worse", "course"),
+    Term("validation set", "验证集", "04", "held-out text used to measure what the model learned", "course"),
+    Term("temperature", "温度", "04", "dividing logits by T before sampling: low T sharper, high T flatter", "course"),
+    Term("greedy decoding", "贪心", "04", "always picking the most likely next token", "course"),
 ]
 
 
