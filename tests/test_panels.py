@@ -98,3 +98,41 @@ def test_compare_kinds_trains_each_kind_the_same_way():
     assert table.count("\n") == 2 and "lstm" in table
     with pytest.raises(ValueError, match="kinds"):
         lesson06.compare_kinds(())
+
+
+def test_ctrl_c_stops_a_sweep_and_keeps_the_runs_that_finished(monkeypatch):
+    from rnnlab.training import History, TrainingInterrupted
+
+    calls = []
+
+    def fake_quick_train(num_hiddens, num_steps, theta, *args, **kwargs):
+        calls.append(theta)
+        if len(calls) == 2:
+            raise TrainingInterrupted(History(interrupted=True))
+        return History(train_ppl=[5.0], val_ppl=[6.0]), None, None
+
+    monkeypatch.setattr(lesson05, "quick_train", fake_quick_train)
+    with pytest.raises(TrainingInterrupted) as info:
+        lesson05.theta_sweep([0.1, 1.0, None])
+    assert calls == [0.1, 1.0]                      # the third run never started
+    assert list(info.value.completed) == [0.1]      # the finished run is kept, the cut one marked
+    assert info.value.history.interrupted
+    with pytest.raises(ValueError, match="theta"):
+        lesson05.theta_sweep([0.1, -1.0])           # a bad θ is refused before any training
+    assert calls == [0.1, 1.0]
+
+
+def test_ctrl_c_stops_compare_kinds_and_keeps_the_kinds_that_finished(monkeypatch):
+    from rnnlab.training import History, TrainingInterrupted
+
+    def fake_train_kind(kind, *args, **kwargs):
+        if kind == "gru":
+            raise TrainingInterrupted(History(interrupted=True))
+        return History(train_ppl=[5.0]), RNNScratch(28, 4), None
+
+    monkeypatch.setattr(lesson06, "train_kind", fake_train_kind)
+    with pytest.raises(TrainingInterrupted) as info:
+        lesson06.compare_kinds(("scratch", "gru", "lstm"))
+    assert list(info.value.completed) == ["scratch"]
+    with pytest.raises(ValueError, match="kinds"):
+        lesson06.compare_kinds(("scratch", "transformer"))

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from ..gradients.clipping import check_theta
-from ..training.loop import TrainingDiverged
+from ..training.loop import TrainingDiverged, TrainingInterrupted
 from ..training.recipes import quick_train
 from .lesson04 import training_panel
 
@@ -17,18 +17,26 @@ def clipping_panel(theta=1.0, lr: float = 5.0, *, num_hiddens: int = 64, num_ste
 
 def theta_sweep(thetas, *, lr: float = 5.0, num_hiddens: int = 64, num_steps: int = 32,
                 epochs: int = 2, max_tokens: int = 20_000, seed: int = 0) -> dict:
-    """Train once per θ (SGD, same seed and data); return ``{theta: History or error message}``."""
+    """Train once per θ (SGD, same seed and data); return ``{theta: History or error message}``.
+
+    Ctrl-C stops the sweep: the :class:`TrainingInterrupted` it raises carries the finished runs
+    in ``exc.completed`` and the cut one in ``exc.history`` (marked ``interrupted``).
+    """
     if not thetas:
         raise ValueError(f"thetas must name at least one threshold, got {thetas!r}")
+    for theta in thetas:   # every θ checked before the first run starts
+        check_theta(theta)
     results = {}
     for theta in thetas:
-        check_theta(theta)
         try:
             history, _, _ = quick_train(num_hiddens, num_steps, theta, lr, epochs,
                                         max_tokens=max_tokens, optimizer="sgd", seed=seed,
                                         progress=False)
         except TrainingDiverged as exc:
             results[theta] = f"diverged: {exc}"
+        except TrainingInterrupted as exc:   # Ctrl-C stops the whole sweep, keeping what finished
+            exc.completed = results
+            raise
         else:
             results[theta] = history
     return results

@@ -10,7 +10,7 @@ from ..checks import check_choice, check_int, check_positive_float
 from ..generation import predict
 from ..gradients.clipping import check_theta
 from ..models import CELLS, RNNModel, RNNScratch
-from ..training.loop import train
+from ..training.loop import TrainingInterrupted, train
 from ..training.recipes import Recipe, recipe_data
 from .report import PREFIX, RunReport, _curves_figure, _summary
 
@@ -72,13 +72,23 @@ def cell_panel(cell: str = "gru", num_hiddens: int = 128, *, epochs: int = 2, ma
 
 def compare_kinds(kinds=MODEL_KINDS, num_hiddens: int = 128, *, epochs: int = 1,
                   max_tokens: int = 20_000, seed: int = 0) -> dict:
-    """Train each kind the same way; return ``{kind: (history, parameter count)}``."""
+    """Train each kind the same way; return ``{kind: (history, parameter count)}``.
+
+    Ctrl-C stops the comparison; the :class:`TrainingInterrupted` carries the finished kinds in
+    ``exc.completed``.
+    """
     if not kinds:
         raise ValueError(f"kinds must name at least one of {MODEL_KINDS}, got {kinds!r}")
+    for kind in kinds:   # every kind checked before the first run starts
+        check_choice("kinds", kind, MODEL_KINDS)
     results = {}
     for kind in kinds:
-        history, model, _ = train_kind(kind, num_hiddens, epochs=epochs, max_tokens=max_tokens,
-                                       seed=seed)
+        try:
+            history, model, _ = train_kind(kind, num_hiddens, epochs=epochs,
+                                           max_tokens=max_tokens, seed=seed)
+        except TrainingInterrupted as exc:   # Ctrl-C stops the comparison, keeping what finished
+            exc.completed = results
+            raise
         results[kind] = (history, sum(p.numel() for p in model.parameters()))
     return results
 
