@@ -71,3 +71,13 @@ def test_min_freq_figure_and_errors():
         lesson02.min_freq_figure(51)
     with pytest.raises(ValueError, match="at least one token"):
         zipf.min_freq_summary([], 1)
+
+
+def test_plot_zipf_draws_into_the_axes_it_is_given():
+    import matplotlib.pyplot as plt
+
+    fig, (left, right) = plt.subplots(1, 2)
+    out = zipf.plot_zipf({"words": [10, 5, 3, 2, 1]}, ax=right)
+    assert out is fig and len(right.get_lines()) == 1 and len(left.get_lines()) == 0
+    assert right.get_xscale() == "log"
+    plt.close(fig)

@@ -54,16 +54,18 @@ def fit_zipf(freqs, first_rank: int = 1, last_rank: int | None = None) -> ZipfFi
     return ZipfFit(slope, intercept, first_rank, last_rank)
 
 
-def plot_zipf(freq_lists: dict, fits: dict | None = None, title: str = "Zipf's law"):
-    """Plot count against rank on log–log axes, one line per entry of ``freq_lists``.
+def plot_zipf(freq_lists: dict, fits: dict | None = None, title: str = "Zipf's law", ax=None):
+    """Plot count against rank on log–log axes, one line per entry of ``freq_lists``; the Figure.
 
-    ``fits`` maps some of the same labels to a :class:`ZipfFit`, drawn dashed.
+    ``fits`` maps some of the same labels to a :class:`ZipfFit`, drawn dashed; ``ax`` draws
+    into an axes of yours instead of a new figure.
     """
     import matplotlib.pyplot as plt
 
     if not freq_lists:
         raise ValueError("freq_lists must map at least one label to a list of counts")
-    fig, ax = plt.subplots()
+    own_figure = ax is None
+    fig, ax = plt.subplots() if own_figure else (ax.figure, ax)
     for i, (label, freqs) in enumerate(freq_lists.items()):
         ranks = range(1, len(freqs) + 1)
         ax.plot(ranks, freqs, color=f"C{i}", lw=1.5, label=label)
@@ -75,7 +77,8 @@ def plot_zipf(freq_lists: dict, fits: dict | None = None, title: str = "Zipf's l
     ax.set(xscale="log", yscale="log", xlabel="rank r (1 = most frequent)",
            ylabel="count n(r)", title=title)
     ax.legend(fontsize=8)
-    fig.tight_layout()
+    if own_figure:
+        fig.tight_layout()
     return fig
 
 
