@@ -95,3 +95,12 @@ def never_crashes(checker):
         return result
 
     return safe
+
+
+def finite_number(answer, article: str = "one"):
+    """``(value, None)`` for a finite number, else ``(None, feedback)`` asking for one."""
+    value = as_number(answer)
+    if value is None or not math.isfinite(value):
+        kind = "number" if value is None else "finite number"
+        return None, wrong(f"give {article} {kind}, got {describe(answer)}")
+    return value, None

@@ -7,7 +7,7 @@ import math
 import torch
 
 from ...series import lag_features
-from .feedback import Feedback, as_number, correct, describe, never_crashes, wrong
+from .feedback import Feedback, correct, finite_number, never_crashes, wrong
 
 # Exercise 1 works on this tiny series so every number can be checked by eye.
 EXERCISE_SERIES = torch.arange(1.0, 11.0)  # 1, 2, …, 10
@@ -65,11 +65,9 @@ K_STEP_WEIGHT, K_STEP_BIAS, K_STEP_START, K_STEP_K = 0.5, 1.0, 4.0, 3
 @never_crashes
 def check_k_step_value(answer) -> Feedback:
     """Exercise 2: the 3-step-ahead prediction of x̂_t = 0.5 x_{t-1} + 1 from x_t = 4."""
-    value = as_number(answer)
-    if value is None or not math.isfinite(value):
-        return wrong(f"give one {'number' if value is None else 'finite number'}, "
-                     f"got {describe(answer)}")
-    answer = value
+    answer, problem = finite_number(answer, "one")
+    if problem is not None:
+        return problem
     values, x = [], K_STEP_START
     for _ in range(K_STEP_K):
         x = K_STEP_WEIGHT * x + K_STEP_BIAS

@@ -6,7 +6,7 @@ import math
 
 import torch
 
-from .feedback import Feedback, as_number, correct, describe, never_crashes, wrong
+from .feedback import Feedback, correct, finite_number, never_crashes, wrong
 
 
 def _grads(seed: int, scale: float) -> list[torch.Tensor]:
@@ -66,11 +66,9 @@ def check_clip(clip) -> Feedback:
 @never_crashes
 def check_cosine_after_clipping(answer) -> Feedback:
     """Exercise 2: two task gradients have cosine -0.6; what is it after clipping at θ = 1?"""
-    value = as_number(answer)
-    if value is None or not math.isfinite(value):
-        return wrong(f"give a {'number' if value is None else 'finite number'}, "
-                     f"got {describe(answer)}")
-    answer = value
+    answer, problem = finite_number(answer, "a")
+    if problem is not None:
+        return problem
     if math.isclose(answer, -0.6, abs_tol=1e-3):
         return correct("still -0.6. Clipping multiplies every gradient by the same positive "
                        "factor, and cos(c·a, c·b) = cos(a, b) for c > 0: the conflict stays.")

@@ -7,7 +7,7 @@ import math
 import torch
 
 from ...gradients.bptt import truncation_weights
-from .feedback import Feedback, as_number, correct, describe, never_crashes, wrong
+from .feedback import Feedback, correct, describe, finite_number, never_crashes, wrong
 
 #: Exercise 1: a *linear* RNN whose W_hh is ρ times an orthogonal matrix, ρ = 0.9.
 EXERCISE_RADIUS = 0.9
@@ -17,11 +17,9 @@ EXERCISE_DISTANCE = 20
 @never_crashes
 def check_vanishing_factor(answer) -> Feedback:
     """Exercise 1: ``||∂h_T/∂h_{T-20}||`` for a linear RNN, ``W_hh = 0.9·Q``, Q orthogonal."""
-    value = as_number(answer)
-    if value is None or not math.isfinite(value):
-        return wrong(f"give one {'number' if value is None else 'finite number'}, "
-                     f"got {describe(answer)}")
-    answer = value
+    answer, problem = finite_number(answer, "one")
+    if problem is not None:
+        return problem
     rho, d = EXERCISE_RADIUS, EXERCISE_DISTANCE
     expected = rho**d
     if math.isclose(answer, expected, rel_tol=1e-3):

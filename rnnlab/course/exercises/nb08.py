@@ -7,7 +7,7 @@ import math
 import torch
 
 from ...gradients.pcgrad import pcgrad_update
-from .feedback import Feedback, as_number, correct, describe, never_crashes, wrong
+from .feedback import Feedback, correct, describe, finite_number, never_crashes, wrong
 
 #: Exercise 1 and 2 use these two task gradients.
 G_A = torch.tensor([3.0, 1.0])
@@ -30,11 +30,9 @@ def _vector(answer):
 @never_crashes
 def check_cosine(answer) -> Feedback:
     """Exercise 1: the cosine similarity of ``G_A`` and ``G_B``."""
-    value = as_number(answer)
-    if value is None or not math.isfinite(value):
-        return wrong(f"give one {'number' if value is None else 'finite number'}, "
-                     f"got {describe(answer)}")
-    answer = value
+    answer, problem = finite_number(answer, "one")
+    if problem is not None:
+        return problem
     dot = float(G_A @ G_B)
     cos = dot / float(G_A.norm() * G_B.norm())
     if math.isclose(answer, cos, abs_tol=1e-3):
