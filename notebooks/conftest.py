@@ -18,3 +18,7 @@ def pytest_collection_modifyitems(items):
     for item in items:
         if hasattr(item, "output_timeout"):   # nbval's IPyNbCell
             item.output_timeout = OUTPUT_TIMEOUT_S
+
+# The exercise sources are unexecuted templates (scripts/build_exercises.py builds the lessons'
+# exercise sections and the solutions from them); nbval runs what they build, not them.
+collect_ignore_glob = ["exercises/*"]
