@@ -1,4 +1,4 @@
-"""Exercises and solutions come from one source (notebooks/exercises/), and the answers pass their checkers."""
+"""Exercises and solutions come from one source (notebooks/exercises/); answers pass their checkers."""
 
 import copy
 import importlib.util
