@@ -37,7 +37,7 @@ if [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
     # torch first, on its own, at the pinned version (the CPU wheel where the index has it),
     # so that resolving the rest never swaps it for another build.
     .venv/bin/python -m pip install --quiet -c "$constraints" "${TORCH_SPEC:-torch}"
-    .venv/bin/python -m pip install --quiet -c "$constraints" -e ".[lab,test]" ./slides-extension
+    .venv/bin/python -m pip install --quiet -c "$constraints" -e ".[lab,test,book]" ./slides-extension
     # Left over from older versions of the course: RISE and the MathJax 3 extension it
     # pulled in (incompatible with JupyterLab 4.6); the course presents with jupyterlab-slideshow.
     for old in jupyterlab-rise jupyterlab-mathjax3; do

@@ -64,7 +64,8 @@ def test_constraints_pin_everything_the_course_installs_within_the_ranges():
     pins = constraints()
     assert pins["torch"] == "2.13.0"
     slides = tomllib.loads((ROOT / "slides-extension" / "pyproject.toml").read_text())
-    for req in requirements("lab", "test") + [Requirement(r) for r in slides["project"]["dependencies"]]:
+    slides_needs = [Requirement(r) for r in slides["project"]["dependencies"]]
+    for req in requirements("lab", "test", "book") + slides_needs:
         name = _name(req.name)
         assert name in pins, f"{name} is not pinned in constraints.txt"
         assert req.specifier.contains(pins[name], prereleases=True), \
@@ -74,7 +75,7 @@ def test_constraints_pin_everything_the_course_installs_within_the_ranges():
 
 def test_this_environment_was_installed_from_the_constraints():
     pins = constraints()
-    for req in requirements("lab", "test"):
+    for req in requirements("lab", "test", "book"):
         name = _name(req.name)
         if name == "torch" and os.environ.get("TORCH_SPEC"):
             continue  # a torch of the user's choice, on purpose
@@ -86,8 +87,8 @@ def test_this_environment_was_installed_from_the_constraints():
 def test_course_and_test_scripts_install_with_the_constraints():
     bootstrap = (ROOT / "scripts" / "bootstrap.sh").read_text()
     assert "constraints.txt" in bootstrap and '-c "$constraints"' in bootstrap
-    assert '-e ".[lab,test]" ./slides-extension' in bootstrap
-    for script in ("course.sh", "test.sh"):
+    assert '-e ".[lab,test,book]" ./slides-extension' in bootstrap
+    for script in ("course.sh", "test.sh", "book.sh"):
         assert "source scripts/bootstrap.sh" in (ROOT / script).read_text()
 
 
