@@ -147,7 +147,7 @@ class LabServer:
 
     def url(self, notebook_name: str) -> str:
         # A workspace per notebook, so the layout of an earlier test is not restored.
-        workspace = Path(notebook_name).stem
+        workspace = notebook_name.removesuffix(".ipynb").replace("/", "-")
         return f"{self.base}/lab/workspaces/{workspace}/tree/{notebook_name}?token={self.token}"
 
     def shutdown_kernels(self) -> None:
@@ -251,7 +251,8 @@ def copy_lesson(lab: LabServer, lesson: str) -> dict:
     source = NOTEBOOKS / f"{lesson}.ipynb"
     if not source.exists():
         pytest.fail(f"{source.relative_to(ROOT)} is missing: the browser test needs it")
-    shutil.copy(source, lab.root / source.name)
+    (lab.root / lesson).parent.mkdir(parents=True, exist_ok=True)   # "zh/00_start_here" keeps its folder
+    shutil.copy(source, lab.root / f"{lesson}.ipynb")
     return json.loads(source.read_text(encoding="utf-8"))
 
 
@@ -378,7 +379,7 @@ def opened_widget_text(page) -> str | None:
 
 def screenshot(page, name: str) -> Path:
     ARTIFACTS.mkdir(exist_ok=True)
-    path = ARTIFACTS / f"{name}.png"
+    path = ARTIFACTS / f"{name.replace('/', '-')}.png"
     page.screenshot(path=str(path), full_page=True)
     return path
 
