@@ -16,6 +16,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import torch
+from torch import nn
 
 from .checks import check_float, check_int, check_positive_float
 from .gradients.jacobians import spectral_radius
@@ -170,6 +171,118 @@ def k_step_errors(model: LinearAR, x, ks, start: int = 0) -> list[float]:
             raise ValueError(f"no {k}-step prediction lands at or after start={start}")
         errors.append(float(((predictions[keep] - x[positions[keep]]) ** 2).mean()))
     return errors
+
+
+def impulse_response(model: LinearAR, steps: int) -> torch.Tensor:
+    """Lesson 01. ψ_0 … ψ_(steps-1): how strongly a one-step error reaches a prediction j steps later.
+
+    ψ_0 = 1 and ψ_j = Σ_i w'_i ψ_(j-i), where w'_i weighs x_(t-i) (w'_1 = ``weights[-1]``). The
+    error of a k-step prediction is then Σ_(j<k) ψ_j ε_(t+k-j), the one-step errors ε of the
+    k steps weighted by ψ (:func:`k_step_errors_from_one_step`).
+    """
+    if not isinstance(model, LinearAR):
+        raise TypeError(f"model must be a LinearAR (from fit_autoregressive), got {type(model).__name__}")
+    steps = check_int("steps", steps, minimum=1)
+    w = model.weights.to(torch.float64).flip(0)   # w[i - 1] weighs x_(t-i)
+    psi = torch.zeros(steps, dtype=torch.float64)
+    psi[0] = 1.0
+    for j in range(1, steps):
+        i = min(j, model.order)
+        psi[j] = (w[:i] * psi[j - i : j].flip(0)).sum()
+    return psi
+
+
+def k_step_errors_from_one_step(model: LinearAR, x, k: int):
+    """Lesson 01. The k-step prediction errors rebuilt from the one-step errors alone.
+
+    With ε_s = x_s − (one-step prediction of x_s), a linear AR model's k-step error is
+    e = x_(t+k) − x̂_(t+k) = Σ_(j<k) ψ_j ε_(t+k-j) (:func:`impulse_response`): each earlier
+    step's error re-enters through the weights. Returns ``(positions, errors)`` aligned with
+    :func:`predict_k_step`, so the two can be compared.
+    """
+    x = _as_series("x", x)
+    k = check_int("k", k, minimum=1)
+    positions, _ = predict_k_step(model, x, k)
+    tau = model.order
+    one_step_errors = x[tau:] - predict_one_step(model, x)   # ε_s sits at index s - tau
+    psi = impulse_response(model, k)
+    errors = torch.zeros(len(positions), dtype=torch.float64)
+    for j in range(k):
+        errors += psi[j] * one_step_errors[positions - j - tau]
+    return positions, errors
+
+
+# --- a nonlinear autoregressive model: the same window, an MLP instead of a weighted sum ---
+
+
+class MLPAutoregressive(nn.Module):
+    """Lesson 01. ``x̂_t = MLP(x_(t-τ), …, x_(t-1))``: one hidden ReLU layer, then one output.
+
+    The nonlinear counterpart of :class:`LinearAR` (the d2l textbook's §8.1 fits this network,
+    ``Linear(τ, 10) → ReLU → Linear(10, 1)``, to the same noisy sine). Called on a
+    ``(rows, τ)`` table of windows it returns the ``rows`` predictions, like a
+    :class:`LinearAR`, so :func:`predict_one_step`, :func:`predict_k_step` and
+    :func:`k_step_errors` take it too.
+    """
+
+    def __init__(self, tau: int, num_hiddens: int = 10, seed: int = 0):
+        super().__init__()
+        self.tau = check_int("tau", tau, minimum=1)
+        num_hiddens = check_int("num_hiddens", num_hiddens, minimum=1)
+        with torch.random.fork_rng(devices=[]):  # seeded here; the caller's stream is untouched
+            torch.manual_seed(check_int("seed", seed, minimum=0))
+            self.net = nn.Sequential(nn.Linear(self.tau, num_hiddens), nn.ReLU(),
+                                     nn.Linear(num_hiddens, 1)).double()
+
+    @property
+    def order(self) -> int:
+        return self.tau
+
+    def forward(self, features) -> torch.Tensor:
+        features = torch.as_tensor(features, dtype=torch.float64)
+        if features.shape[-1] != self.tau:
+            raise ValueError(f"features must have {self.tau} columns (the model's order), "
+                             f"got shape {tuple(features.shape)}")
+        return self.net(features).squeeze(-1)      # (rows,)
+
+    def begin_state(self, batch_size: int, device=None) -> tuple:
+        """No state: the window is the whole input (``rnnlab.train`` asks every model for one)."""
+        return ()
+
+
+def fit_mlp_autoregressive(x, tau: int, n_train: int | None = None, *, num_hiddens: int = 10,
+                           epochs: int = 5, batch_size: int = 16, lr: float = 0.01,
+                           seed: int = 0) -> MLPAutoregressive:
+    """Lesson 01. Train an :class:`MLPAutoregressive` on the windows whose label lies in ``x[:n_train]``.
+
+    The same training windows as :func:`fit_autoregressive`; squared error, Adam, minibatches
+    of ``batch_size`` windows in an order drawn from ``seed`` (which also draws the initial
+    weights), through the course's one loop, :func:`rnnlab.train` (its "perplexity" columns
+    are ``exp(MSE)`` here and mean nothing). The defaults are d2l §8.1's. Returns the trained
+    model in evaluation mode, its parameters frozen.
+    """
+    from torch.utils.data import DataLoader, TensorDataset
+
+    from .training.loop import train
+
+    features, labels = lag_features(x, tau)
+    n_train = len(x) if n_train is None else check_int("n_train", n_train, maximum=len(x))
+    rows = n_train - tau
+    if rows < 1:
+        raise ValueError(f"n_train={n_train} gives no training window for tau={tau}; "
+                         f"need n_train > tau")
+    seed = check_int("seed", seed, minimum=0)
+    batch_size = check_int("batch_size", batch_size, minimum=1)
+    model = MLPAutoregressive(tau, num_hiddens, seed=seed)
+    data = TensorDataset(features[:rows], labels[:rows].reshape(-1, 1))  # Y: (batch, 1)
+    loader = DataLoader(data, batch_size=batch_size, shuffle=True,
+                        generator=torch.Generator().manual_seed(seed))
+    train(model, loader, epochs=epochs, lr=lr, optimizer="adam", theta=None, state="fresh",
+          forward=lambda net, X, state: (net(X), state),
+          loss=lambda outputs, y: nn.functional.mse_loss(outputs, y))
+    model.eval()
+    model.requires_grad_(False)
+    return model
 
 
 # --- latent autoregression: a fixed-size summary instead of a growing window ---

@@ -96,6 +96,8 @@ CHECKERS = {
     "nb02.check_unk_share": (nb02.check_unk_share, _unk_share(), "number"),
     "nb03.check_laplace_bigram": (nb03.check_laplace_bigram, _laplace(), "number"),
     "nb03.check_perplexity": (nb03.check_perplexity, _ppl(), "number"),
+    "nb03.check_ngram_storage": (nb03.check_ngram_storage, nb03.storage_vocab_size() ** 4,
+                                  "number"),
     "nb04.check_num_params": (lambda a: nb04.check_num_params(V4, H4, a), NUM_PARAMS, "number"),
     "nb04.check_rnn_step": (nb04.check_rnn_step, _ref_step, "function"),
     "nb04.check_temperature_softmax": (nb04.check_temperature_softmax,

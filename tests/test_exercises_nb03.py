@@ -3,7 +3,7 @@
 import math
 
 from rnnlab.course.exercises import nb03
-from rnnlab.text import ngram
+from rnnlab.text import ngram, zipf
 
 
 def test_laplace_bigram_matches_ngram_model():
@@ -34,3 +34,20 @@ def test_perplexity_checker():
     assert not fb.ok and "geometric" in fb.message
     fb = nb03.check_perplexity(math.exp(len(p) * mean_nll))
     assert not fb.ok and "*mean*" in fb.message
+
+
+def test_ngram_storage_accepts_v_to_the_fourth_and_explains_typical_mistakes():
+    V = nb03.storage_vocab_size()
+    assert V == len(ngram.ngram_counts(zipf.book_word_tokens(), 1)) + 1  # every word and <unk>
+    assert nb03.check_ngram_storage(V ** 4).ok
+    assert nb03.check_ngram_storage(float(V ** 4)).ok
+    fb = nb03.check_ngram_storage(V ** 3)
+    assert not fb.ok and "contexts" in fb.message
+    fb = nb03.check_ngram_storage(4 * V ** 4)
+    assert not fb.ok and "bytes" in fb.message
+    fb = nb03.check_ngram_storage(4 * V)
+    assert not fb.ok and "combination" in fb.message
+    fb = nb03.check_ngram_storage(V ** 4 + 1)
+    assert not fb.ok and "not it" in fb.message
+    fb = nb03.check_ngram_storage("1e20")
+    assert not fb.ok and "number" in fb.message

@@ -187,3 +187,45 @@ def test_ar_roots_match_the_characteristic_polynomial():
         assert abs(r ** 3 - 0.9 * r ** 2 + 0.5 * r - 0.2) < 1e-9
     with pytest.raises(TypeError, match="model must be a LinearAR"):
         series.ar_roots([0.5])
+
+
+def test_k_step_errors_are_the_one_step_errors_weighted_by_the_impulse_response():
+    _, x = series.noisy_sine(300, seed=2)
+    model = series.fit_autoregressive(x, 3, n_train=200)
+    for k in (1, 2, 7, 30):
+        positions, predictions = series.predict_k_step(model, x, k)
+        same, errors = series.k_step_errors_from_one_step(model, x, k)
+        assert torch.equal(positions, same)
+        assert torch.allclose(x[positions] - predictions, errors, atol=1e-12)
+
+
+def test_impulse_response_of_ar1_is_powers_of_its_weight():
+    model = series.LinearAR(torch.tensor([0.5], dtype=torch.float64), 1.0)
+    assert torch.allclose(series.impulse_response(model, 5),
+                          0.5 ** torch.arange(5, dtype=torch.float64))
+    with pytest.raises(TypeError, match="LinearAR"):
+        series.impulse_response("ar", 3)
+    with pytest.raises(ValueError, match="steps"):
+        series.impulse_response(model, 0)
+
+
+def test_mlp_autoregressive_learns_the_sine_and_works_with_the_k_step_tools():
+    torch.manual_seed(123)
+    before = torch.rand(1)
+    torch.manual_seed(123)
+    _, x = series.noisy_sine(seed=1)
+    mlp = series.fit_mlp_autoregressive(x, 4, n_train=600, seed=5)
+    assert torch.equal(torch.rand(1), before)  # the caller's random stream is untouched
+    again = series.fit_mlp_autoregressive(x, 4, n_train=600, seed=5)
+    one = series.predict_one_step(mlp, x)
+    assert torch.equal(one, series.predict_one_step(again, x))  # seeded: the same model
+    assert one.shape == (996,) and not one.requires_grad
+    test_mse = float(((one[596:] - x[600:]) ** 2).mean())
+    # guessing the test range's mean scores its variance (0.26 here); the noise alone is 0.04
+    assert test_mse < 2.5 * series.NOISE ** 2 < float(x[600:].var()) / 2
+    errors = series.k_step_errors(mlp, x, [1, 16], start=600)
+    assert errors[0] == pytest.approx(test_mse)
+    with pytest.raises(ValueError, match="4 columns"):
+        mlp(torch.zeros(2, 3))
+    with pytest.raises(ValueError, match="no training window"):
+        series.fit_mlp_autoregressive(x, 4, n_train=4)

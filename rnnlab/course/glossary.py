@@ -23,9 +23,9 @@ SOURCES = ("notes", "d2l", "course")
 
 TERMS = [
     Term("recurrent neural network (RNN)", "循环神经网络", "04", "a network whose hidden state is fed back at every time step"),
-    Term("tabular data", "表格数据", "00", "rows of independent examples, no order"),
-    Term("image data", "图像数据", "00", "pixels with a spatial structure"),
-    Term("convolutional neural network", "卷积神经网络", "00", "the architecture for spatial structure, as RNNs are for sequences"),
+    Term("tabular data", "表格数据", "01", "rows of independent examples, no order"),
+    Term("image data", "图像数据", "01", "pixels with a spatial structure"),
+    Term("convolutional neural network", "卷积神经网络", "01", "the architecture for spatial structure, as RNNs are for sequences"),
     Term("state variable", "状态变量", "04", "what a model carries from one time step to the next"),
     Term("hidden state", "隐状态", "04", "the RNN's summary of everything seen so far, H_t"),
     Term("hidden state (also)", "隐藏状态", "04", "another rendering of hidden state"),
@@ -38,7 +38,7 @@ TERMS = [
     Term("vector autoregression (VAR)", "向量自回归", "01", "several series predict each other"),
     Term("multivariate time-series regression", "多变量时间序列回归", "01", "regression of one series on several"),
     Term("latent autoregressive model", "隐变量自回归模型", "01", "keeps a summary h_t of the past and predicts from it"),
-    Term("Markov model", "马尔可夫模型", "01", "the future depends only on the last τ observations"),
+    Term("Markov model", "马尔可夫模型", "01", "a model in which the future depends only on the last τ observations"),
     Term("text preprocessing", "文本预处理", "02", "text → tokens → vocabulary → indices"),
     Term("token", "词元", "02", "the basic unit of text: a word or a character"),
     Term("tokenization", "词元化", "02", "splitting text into tokens"),
@@ -103,6 +103,9 @@ TERMS = [
     Term("orthogonal complement", "正交补空间", "08", "every direction orthogonal to a given gradient"),
     Term("geometric meaning", "几何意义", "08", "what a formula does, drawn as vectors"),
     # terms the lessons teach beyond the notes' own words
+    Term("Markov condition (assumption)", "马尔可夫条件", "01", "P(x_t | all the past) ≈ P(x_t | the last τ values)", "d2l"),
+    Term("stationarity", "平稳性", "01", "the rule that produces a series does not change over time", "course"),
+    Term("multilayer perceptron (MLP)", "多层感知机", "01", "fully connected layers with a nonlinearity between them", "d2l"),
     Term("k-step prediction", "k步预测", "01", "predicting k steps ahead, feeding back one's own predictions", "d2l"),
     Term("Zipf's law", "齐普夫定律", "02", "the i-th most frequent word has frequency proportional to 1/i^α", "d2l"),
     Term("stop words", "停用词", "02", "the very frequent words (the, i, and) that carry little meaning", "d2l"),
@@ -115,7 +118,7 @@ TERMS = [
     Term("sequential partitioning (textbook)", "顺序分区", "03", "the textbook's word for 顺序划分", "d2l"),
     Term("learning rate", "学习率", "04", "the step size of gradient descent, lr", "course"),
     Term("overfitting", "过拟合", "04", "fitting the training text better and held-out text worse", "course"),
-    Term("validation set", "验证集", "04", "held-out text used to measure what the model learned", "course"),
+    Term("validation set", "验证集", "03", "held-out text used to measure what the model learned", "course"),
     Term("temperature", "温度", "04", "dividing logits by T before sampling: low T sharper, high T flatter", "course"),
     Term("greedy decoding", "贪心", "04", "always picking the most likely next token", "course"),
 ]

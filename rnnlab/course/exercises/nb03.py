@@ -71,3 +71,40 @@ def check_perplexity(value) -> Feedback:
                      "exponentiating, so the answer does not depend on the text's length.")
     return wrong(f"{value:.4f} is not it: compute exp(-(1/N) Σ log p_i) over the {len(nll)} "
                  "probabilities.")
+
+
+# Exercise (proposed): storage of a full 4-gram table over the book's word vocabulary.
+STORAGE_N = 4
+
+
+def storage_vocab_size() -> int:
+    """The size of the book's word vocabulary, every word kept, ``<unk>`` included (4580)."""
+    from ...text.vocab import Vocab
+    from ...text.zipf import book_word_tokens
+
+    return len(Vocab(book_word_tokens()))
+
+
+@never_crashes
+def check_ngram_storage(count) -> Feedback:
+    """How many numbers a full table of a 4-gram model over the book's word vocabulary holds: |V|^4."""
+    count = _finite(count)
+    if count is None:
+        return wrong("give one number (how many probabilities the table holds), e.g. 1e6")
+    V, n = storage_vocab_size(), STORAGE_N
+    want = V ** n
+    if count == want:  # an exact count (below 2**53, so exact as a float too)
+        return correct(f"|V|^{n} = {V}^{n} = {want:.3g} numbers: one for each of the |V|^{n - 1} "
+                       f"contexts of {n - 1} words times each of the |V| next words — at 4 bytes "
+                       f"each, {4 * want:.2g} bytes, for a book of fewer than 33,000 4-grams. That "
+                       "is why the RNN replaces the window with a hidden state of fixed size.")
+    if count == V ** (n - 1):
+        return wrong(f"{V}^{n - 1} counts the contexts (the {n - 1} words before); each "
+                     "context needs a probability for every one of the |V| next words.")
+    if count in (2 * want, 4 * want, 8 * want):
+        return wrong("that is bytes; the question asks how many numbers (probabilities).")
+    if count == n * V:
+        return wrong(f"{n} × |V| would be {n} separate tables of |V| numbers; but the table has one "
+                     f"entry per combination of {n} words.")
+    return wrong(f"{count:g} is not it. How many different sequences of {n} words can you form "
+                 f"from the {V} entries of the vocabulary?")
