@@ -35,7 +35,8 @@ def test_every_message_fills_in_the_same_fields_in_both_languages():
 def test_every_chinese_message_is_chinese_and_not_empty():
     en, zh = messages.CATALOGUES["en"], messages.CATALOGUES["zh"]
     assert all(zh[k].strip() for k in zh)
-    same = [k for k in en if en[k] == zh[k] and any(c.isalpha() for c in en[k])]
+    # a code name (min_freq, num_steps) stays as it is in both languages
+    same = [k for k in en if en[k] == zh[k] and any(c.isalpha() for c in en[k]) and not en[k].isidentifier()]
     assert same == [], f"Chinese messages still in English: {same}"
 
 
@@ -116,3 +117,20 @@ def test_without_a_cjk_font_setup_zh_warns_clearly(monkeypatch):
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         rnnlab.notebook.setup(quiet=True)  # the English edition needs no CJK font: no warning
+
+
+def test_setup_lang_zh_switches_widget_labels_and_english_keeps_them():
+    import ipywidgets
+
+    from rnnlab.course import widgets
+
+    rnnlab.notebook.setup(lang="zh", quiet=True)
+    slider = widgets.int_slider("hidden size", 64, 16, 256, 16)
+    assert slider.description == "隐藏单元数"
+    text = ipywidgets.Text(value="梯度", description="search")  # made by hand in lesson 00
+    panel = widgets.Panel(lambda w, query: None, {"w": widgets.float_slider("weight w", 0.9, -3.0, 3.0, 0.1),
+                                                  "query": text})
+    assert [c.description for c in panel.controls.values()] == ["权重 w", "搜索"]
+    assert widgets.label("not a known label") == "not a known label"
+    rnnlab.notebook.setup(quiet=True)
+    assert widgets.int_slider("hidden size", 64, 16, 256, 16).description == "hidden size"
