@@ -161,4 +161,5 @@ MESSAGES = {
     "widget.method": "method",
     "widget.nonlinearity": "nonlinearity",
     "widget.search": "search",
+    "lesson07.jacobian_report": "ρ = {radius:g}, {nonlinearity}: ‖∂h_T/∂h_(T-{num_steps})‖ = {norm:.2e}; truncation at k = {truncation} keeps {kept:.1%} of the summed Jacobian norm",
 }

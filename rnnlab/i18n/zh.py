@@ -160,4 +160,5 @@ MESSAGES = {
     "widget.method": "方法",
     "widget.nonlinearity": "非线性",
     "widget.search": "搜索",
+    "lesson07.jacobian_report": "ρ = {radius:g}，{nonlinearity}：‖∂h_T/∂h_(T-{num_steps})‖ = {norm:.2e}；在 k = {truncation} 处截断保留了雅可比矩阵范数之和的 {kept:.1%}",
 }
