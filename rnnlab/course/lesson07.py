@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from ..i18n import tr
 from ..checks import check_int
 from ..gradients.jacobians import jacobian_norm_curve, plot_jacobian_norms
+from ..i18n import tr
 
 
 def bptt_panel(radius: float = 1.0, truncation: int = 10, nonlinearity: str = "tanh",
