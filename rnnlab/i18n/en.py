@@ -162,4 +162,6 @@ MESSAGES = {
     "widget.nonlinearity": "nonlinearity",
     "widget.search": "search",
     "lesson07.jacobian_report": "ρ = {radius:g}, {nonlinearity}: ‖∂h_T/∂h_(T-{num_steps})‖ = {norm:.2e}; truncation at k = {truncation} keeps {kept:.1%} of the summed Jacobian norm",
+    "lesson08.toy_report": "{method}: end θ = ({theta1:.2f}, {theta2:.2f}), L1 + L2 = {loss:.1f}",
+    "lesson04.diverged": "diverged: {message}",
 }

@@ -161,4 +161,6 @@ MESSAGES = {
     "widget.nonlinearity": "非线性",
     "widget.search": "搜索",
     "lesson07.jacobian_report": "ρ = {radius:g}，{nonlinearity}：‖∂h_T/∂h_(T-{num_steps})‖ = {norm:.2e}；在 k = {truncation} 处截断保留了雅可比矩阵范数之和的 {kept:.1%}",
+    "lesson08.toy_report": "{method}：终点 θ = ({theta1:.2f}, {theta2:.2f})，L1 + L2 = {loss:.1f}",
+    "lesson04.diverged": "发散：{message}",
 }
