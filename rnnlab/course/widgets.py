@@ -203,8 +203,8 @@ class Panel:
         if figures:
             bundle["image/png"] = _png_base64(figures[0])
         texts = [item for item in self._items() if isinstance(item, str)]
-        summary = f"{type(self).__name__} with controls {', '.join(self.controls)}"
-        bundle["text/plain"] = "\n".join([summary + " — run the notebook to use them."] + texts)
+        summary = tr("widget.panel_summary", kind=type(self).__name__, controls=", ".join(self.controls))
+        bundle["text/plain"] = "\n".join([summary] + texts)
         return bundle
 
 

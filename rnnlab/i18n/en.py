@@ -190,4 +190,5 @@ MESSAGES = {
     "nb08.check_pcgrad_update.wrong2": "give the update as two finite numbers, e.g. [x, y]; got {answer}",
     "nb08.check_pcgrad_update.wrong3": "you projected only one of the two gradients. PCGrad treats every task the same way: g_A is projected away from g_B *and* g_B away from g_A, then the two projected gradients are added.",
     "nb08.check_pcgrad_update.wrong4": "that is the plain sum g_A + g_B. The two gradients conflict (g_A · g_B < 0), so PCGrad first removes the conflicting components.",
+    "widget.panel_summary": "{kind} with controls {controls} — run the notebook to use them.",
 }

@@ -189,4 +189,5 @@ MESSAGES = {
     "nb08.check_pcgrad_update.wrong2": "请把更新量写成两个有限的数，例如 [x, y]；收到的是 {answer}",
     "nb08.check_pcgrad_update.wrong3": "你只投影了两个梯度中的一个。PCGrad 对每个任务一视同仁：g_A 要去掉朝向 g_B 的冲突分量，g_B 也要去掉朝向 g_A 的，然后把两个投影后的梯度相加。",
     "nb08.check_pcgrad_update.wrong4": "这是普通的和 g_A + g_B。两个梯度冲突（g_A · g_B < 0），所以 PCGrad 先去掉相冲突的分量。",
+    "widget.panel_summary": "{kind}，控件：{controls}——运行 notebook 即可使用。",
 }
