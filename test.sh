@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Build everything from nothing (idempotent) and run the whole test suite, notebooks included:
-# ruff, unit/property/browser tests, then every notebook and solution through nbval (strict).
+# ruff, unit/property/browser tests, then every notebook and solution through nbval (strict),
+# in both editions: pytest's testpaths include notebooks/, so notebooks/zh/** is collected too.
 # Extra arguments go to pytest, e.g. ./test.sh -k vocab
 set -euo pipefail
 cd "$(dirname "$0")"

@@ -4,15 +4,18 @@ from __future__ import annotations
 
 import os
 import random
+import warnings
 
 import torch
 
 from .checks import check_bool, check_int
 from .device import default_device
+from .i18n import set_language, tr
+from .i18n.fonts import use_cjk_font
 from .randomness import set_course_seed
 
 
-def setup(seed: int = 0, quiet: bool = False, threads: int | None = 1):
+def setup(seed: int = 0, quiet: bool = False, threads: int | None = 1, lang: str = "en"):
     """Seed Python and torch, use ``threads`` CPU threads, set a small figure style; return the device.
 
     One thread is the default because the course's models are small: splitting a
@@ -23,6 +26,10 @@ def setup(seed: int = 0, quiet: bool = False, threads: int | None = 1):
     ``threads=None`` keeps torch's own choice; more threads than the machine has CPU cores
     are refused (they could only wait on each other).
 
+    ``lang`` is the language rnnlab speaks from now on ("en" or "zh": checker feedback, widget
+    labels, panel reports, progress bars, the glossary); the Chinese edition's lessons pass
+    ``lang="zh"``. A CJK font, when one is installed, becomes matplotlib's fallback for Chinese glyphs.
+
     ``seed`` also starts the course-wide seed stream (:mod:`rnnlab.randomness`): after
     ``setup(seed)``, helpers called with ``seed=None`` (the data loaders) are repeatable too.
     """
@@ -31,6 +38,7 @@ def setup(seed: int = 0, quiet: bool = False, threads: int | None = 1):
     if threads is not None:
         cores = os.cpu_count() or 1
         threads = check_int("threads", threads, minimum=1, maximum=max(cores, 1))
+    set_language(lang)  # checked last: a refused argument changes nothing
     random.seed(seed)
     torch.manual_seed(seed)
     set_course_seed(seed)
@@ -47,9 +55,11 @@ def setup(seed: int = 0, quiet: bool = False, threads: int | None = 1):
             "axes.spines.top": False,
             "axes.spines.right": False,
         })
+        if use_cjk_font() is None and lang == "zh":
+            warnings.warn(tr("setup.no_cjk_font", font="Noto Sans CJK SC"), stacklevel=2)
     except ImportError:  # pragma: no cover
         pass
     device = default_device()
     if not quiet:
-        print(f"rnnlab ready: torch {torch.__version__.split('+')[0]}, device = {device.type}")
+        print(tr("setup.ready", torch=torch.__version__.split("+")[0], device=device.type))
     return device

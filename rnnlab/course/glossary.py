@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
+from ..i18n import get_language, tr
+
 
 class Term(NamedTuple):
     english: str
@@ -124,6 +126,115 @@ TERMS = [
 ]
 
 
+#: Lesson 00. The Chinese rendering of every term's meaning, keyed by the term's English (same
+#: order as TERMS; ``tests/test_i18n.py`` checks that every term has one and no other key exists).
+MEANINGS_ZH = {
+    "recurrent neural network (RNN)": "在每个时间步把隐状态反馈回来的网络",
+    "tabular data": "一行行相互独立的样本，没有顺序",
+    "image data": "具有空间结构的像素",
+    "convolutional neural network": "处理空间结构的架构，正如 RNN 处理序列",
+    "state variable": "模型从一个时间步带到下一个时间步的东西",
+    "hidden state": "RNN 对迄今所见一切的概括，H_t",
+    "hidden state (also)": "隐状态的另一种译法",
+    "extrapolation": "对观测范围之外的值进行预测",
+    "interpolation": "在观测值之间进行估计",
+    "statistics": "给内插法和外推法命名的学科",
+    "temporal dynamics": "数据或系统状态随时间变化的方式",
+    "sequence model": "顺序很重要的数据的模型",
+    "autoregressive model": "用同一变量过去的值预测 x_t",
+    "vector autoregression (VAR)": "几个序列互相预测",
+    "multivariate time-series regression": "一个序列对多个序列的回归",
+    "latent autoregressive model": "保留过去的概括 h_t，并据此预测",
+    "Markov model": "未来只取决于最近 τ 个观测",
+    "text preprocessing": "文本 → 词元 → 词表 → 索引",
+    "token": "文本的基本单位：一个词或一个字符",
+    "tokenization": "把文本拆分成词元",
+    "vocabulary": "词元与索引之间的双向映射",
+    "vocabulary size": "模型认识多少个不同的词元（含保留词元）",
+    "corpus": "全部训练文本，看作一个词元序列",
+    "numerical index": "词表给一个词元的整数",
+    "unknown token <unk>": "代表词表没有收录的每一个词元",
+    "padding token <pad>": "把较短的序列填充到统一长度",
+    "beginning-of-sequence token <bos>": "标记序列从哪里开始",
+    "end-of-sequence token <eos>": "标记序列在哪里结束",
+    "language model": "给一个词元序列分配概率",
+    "conditional probability": "P(下一个词元 | 它之前的词元)",
+    "perplexity": "平均负对数似然的指数；1 表示完美",
+    "random sampling": "从任意位置取子序列组成小批量，顺序随机",
+    "sequential partitioning": "各行在相邻小批量之间首尾相接的小批量",
+    "batch size": "一个小批量包含多少个子序列",
+    "time step": "序列中的一个位置",
+    "recurrent layer": "循环地计算隐状态的层",
+    "activation function": "非线性函数，RNN 中是 tanh",
+    "fully connected layer": "一个线性映射加偏置",
+    "hidden layer": "位于输入和输出之间的层",
+    "output layer": "把隐状态映射为词表上各词元的得分",
+    "hidden units": "隐状态的大小",
+    "concatenation": "在一次矩阵乘法之前把 [X_t, H_{t-1}] 拼在一起",
+    "parameter initialization": "训练前抽取权重的初始值",
+    "model initialization": "构建模型及其初始状态",
+    "initialising the state": "一个序列开始时的隐状态",
+    "warm-up period": "预测之前先输入前缀以设定状态",
+    "prediction": "在前缀之后生成词元",
+    "training": "调整参数以降低损失",
+    "from-scratch implementation": "用张量和矩阵乘法亲手搭建模型",
+    "gradient": "损失上升最快的方向",
+    "gradient clipping": "把梯度按比例缩小到范数不超过 θ",
+    "gradient clipping (also)": "梯度剪裁的另一种译法",
+    "exploding gradient": "随时间步呈指数增长的梯度",
+    "vanishing gradient": "随时间步呈指数缩小的梯度",
+    "numerical truncation or rescaling": "裁剪改变梯度的方式",
+    "concise implementation": "用 torch.nn.RNN 实现的同一个模型",
+    "bidirectional": "还会反向读取序列的 RNN",
+    "backpropagation": "在网络中逐层应用链式法则",
+    "backpropagation through time (BPTT)": "在展开的 RNN 上做反向传播",
+    "computational graph": "变量、参数、运算符以及它们之间的连接",
+    "unrolling": "把递推式写开，每个时间步一层",
+    "parameter sharing": "每一步使用同一组权重，所以它们的梯度相加",
+    "long-range dependency": "某个输出依赖于很久以前的输入",
+    "truncation (truncated BPTT)": "反向传播 k 步之后就停止",
+    "computational cost": "长展开图所需的时间和内存",
+    "gating mechanism": "GRU/LSTM 中缓解梯度消失的门",
+    "gradient conflict": "各任务的梯度指向相反的方向",
+    "conflict": "两个梯度的余弦相似度为负",
+    "multi-task learning": "在共享参数上训练多个损失",
+    "joint training of several modules": "梯度可能冲突的另一种场景",
+    "shared (parameters)": "每个任务的梯度都会到达的参数",
+    "loss function": "训练要降低的那个数",
+    "cosine similarity": "g1·g2 / (‖g1‖‖g2‖)，取值从 −1 到 1",
+    "gradient decoupling": "阻止或改变梯度的流向",
+    "blocking a gradient (detach)": "detach()：没有梯度经过这个张量往回流",
+    "detaching gradients": "在顺序划分的小批量之间切断计算图",
+    "gradient projection": "去掉梯度中相冲突的分量（PCGrad）",
+    "orthogonal": "成直角：点积为零",
+    "orthogonal complement": "与给定梯度正交的所有方向",
+    "geometric meaning": "把公式画成向量后它做了什么",
+    "Markov condition (assumption)": "P(x_t | 全部过去) ≈ P(x_t | 最近 τ 个值)",
+    "stationarity": "生成序列的规律不随时间改变",
+    "multilayer perceptron (MLP)": "由全连接层组成、层与层之间有非线性激活的网络",
+    "k-step prediction": "向前预测 k 步，把自己的预测再作为输入",
+    "Zipf's law": "第 i 个最常见的词的频率与 1/i^α 成正比",
+    "stop words": "非常常见、几乎不带含义的词（the、i、and）",
+    "n-gram": "给定前 n-1 个词元时下一个词元的模型",
+    "unigram": "n = 1：只看词元频率",
+    "bigram": "n = 2：给定前一个词元时的下一个词元",
+    "trigram": "n = 3：给定前两个词元时的下一个词元",
+    "Laplace smoothing": "给每个计数加 α，使没见过的 n 元组得到一个小概率",
+    "random sampling (textbook)": "教材对“随机抽样”的说法",
+    "sequential partitioning (textbook)": "教材对“顺序划分”的说法",
+    "learning rate": "梯度下降的步长，lr",
+    "overfitting": "对训练文本拟合得更好，对留出文本反而更差",
+    "validation set": "用来衡量模型学到了什么的留出文本",
+    "temperature": "采样前把 logits 除以 T：T 低更尖锐，T 高更平坦",
+    "greedy decoding": "每次都选最可能的下一个词元",
+}
+
+
+def meaning(term: Term) -> str:
+    """Lesson 00. ``term``'s meaning in the language of ``setup(lang=...)``."""
+    return MEANINGS_ZH[term.english] if get_language() == "zh" else term.meaning
+
+
 def lookup(query: str = "") -> list[Term]:
     """Terms whose English, Chinese or lesson contains ``query`` (case-insensitive); all if empty."""
     if not isinstance(query, str):
@@ -136,7 +247,7 @@ def as_markdown(terms=None) -> str:
     """A markdown table of ``terms`` (all of them by default)."""
     terms = TERMS if terms is None else terms
     if not terms:
-        return "_No term matches._"
-    rows = ["| English | 中文 | lesson | meaning |", "|---|---|---|---|"]
-    rows += [f"| {t.english} | {t.chinese} | {t.lesson} | {t.meaning} |" for t in terms]
+        return tr("glossary.no_match")
+    rows = [tr("glossary.header"), "|---|---|---|---|"]
+    rows += [f"| {t.english} | {t.chinese} | {t.lesson} | {meaning(t)} |" for t in terms]
     return "\n".join(rows)

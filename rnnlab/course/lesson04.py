@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 
 from ..generation import predict
+from ..i18n import tr
 from ..training.loop import TrainingDiverged
 from ..training.recipes import quick_train
 from .report import PREFIX, RunReport, _curves_figure, _diverged_figure, _summary
@@ -28,7 +29,7 @@ def training_panel(num_hiddens: int = 64, num_steps: int = 16, theta=1.0, lr: fl
                                             seed=seed, progress=progress)
     except TrainingDiverged as exc:
         message = str(exc)
-        return _diverged_figure(message, title), RunReport(None, "", f"diverged: {message}",
+        return _diverged_figure(message, title), RunReport(None, "", tr("lesson04.diverged", message=message),
                                                            diverged=message)
     seconds = time.perf_counter() - start
     sample = predict(prefix, num_preds, model, vocab)

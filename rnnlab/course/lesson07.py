@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from ..checks import check_int
 from ..gradients.jacobians import jacobian_norm_curve, plot_jacobian_norms
+from ..i18n import tr
 
 
 def bptt_panel(radius: float = 1.0, truncation: int = 10, nonlinearity: str = "tanh",
@@ -20,8 +21,7 @@ def bptt_panel(radius: float = 1.0, truncation: int = 10, nonlinearity: str = "t
     norms = jacobian_norm_curve(radius, num_steps=num_steps, nonlinearity=nonlinearity)
     fig = plot_jacobian_norms({f"ρ(W_hh) = {radius:g} ({nonlinearity})": norms}, truncation)
     kept = float(norms[: truncation + 1].sum() / norms.sum())
-    text = (f"ρ = {radius:g}, {nonlinearity}: ‖∂h_T/∂h_(T-{num_steps})‖ = "
-            f"{float(norms[-1]):.2e}; truncation at k = {truncation} keeps {kept:.1%} of the "
-            "summed Jacobian norm")
+    text = tr("lesson07.jacobian_report", radius=radius, nonlinearity=nonlinearity, num_steps=num_steps,
+              norm=float(norms[-1]), truncation=truncation, kept=kept)
     plt.close(fig)
     return fig, text

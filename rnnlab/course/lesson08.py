@@ -7,6 +7,7 @@ import torch
 from ..checks import check_choice
 from ..gradients.multitask import eval_steps, val_loss
 from ..gradients.toy import TOY_METHODS, TOY_START, plot_toy, run_toy, toy_losses
+from ..i18n import tr
 
 
 def toy_panel(theta1: float = TOY_START[0], theta2: float = TOY_START[1], method: str = "both",
@@ -22,8 +23,8 @@ def toy_panel(theta1: float = TOY_START[0], theta2: float = TOY_START[1], method
     lines = []
     for m, p in paths.items():
         l1, l2 = toy_losses(p[-1])
-        lines.append(f"{labels[m]}: end θ = ({float(p[-1, 0]):.2f}, {float(p[-1, 1]):.2f}), "
-                     f"L1 + L2 = {float(l1 + l2):.1f}")
+        lines.append(tr("lesson08.toy_report", method=labels[m], theta1=float(p[-1, 0]),
+                        theta2=float(p[-1, 1]), loss=float(l1 + l2)))
     plt.close(fig)
     return fig, "\n".join(lines)
 

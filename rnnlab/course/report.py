@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 
+from ..i18n import tr
 from ..training.history import History, plot_grad_norms, plot_history
 
 #: The prefix every panel warms up on before it generates a sample.
@@ -28,12 +29,11 @@ class RunReport:
 
 
 def _summary(history: History, seconds: float, sample: str) -> str:
-    lines = [f"after {history.epochs} epochs: training perplexity {history.train_ppl[-1]:.2f}"]
+    lines = [tr("report.after_epochs", epochs=history.epochs, train_ppl=history.train_ppl[-1])]
     if history.val_ppl:
-        lines[0] += (f", validation perplexity {history.val_ppl[-1]:.2f} "
-                     f"(best {history.best_val_ppl:.2f})")
-    lines.append(f"trained in {seconds:.1f} s")
-    lines.append(f"greedy sample: {sample!r}")
+        lines[0] += tr("report.validation", val_ppl=history.val_ppl[-1], best=history.best_val_ppl)
+    lines.append(tr("report.trained_in", seconds=seconds))
+    lines.append(tr("report.greedy_sample", sample=sample))
     return "\n".join(lines)
 
 
@@ -54,6 +54,6 @@ def _diverged_figure(message: str, title: str):
 
     fig, ax = plt.subplots(figsize=(10, 1.6))
     ax.axis("off")
-    ax.text(0.0, 0.5, "training diverged:\n" + message, va="center", wrap=True, fontsize=9)
+    ax.text(0.0, 0.5, tr("report.diverged") + "\n" + message, va="center", wrap=True, fontsize=9)
     ax.set_title(title)
     return fig

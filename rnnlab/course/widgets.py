@@ -19,6 +19,8 @@ import ipywidgets as widgets
 from IPython.display import display
 
 from ..checks import as_real, check_bool, check_float, check_int, check_positive_float
+from ..i18n import tr
+from ..i18n.messages import CATALOGUES
 
 __all__ = ["Panel", "int_slider", "float_slider", "log_slider", "dropdown", "THETA_OFF"]
 
@@ -27,14 +29,22 @@ __all__ = ["Panel", "int_slider", "float_slider", "log_slider", "dropdown", "THE
 THETA_OFF = "off"
 
 
+def label(text: str | None) -> str | None:
+    """Lesson 00. A control's label in the language of ``setup(lang=...)`` (``widget.<text>`` in the
+    catalogues); a label the catalogues do not know is shown as given."""
+    if text is None:
+        return None
+    return tr(f"widget.{text}") if f"widget.{text}" in CATALOGUES["en"] else text
+
+
 def int_slider(description: str, value: int, min: int, max: int, step: int = 1):
     """An integer slider that reports only when released (retraining on every pixel is slow)."""
-    return widgets.IntSlider(value=value, min=min, max=max, step=step, description=description,
+    return widgets.IntSlider(value=value, min=min, max=max, step=step, description=label(description),
                              continuous_update=False, style={"description_width": "initial"})
 
 
 def float_slider(description: str, value: float, min: float, max: float, step: float):
-    return widgets.FloatSlider(value=value, min=min, max=max, step=step, description=description,
+    return widgets.FloatSlider(value=value, min=min, max=max, step=step, description=label(description),
                                continuous_update=False, style={"description_width": "initial"})
 
 
@@ -70,7 +80,7 @@ def log_slider(description: str, value: float, min: float, max: float, with_off:
     value = _snap(value, values)
     if value is _NO_MATCH:
         raise ValueError(f"value must be one of {values} for slider {description!r}, got {value!r}")
-    slider = widgets.SelectionSlider(options=options, value=value, description=description,
+    slider = widgets.SelectionSlider(options=options, value=value, description=label(description),
                                      continuous_update=False, style={"description_width": "initial"})
     slider._rnnlab_off_means_none = with_off  # only this stop, on this slider, is None
     return slider
@@ -93,7 +103,7 @@ def _snap(value, values):
 
 
 def dropdown(description: str, options, value):
-    return widgets.Dropdown(options=options, value=value, description=description)
+    return widgets.Dropdown(options=options, value=value, description=label(description))
 
 
 class Panel:
@@ -113,11 +123,13 @@ class Panel:
         self.result = None
         self.error = None
         self.updates = 0
-        header = [widgets.HTML(f"<b>{title}</b>")] if title else []
+        header = [widgets.HTML(f"<b>{label(title)}</b>")] if title else []
         # Controls wrap onto a second row rather than squeezing their tracks to nothing.
         row = widgets.HBox(list(self.controls.values()), layout=widgets.Layout(flex_flow="row wrap"))
         self.widget = widgets.VBox(header + [row, self.output])
         for control in self.controls.values():
+            if isinstance(getattr(control, "description", None), str):
+                control.description = label(control.description)  # a widget made by hand, too
             control.observe(self._on_change, names="value")
         if run_now:
             self.update()
@@ -191,8 +203,8 @@ class Panel:
         if figures:
             bundle["image/png"] = _png_base64(figures[0])
         texts = [item for item in self._items() if isinstance(item, str)]
-        summary = f"{type(self).__name__} with controls {', '.join(self.controls)}"
-        bundle["text/plain"] = "\n".join([summary + " — run the notebook to use them."] + texts)
+        summary = tr("widget.panel_summary", kind=type(self).__name__, controls=", ".join(self.controls))
+        bundle["text/plain"] = "\n".join([summary] + texts)
         return bundle
 
 

@@ -35,6 +35,7 @@ from torch.nn import functional as F
 from ..checks import check_choice, check_int, check_positive_float
 from ..device import resolve_device
 from ..gradients.clipping import check_theta, grad_clipping
+from ..i18n import tr
 from ..models import detach_state, model_device
 from .history import History, plot_history
 from .metrics import perplexity
@@ -282,8 +283,8 @@ def train(model: nn.Module, train_loader, val_loader=None, *, epochs: int, lr=No
         from tqdm.auto import tqdm
 
         # mininterval: a long run sends a redraw at most twice a second, not per batch
-        bar = tqdm(total=None if num_batches is None else epochs * num_batches, desc="training",
-                   unit="batch", mininterval=0.5)
+        bar = tqdm(total=None if num_batches is None else epochs * num_batches,
+                   desc=tr("progress.training"), unit=tr("progress.unit"), mininterval=0.5)
     step_count, epoch, batch = 0, 0, 0
     try:
         for epoch in range(1, epochs + 1):
@@ -347,9 +348,9 @@ def train(model: nn.Module, train_loader, val_loader=None, *, epochs: int, lr=No
                         history.val_metrics.setdefault(f"{name}_ppl", []).append(perplexity(v))
             history.seconds.append(time.perf_counter() - epoch_start)
             if bar is not None:
-                postfix = {"train_ppl": f"{train_ppl:.2f}"}
+                postfix = {tr("progress.train_ppl"): f"{train_ppl:.2f}"}
                 if history.val_ppl:
-                    postfix["val_ppl"] = f"{history.val_ppl[-1]:.2f}"
+                    postfix[tr("progress.val_ppl")] = f"{history.val_ppl[-1]:.2f}"
                 bar.set_postfix(postfix)
             if plot is not None:
                 plot.update(history, force=epoch == 1)

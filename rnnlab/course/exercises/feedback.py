@@ -9,6 +9,8 @@ from dataclasses import dataclass
 
 import torch
 
+from ...i18n import tr
+
 
 @dataclass(frozen=True)
 class Feedback:
@@ -19,7 +21,7 @@ class Feedback:
         return self.ok
 
     def __str__(self) -> str:
-        return ("✅ Correct. " if self.ok else "❌ Not yet. ") + self.message
+        return tr("feedback.correct" if self.ok else "feedback.not_yet") + self.message
 
     def _repr_markdown_(self) -> str:
         return str(self)
@@ -87,11 +89,10 @@ def never_crashes(checker):
         try:
             result = checker(*args, **kwargs)
         except Exception as exc:  # the student's answer broke something we did not foresee
-            return wrong(f"this answer could not be checked: {type(exc).__name__}: "
-                         f"{' '.join(str(exc).split())[:200]}. Look at what your code returns "
-                         "(its type and shape) and compare with what the exercise asks for.")
+            return wrong(tr("feedback.unchecked", error=type(exc).__name__,
+                            detail=" ".join(str(exc).split())[:200]))
         if not isinstance(result, Feedback):  # pragma: no cover - a checker bug
-            return wrong("this answer could not be checked.")
+            return wrong(tr("feedback.unchecked_short"))
         return result
 
     return safe
@@ -101,6 +102,8 @@ def finite_number(answer, article: str = "one"):
     """``(value, None)`` for a finite number, else ``(None, feedback)`` asking for one."""
     value = as_number(answer)
     if value is None or not math.isfinite(value):
-        kind = "number" if value is None else "finite number"
-        return None, wrong(f"give {article} {kind}, got {describe(answer)}")
+        if article not in ("one", "a"):  # pragma: no cover - a checker bug
+            raise ValueError(f"article must be 'one' or 'a', got {article!r}")
+        kind = "number" if value is None else "finite_number"
+        return None, wrong(tr(f"feedback.give_{article}_{kind}", answer=describe(answer)))
     return value, None

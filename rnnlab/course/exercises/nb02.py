@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 
 from ...checks import as_int
+from ...i18n import tr
 from ...text.corpus import read_time_machine, tokenize
 from ...text.vocab import Vocab
 from ...text.zipf import book_word_tokens, min_freq_summary
@@ -27,21 +28,17 @@ def check_indices(indices) -> Feedback:
         indices = indices.tolist()  # a tensor or an array of indices
     if not isinstance(indices, (list, tuple)) or not all(
             as_int(i) is not None for i in indices):
-        return wrong(f"give a list of integers, one per token; got {describe(indices)}")
+        return wrong(tr("nb02.check_indices.wrong2", indices=describe(indices)))
     indices = [as_int(i) for i in indices]
     if len(indices) != len(want):
-        return wrong(f"the line has {len(want)} tokens, so expect {len(want)} indices; "
-                     f"got {len(indices)}")
+        return wrong(tr("nb02.check_indices.wrong3", len_want=len(want), len_indices=len(indices)))
     if indices == want:
-        return correct(f"{want}. Frequent words get small indices: 'the' is 1 because it is "
-                       "the most common token, right after <unk> at 0.")
+        return correct(tr("nb02.check_indices.correct", want=want))
     if indices == [i - 1 for i in want]:
-        return wrong("every index is one too small: index 0 is reserved for <unk>, so the "
-                     "most frequent word 'the' is 1.")
+        return wrong(tr("nb02.check_indices.wrong4"))
     first = next(k for k in range(len(want)) if indices[k] != want[k])
-    return wrong(f"token {first} ({EXERCISE_LINE[first]!r}) should map to {want[first]}, "
-                 f"got {indices[first]}. Build Vocab(tokens) from *all* the book's word tokens "
-                 "and look each word up with vocab[token].")
+    return wrong(tr("nb02.check_indices.wrong", first=first, token=EXERCISE_LINE[first],
+                    want_index=want[first], got_index=indices[first]))
 
 
 @never_crashes
@@ -50,19 +47,15 @@ def check_unk_share(share) -> Feedback:
     want = min_freq_summary(book_word_tokens(), EXERCISE_MIN_FREQ).unk_share
     value = as_number(share)
     if value is None or not math.isfinite(value):
-        return wrong(f"give one number (a fraction between 0 and 1), got {describe(share)}")
+        return wrong(tr("nb02.check_unk_share.wrong2", share=describe(share)))
     share = value
     if math.isclose(share, want, abs_tol=5e-4):
-        return correct(f"{want:.4f}: about {100 * want:.0f}% of the running text is lost to "
-                       "<unk>, although the vocabulary shrinks far more than that — the long "
-                       "Zipf tail holds many types but few tokens.")
+        return correct(tr("nb02.check_unk_share.correct", want=want, percent=100 * want))
     if math.isclose(share, 100 * want, abs_tol=0.05):
-        return wrong("that looks like a percentage; give the fraction (divide by 100).")
+        return wrong(tr("nb02.check_unk_share.wrong3"))
     all_types = min_freq_summary(book_word_tokens(), 0).vocab_size - 1  # minus <unk>
     kept_types = min_freq_summary(book_word_tokens(), EXERCISE_MIN_FREQ).vocab_size - 1
     type_share = 1 - kept_types / all_types
     if math.isclose(share, type_share, abs_tol=5e-3):
-        return wrong("you measured the share of *distinct words* (types) dropped. The question "
-                     "asks for the share of the running text (tokens): count every occurrence.")
-    return wrong(f"{share:.4f} is not it. Build Vocab(tokens, min_freq=10), map every token of "
-                 "the book and count how many become vocab.unk, divided by the number of tokens.")
+        return wrong(tr("nb02.check_unk_share.wrong4"))
+    return wrong(tr("nb02.check_unk_share.wrong", share=share))

@@ -6,6 +6,7 @@ import math
 
 import torch
 
+from ...i18n import tr
 from .feedback import Feedback, correct, finite_number, never_crashes, wrong
 
 
@@ -18,23 +19,23 @@ def _grads(seed: int, scale: float) -> list[torch.Tensor]:
 def check_clip(clip) -> Feedback:
     """Exercise 1: ``clip(grads, theta)`` returns new tensors clipped by their *global* norm."""
     if not callable(clip):
-        return wrong(f"pass your function itself, got {type(clip).__name__}")
+        return wrong(tr("nb05.check_clip.wrong", type_name=type(clip).__name__))
     for scale, theta in ((3.0, 1.0), (0.05, 1.0), (1.0, 0.5)):
         grads = _grads(5, scale)
         before = [g.clone() for g in grads]
         try:
             got = clip([g.clone() for g in grads], theta)
         except Exception as exc:
-            return wrong(f"calling clip(grads, {theta}) raised {type(exc).__name__}: {exc}")
+            return wrong(tr("nb05.check_clip.wrong8", theta=theta, type_name=type(exc).__name__, exc=exc))
         if not isinstance(got, (list, tuple)) or len(got) != len(grads) \
                 or not all(isinstance(t, torch.Tensor) for t in got):
-            return wrong("return a list with one tensor per gradient, in the same order")
+            return wrong(tr("nb05.check_clip.wrong3"))
         shapes = [tuple(t.shape) for t in got]
         if shapes != [tuple(g.shape) for g in before]:
-            return wrong(f"return each gradient in its own shape {[tuple(g.shape) for g in before]}, "
-                         f"got shapes {shapes}: scale the tensors, don't flatten or reshape them")
+            return wrong(tr("nb05.check_clip.wrong4", want_shapes=[tuple(g.shape) for g in before],
+                            shapes=shapes))
         if not all(t.dtype.is_floating_point for t in got):
-            return wrong(f"the clipped gradients must hold floats, got dtypes {[t.dtype for t in got]}")
+            return wrong(tr("nb05.check_clip.wrong5", dtypes=[t.dtype for t in got]))
         got = [t.detach().to(torch.float32) for t in got]
         # The reference: torch's own clipping of the same gradients.
         params = [torch.nn.Parameter(torch.zeros_like(b)) for b in before]
@@ -50,17 +51,12 @@ def check_clip(clip) -> Feedback:
             n = float(g.norm())
             per_tensor.append(g * min(1.0, theta / n))
         if all(torch.allclose(a, b, atol=1e-6) for a, b in zip(got, per_tensor, strict=True)):
-            return wrong("you clipped each tensor by its own norm. Clipping by the *global* norm "
-                         "treats all gradients as one vector: one norm, one factor for all, so the "
-                         "direction of the whole update is kept.")
+            return wrong(tr("nb05.check_clip.wrong6"))
         if norm < theta and all(torch.allclose(a, b * theta / norm, atol=1e-6)
                                 for a, b in zip(got, before, strict=True)):
-            return wrong(f"the gradients had norm {norm:.3f} < θ = {theta} and you scaled them "
-                         "up to θ. The factor is min(1, θ/‖g‖): small gradients stay as they are.")
-        return wrong(f"for θ = {theta} and a global norm of {norm:.3f} the result differs from "
-                     "torch.nn.utils.clip_grad_norm_; the factor is min(1, θ / ‖g‖).")
-    return correct("same numbers as torch.nn.utils.clip_grad_norm_ for a large and a small "
-                   "gradient: one global norm, one factor min(1, θ/‖g‖) for every tensor.")
+            return wrong(tr("nb05.check_clip.wrong7", norm=norm, theta=theta))
+        return wrong(tr("nb05.check_clip.wrong2", theta=theta, norm=norm))
+    return correct(tr("nb05.check_clip.correct"))
 
 
 @never_crashes
@@ -70,13 +66,9 @@ def check_cosine_after_clipping(answer) -> Feedback:
     if problem is not None:
         return problem
     if math.isclose(answer, -0.6, abs_tol=1e-3):
-        return correct("still -0.6. Clipping multiplies every gradient by the same positive "
-                       "factor, and cos(c·a, c·b) = cos(a, b) for c > 0: the conflict stays.")
+        return correct(tr("nb05.check_cosine_after_clipping.correct"))
     if math.isclose(answer, 0.0, abs_tol=1e-3):
-        return wrong("0 is what a projection (PCGrad) would give for the projected gradient; "
-                     "clipping only rescales, it never changes a direction.")
+        return wrong(tr("nb05.check_cosine_after_clipping.wrong2"))
     if math.isclose(answer, 0.6, abs_tol=1e-3):
-        return wrong("a positive factor cannot flip a sign: c·(a·b) has the sign of a·b "
-                     "when c > 0.")
-    return wrong(f"{answer} is not it: what happens to a·b / (‖a‖‖b‖) when a and b are both "
-                 "multiplied by the same c > 0?")
+        return wrong(tr("nb05.check_cosine_after_clipping.wrong3"))
+    return wrong(tr("nb05.check_cosine_after_clipping.wrong", answer=answer))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from ...checks import as_int
+from ...i18n import tr
 from .feedback import Feedback, as_count, correct, describe, never_crashes, wrong
 
 
@@ -25,35 +26,29 @@ def check_state_shapes(cell: str, num_layers: int, bidirectional: bool, batch_si
     one = (directions * num_layers, batch_size, num_hiddens)
     right = (one, one) if cell == "lstm" else (one,)
     if not isinstance(answer, (tuple, list)) or not answer:
-        return wrong("give a tuple of shapes, one per state tensor, e.g. ((1, 32, 256),); "
-                     f"got {describe(answer)}")
+        return wrong(tr("nb06.check_state_shapes.wrong2", answer=describe(answer)))
     if _shape(answer) is not None:
-        return wrong(f"{describe(answer)} is one shape; give a tuple of shapes, one per state "
-                     f"tensor, e.g. ({describe(tuple(answer))},) — note the extra parentheses")
+        return wrong(tr("nb06.check_state_shapes.wrong3", answer=describe(answer),
+                        tuple_answer=describe(tuple(answer))))
     shapes = tuple(_shape(a) for a in answer)
     if any(s is None for s in shapes):
-        return wrong("each entry must be a shape of whole numbers such as (1, 32, 256); "
-                     f"got {describe(answer)}")
+        return wrong(tr("nb06.check_state_shapes.wrong4", answer=describe(answer)))
     if shapes == right:
-        what = "(h, c): hidden state and memory cell" if cell == "lstm" else "(h,)"
-        return correct(f"{what}, each {one}: the first axis counts layers × directions.")
+        what = tr("nb06.check_state_shapes.h_and_c") if cell == "lstm" else "(h,)"
+        return correct(tr("nb06.check_state_shapes.correct", what=what, one=one))
     if cell == "lstm" and len(shapes) == 1:
-        return wrong("an LSTM carries two tensors: the hidden state h and the memory cell c.")
+        return wrong(tr("nb06.check_state_shapes.wrong5"))
     if cell != "lstm" and len(shapes) == 2:
-        return wrong(f"only the LSTM has a memory cell; an {cell.upper()} carries one tensor h.")
+        return wrong(tr("nb06.check_state_shapes.wrong6", cell=cell.upper()))
     first = shapes[0]
     if len(first) == 3 and first[1:] == one[1:]:
         if first[0] == num_layers and directions == 2:
-            return wrong("a bidirectional layer keeps a state for each direction: the first axis "
-                         "is num_directions × num_layers.")
+            return wrong(tr("nb06.check_state_shapes.wrong8"))
         if first[0] == directions and num_layers > 1:
-            return wrong("every layer has its own state: the first axis is "
-                         "num_directions × num_layers.")
+            return wrong(tr("nb06.check_state_shapes.wrong9"))
     if len(first) == 2:
-        return wrong("torch's layers keep a leading axis of size num_directions × num_layers "
-                     "(the scratch RNN's state has no such axis).")
-    return wrong(f"expected shapes {right}: (num_directions × num_layers, batch, num_hiddens) "
-                 "per tensor.")
+        return wrong(tr("nb06.check_state_shapes.wrong7"))
+    return wrong(tr("nb06.check_state_shapes.wrong", right=right))
 
 
 @never_crashes
@@ -64,18 +59,14 @@ def check_gru_params(vocab_size: int, num_hiddens: int, answer) -> Feedback:
     right = 3 * per_gate
     count = as_count(answer)
     if count is None:
-        return wrong(f"give one integer, got {describe(answer)}")
+        return wrong(tr("nb06.check_gru_params.wrong2", answer=describe(answer)))
     answer = count
     if answer == right:
-        return correct(f"3 × (V·H + H·H + 2H) = {right}: reset gate, update gate and candidate "
-                       "state each have the plain RNN's weights (and torch gives each two biases).")
+        return correct(tr("nb06.check_gru_params.correct", right=right))
     if answer == per_gate:
-        return wrong("that is one plain nn.RNN; a GRU computes three such transforms "
-                     "(reset gate, update gate, candidate state).")
+        return wrong(tr("nb06.check_gru_params.wrong3"))
     if answer == 3 * (V * H + H * H + H):
-        return wrong("torch keeps two bias vectors per transform (bias_ih and bias_hh); "
-                     "count 2H biases per gate.")
+        return wrong(tr("nb06.check_gru_params.wrong4"))
     if answer == 4 * per_gate:
-        return wrong("four transforms is the LSTM (input, forget, output gates and candidate); "
-                     "the GRU has three.")
-    return wrong(f"{answer} is not it; look at [p.shape for p in nn.GRU({V}, {H}).parameters()].")
+        return wrong(tr("nb06.check_gru_params.wrong5"))
+    return wrong(tr("nb06.check_gru_params.wrong", answer=answer, V=V, H=H))

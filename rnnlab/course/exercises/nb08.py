@@ -7,6 +7,7 @@ import math
 import torch
 
 from ...gradients.pcgrad import pcgrad_update
+from ...i18n import tr
 from .feedback import Feedback, correct, describe, finite_number, never_crashes, wrong
 
 #: Exercise 1 and 2 use these two task gradients.
@@ -36,15 +37,13 @@ def check_cosine(answer) -> Feedback:
     dot = float(G_A @ G_B)
     cos = dot / float(G_A.norm() * G_B.norm())
     if math.isclose(answer, cos, abs_tol=1e-3):
-        return correct(f"cos = {dot:g} / (√10 · √8) ≈ {cos:.3f} < 0, an angle of "
-                       f"{math.degrees(math.acos(cos)):.0f}°: the tasks conflict — a step along "
-                       "g_A alone would increase task B's loss (to first order).")
+        return correct(tr("nb08.check_cosine.correct", dot=dot, cos=cos,
+                          degrees=math.degrees(math.acos(cos))))
     if math.isclose(answer, dot, abs_tol=1e-3):
-        return wrong(f"{dot:g} is the dot product; divide by both lengths ‖g_A‖ ‖g_B‖ so the "
-                     "answer is a cosine between −1 and 1.")
+        return wrong(tr("nb08.check_cosine.wrong2", dot=dot))
     if math.isclose(answer, -cos, abs_tol=1e-3):
-        return wrong("check the sign: g_A · g_B = 3·(−2) + 1·2 is negative.")
-    return wrong(f"{answer} is not it: cos = g_A·g_B / (‖g_A‖ ‖g_B‖).")
+        return wrong(tr("nb08.check_cosine.wrong3"))
+    return wrong(tr("nb08.check_cosine.wrong", answer=answer))
 
 
 @never_crashes
@@ -52,20 +51,15 @@ def check_pcgrad_update(answer) -> Feedback:
     """Exercise 2: the PCGrad update direction for ``G_A`` and ``G_B`` (a 2-vector)."""
     v = _vector(answer)
     if v is None:
-        return wrong(f"give the update as two finite numbers, e.g. [x, y]; got {describe(answer)}")
+        return wrong(tr("nb08.check_pcgrad_update.wrong2", answer=describe(answer)))
     expected = pcgrad_update([G_A, G_B])
     if torch.allclose(v, expected, atol=1e-3):
-        return correct(f"{[round(x, 3) for x in expected.tolist()]}: both gradients are "
-                       "projected (each against the other's *original*), then summed.")
+        return correct(tr("nb08.check_pcgrad_update.correct",
+                          want=[round(x, 3) for x in expected.tolist()]))
     only_b = G_A + (G_B - (G_A @ G_B) / (G_A @ G_A) * G_A)
     only_a = (G_A - (G_A @ G_B) / (G_B @ G_B) * G_B) + G_B
     if torch.allclose(v, only_b, atol=1e-3) or torch.allclose(v, only_a, atol=1e-3):
-        return wrong("you projected only one of the two gradients. PCGrad treats every task the "
-                     "same way: g_A is projected away from g_B *and* g_B away from g_A, then the "
-                     "two projected gradients are added.")
+        return wrong(tr("nb08.check_pcgrad_update.wrong3"))
     if torch.allclose(v, G_A + G_B, atol=1e-3):
-        return wrong("that is the plain sum g_A + g_B. The two gradients conflict "
-                     "(g_A · g_B < 0), so PCGrad first removes the conflicting components.")
-    return wrong(f"not yet: project g_A on the normal plane of g_B and g_B on that of g_A "
-                 f"(g ← g − (g·g_other / ‖g_other‖²) g_other), then add them. You gave "
-                 f"{[round(x, 3) for x in v.tolist()]}.")
+        return wrong(tr("nb08.check_pcgrad_update.wrong4"))
+    return wrong(tr("nb08.check_pcgrad_update.wrong", got=[round(x, 3) for x in v.tolist()]))

@@ -1,0 +1,303 @@
+"""The Chinese edition: ``notebooks/zh/**`` built from the English notebooks and one translation file each.
+
+A translation file, ``notebooks/zh/translations/<english stem>.md``, holds one section per English
+markdown cell, in notebook order, each opened by ``<!-- cell <id> en <sha1[:12] of the English
+source> -->``. Building replaces every markdown cell's source by its section and copies every code
+cell byte for byte, except that ``rnnlab.notebook.setup(`` gets ``lang="zh"``. :func:`check_edition`
+lists every stale cell (the English changed), missing or unknown section, and every built cell that
+differs from what the build gives; ``scripts/build_zh.py`` and ``tests/test_zh_edition.py`` use it.
+"""
+
+from __future__ import annotations
+
+import copy
+import dataclasses
+import hashlib
+import json
+import os
+import re
+import tempfile
+from pathlib import Path
+
+LANG = "zh"
+MARKER = re.compile(r"^<!-- cell (?P<id>[A-Za-z0-9_-]+) en (?P<hash>[0-9a-f]{12}) -->\s*$")
+SETUP_CALL = re.compile(r"rnnlab\.notebook\.setup\((?P<args>[^()]*)\)")
+
+
+class TranslationFormatError(ValueError):
+    """A translation file that does not follow the format (names the file and the line)."""
+
+
+@dataclasses.dataclass(frozen=True)
+class Section:
+    cell_id: str
+    en_hash: str
+    text: str
+    line: int  # 1-based line of the section's marker in the translation file
+
+
+@dataclasses.dataclass(frozen=True)
+class Problem:
+    """One reason the Chinese edition is out of date: a notebook, a cell, what is wrong."""
+
+    notebook: str  # the English notebook, relative to the repository root
+    cell_id: str | None
+    kind: str  # "missing", "stale", "unknown", "order", "duplicate", "code cell", "built", "orphan"
+    detail: str
+
+    def __str__(self) -> str:
+        where = f"cell {self.cell_id}" if self.cell_id else "notebook"
+        return f"{self.notebook}: {where}: {self.kind}: {self.detail}"
+
+
+# ------------------------------------------------------------------------------ the format
+def cell_source(cell) -> str:
+    """A cell's source as one string (nbformat stores a list of lines or one string)."""
+    source = cell.get("source", "")
+    return "".join(source) if isinstance(source, list) else source
+
+
+def source_hash(text: str) -> str:
+    """The first 12 hex digits of the SHA-1 of ``text`` (UTF-8): what a section records."""
+    return hashlib.sha1(text.encode("utf-8")).hexdigest()[:12]
+
+
+def marker(cell) -> str:
+    """The line that opens the section translating the English markdown ``cell``."""
+    return f"<!-- cell {cell['id']} en {source_hash(cell_source(cell))} -->"
+
+
+def parse_translation(text: str, name: str = "<translation>") -> list[Section]:
+    """The sections of a translation file; anything before the first marker is ignored."""
+    if not isinstance(text, str):
+        raise TypeError(f"text must be a string, got {type(text).__name__}")
+    sections, current, body = [], None, []
+
+    def close():
+        if current is not None:
+            while body and not body[-1].strip():
+                body.pop()
+            sections.append(Section(current[0], current[1], "\n".join(body), current[2]))
+
+    for number, line in enumerate(text.splitlines(), start=1):
+        if line.startswith("<!-- cell"):
+            match = MARKER.match(line)
+            if not match:
+                raise TranslationFormatError(
+                    f"{name}, line {number}: {line!r} is not a section marker; write "
+                    "'<!-- cell <cell id> en <12 hex digits of the English cell's SHA-1> -->'")
+            close()
+            current, body = (match["id"], match["hash"], number), []
+        elif current is not None:
+            body.append(line)
+    close()
+    return sections
+
+
+def with_lang(source: str, lang: str = LANG) -> str:
+    """``rnnlab.notebook.setup(...)`` with ``lang=...`` added: ``setup()`` → ``setup(lang="zh")``."""
+    def add(match):
+        args = match["args"].strip()
+        if re.search(r"\blang\s*=", args):
+            return match[0]
+        return f'rnnlab.notebook.setup({args + ", " if args else ""}lang="{lang}")'
+
+    return SETUP_CALL.sub(add, source)
+
+
+# ------------------------------------------------------------------------------ paths
+def english_notebooks(root: Path) -> list[Path]:
+    """Every English lesson and solution, lessons first."""
+    notebooks = Path(root) / "notebooks"
+    return (sorted(notebooks.glob("[0-9][0-9]_*.ipynb"))
+            + sorted((notebooks / "solutions").glob("*_solutions.ipynb")))
+
+
+def translation_path(english: Path, root: Path) -> Path:
+    return Path(root) / "notebooks" / LANG / "translations" / f"{Path(english).stem}.md"
+
+
+def built_path(english: Path, root: Path) -> Path:
+    """notebooks/X.ipynb → notebooks/zh/X.ipynb, notebooks/solutions/X → notebooks/zh/solutions/X."""
+    relative = Path(english).resolve().relative_to((Path(root) / "notebooks").resolve())
+    return Path(root) / "notebooks" / LANG / relative
+
+
+def _relative(path: Path, root: Path) -> str:
+    return Path(path).resolve().relative_to(Path(root).resolve()).as_posix()
+
+
+def translated_notebooks(root: Path) -> list[Path]:
+    """The English notebooks that have a translation file (only those are built)."""
+    return [p for p in english_notebooks(root) if translation_path(p, root).is_file()]
+
+
+# ------------------------------------------------------------------------------ build and check
+def load_notebook(path: Path) -> dict:
+    return json.loads(Path(path).read_text(encoding="utf-8"))
+
+
+def compare_sections(english: dict, sections: list[Section], name: str) -> list[Problem]:
+    """What is stale, missing, unknown or out of order in ``sections`` against ``english``."""
+    problems = []
+    cells = {c.get("id"): c for c in english["cells"]}
+    markdown = [c["id"] for c in english["cells"] if c["cell_type"] == "markdown"]
+    seen = {}
+    for section in sections:
+        cell = cells.get(section.cell_id)
+        if section.cell_id in seen:
+            problems.append(Problem(name, section.cell_id, "duplicate",
+                                    f"sections at lines {seen[section.cell_id]} and {section.line}"))
+            continue
+        seen[section.cell_id] = section.line
+        if cell is None:
+            problems.append(Problem(name, section.cell_id, "unknown",
+                                    f"line {section.line} translates a cell the English notebook "
+                                    "no longer has"))
+        elif cell["cell_type"] != "markdown":
+            problems.append(Problem(name, section.cell_id, "code cell",
+                                    f"line {section.line} translates a {cell['cell_type']} cell; "
+                                    "only markdown cells are translated"))
+        elif section.en_hash != source_hash(cell_source(cell)):
+            problems.append(Problem(name, section.cell_id, "stale",
+                                    f"line {section.line} translates English {section.en_hash}, the "
+                                    f"English cell is now {source_hash(cell_source(cell))}"))
+    for cell_id in markdown:
+        if cell_id not in seen:
+            problems.append(Problem(name, cell_id, "missing", "no section translates this markdown cell"))
+    order = [s.cell_id for s in sections if s.cell_id in markdown]
+    if order != sorted(order, key=markdown.index) and len(set(order)) == len(order):
+        problems.append(Problem(name, None, "order", "the sections are not in the notebook's order"))
+    return problems
+
+
+def build_notebook(english: dict, sections: list[Section], translates: str) -> dict:
+    """The Chinese notebook (unexecuted: code outputs empty); an untranslated cell stays English."""
+    by_id = {s.cell_id: s for s in sections}
+    nb = copy.deepcopy(english)
+    for cell in nb["cells"]:
+        if cell["cell_type"] == "markdown" and cell.get("id") in by_id:
+            cell["source"] = by_id[cell["id"]].text
+        elif cell["cell_type"] == "code":
+            cell["source"] = with_lang(cell_source(cell))
+            cell["outputs"], cell["execution_count"] = [], None
+        cell["source"] = _lines(cell_source(cell))
+    nb["metadata"]["rnnlab"] = {"lang": LANG, "translates": translates}
+    return nb
+
+
+def _lines(text: str) -> list[str]:
+    return text.splitlines(keepends=True)
+
+
+def compare_built(expected: dict, built: dict, name: str) -> list[Problem]:
+    """Cells of ``built`` whose type or source differ from what the build gives (``expected``)."""
+    problems = []
+    want = [(c.get("id"), c["cell_type"], cell_source(c)) for c in expected["cells"]]
+    have = [(c.get("id"), c["cell_type"], cell_source(c)) for c in built["cells"]]
+    if [w[:2] for w in want] != [h[:2] for h in have]:
+        return [Problem(name, None, "built", "the built notebook's cells are not the English "
+                        "notebook's cells; rebuild it with scripts/build_zh.py")]
+    for (cell_id, kind, source), (_, _, got) in zip(want, have):
+        if source != got:
+            problems.append(Problem(name, cell_id, "built", f"the built {kind} cell differs from "
+                                    "what the build gives; rebuild it, never edit it by hand"))
+    if built.get("metadata", {}).get("rnnlab") != expected["metadata"]["rnnlab"]:
+        problems.append(Problem(name, None, "built", f"metadata.rnnlab should be "
+                                f"{expected['metadata']['rnnlab']}"))
+    return problems
+
+
+def plan(english_path: Path, root: Path):
+    """``(expected Chinese notebook, problems with the translation)`` for one English notebook."""
+    name = _relative(english_path, root)
+    source = translation_path(english_path, root)
+    english = load_notebook(english_path)
+    sections = parse_translation(source.read_text(encoding="utf-8"), _relative(source, root))
+    return build_notebook(english, sections, name), compare_sections(english, sections, name)
+
+
+def check_edition(root: Path) -> list[Problem]:
+    """Everything stale in the Chinese edition under ``root``; empty when it is in step."""
+    root = Path(root)
+    problems = []
+    english = english_notebooks(root)
+    stems = {p.stem for p in english}
+    folder = root / "notebooks" / LANG / "translations"
+    for source in sorted(folder.glob("*.md")) if folder.is_dir() else []:
+        if source.stem not in stems:
+            problems.append(Problem(_relative(source, root), None, "orphan",
+                                    "no English notebook has this stem"))
+    for path in translated_notebooks(root):
+        name = _relative(path, root)
+        try:
+            expected, found = plan(path, root)
+        except TranslationFormatError as exc:
+            problems.append(Problem(name, None, "format", str(exc)))
+            continue
+        problems += found
+        built = built_path(path, root)
+        if not built.is_file():
+            problems.append(Problem(name, None, "built", f"{_relative(built, root)} is not built; "
+                                    "run scripts/build_zh.py"))
+        else:
+            problems += compare_built(expected, load_notebook(built), name)
+    translated = {built_path(p, root).resolve() for p in translated_notebooks(root)}
+    for built in sorted((root / "notebooks" / LANG).rglob("*.ipynb")):
+        if ".ipynb_checkpoints" not in built.parts and built.resolve() not in translated:
+            problems.append(Problem(_relative(built, root), None, "orphan",
+                                    "a built notebook without a translation file"))
+    return problems
+
+
+def write_notebook(nb: dict, path: Path) -> None:
+    """Write ``nb`` as nbformat does, atomically: a temporary file beside ``path``, checked, replaced."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    text = json.dumps(nb, sort_keys=True, indent=1, ensure_ascii=False) + "\n"
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(text)
+        if json.loads(Path(tmp).read_text(encoding="utf-8")) != nb:  # pragma: no cover
+            raise OSError(f"{tmp} did not read back as written")
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def build(english_path: Path, root: Path) -> tuple[Path, bool, list[Problem]]:
+    """Build one Chinese notebook; ``(path, needs_execution, problems)``.
+
+    Outputs of an existing built notebook are kept when its code cells are unchanged (only prose
+    changed), so the notebook needs executing only when its code did.
+    """
+    expected, problems = plan(english_path, root)
+    target = built_path(english_path, root)
+    needs_execution = True
+    if target.is_file():
+        old = load_notebook(target)
+        old_code = [(c.get("id"), cell_source(c)) for c in old["cells"] if c["cell_type"] == "code"]
+        new_code = [(c.get("id"), cell_source(c)) for c in expected["cells"] if c["cell_type"] == "code"]
+        executed = all(c.get("execution_count") for c in old["cells"]
+                       if c["cell_type"] == "code" and cell_source(c).strip())
+        if old_code == new_code and executed:
+            outputs = {c.get("id"): c for c in old["cells"] if c["cell_type"] == "code"}
+            for cell in expected["cells"]:
+                if cell["cell_type"] == "code":
+                    cell["outputs"] = outputs[cell["id"]].get("outputs", [])
+                    cell["execution_count"] = outputs[cell["id"]].get("execution_count")
+            for key in ("kernelspec", "language_info"):
+                if key in old.get("metadata", {}):
+                    expected["metadata"][key] = old["metadata"][key]
+            needs_execution = False
+    write_notebook(expected, target)
+    return target, needs_execution, problems
+
+
+def skeleton(english: dict) -> str:
+    """A translation file to start from: every markdown cell's marker followed by its English text."""
+    parts = [f"{marker(c)}\n{cell_source(c).rstrip()}\n" for c in english["cells"]
+             if c["cell_type"] == "markdown"]
+    return "\n".join(parts)
