@@ -96,6 +96,10 @@ def test_compare_kinds_trains_each_kind_the_same_way():
     assert n_l > n_s and h_s.epochs == h_l.epochs == 1
     table = lesson06.format_kind_table(results)
     assert table.count("\n") == 2 and "lstm" in table
+    bigger = lesson06.compare_kinds(("scratch",), num_hiddens=8, max_tokens=2_000, batch_size=4,
+                                    max_val_tokens=1_000)
+    # batch_size reaches the loader: batches of 4 take more steps over the same text than of 32
+    assert len(bigger["scratch"][0].step_grad_norms) > 4 * len(h_s.step_grad_norms)
     with pytest.raises(ValueError, match="kinds"):
         lesson06.compare_kinds(())
 

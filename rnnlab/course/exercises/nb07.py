@@ -7,7 +7,7 @@ import math
 import torch
 
 from ...gradients.bptt import truncation_weights
-from .feedback import Feedback, correct, describe, finite_number, never_crashes, wrong
+from .feedback import Feedback, as_number, correct, describe, finite_number, never_crashes, wrong
 
 #: Exercise 1: a *linear* RNN whose W_hh is ρ times an orthogonal matrix, ρ = 0.9.
 EXERCISE_RADIUS = 0.9
@@ -80,3 +80,61 @@ def check_carry_weights(fn) -> Feedback:
                      f"{expected.tolist()}, you gave {got.tolist()}")
     return correct("0 at the first step of every chunk of k steps, 1 elsewhere — the same "
                    "gradient as detaching the state every k steps.")
+
+
+def _matrix_with_eigenvalues(eigenvalues, seed: int) -> torch.Tensor:
+    """A non-symmetric matrix ``Q diag(λ) Q⁻¹`` (so its spectral norm is not its spectral radius)."""
+    g = torch.Generator().manual_seed(seed)
+    n = len(eigenvalues)
+    Q = torch.randn(n, n, generator=g, dtype=torch.float64) + 2 * torch.eye(n, dtype=torch.float64)
+    return Q @ torch.diag(torch.tensor(eigenvalues, dtype=torch.float64)) @ torch.linalg.inv(Q)
+
+
+#: Exercise (power iteration): (eigenvalues, num_iters) of the matrices the checker tries.
+POWER_CASES = (((1.7, 0.9, -0.5, 0.3, 0.1, -0.05), 200),   # a growing direction
+               ((0.8, 0.5, -0.4, 0.2, 0.1, 0.05), 200),    # everything shrinks
+               ((-1.5, 0.9, 0.6, -0.3, 0.2, 0.1), 200),    # the dominant eigenvalue is negative
+               ((5.0, 2.0, -1.0, 0.5, 0.3, 0.1), 500))     # 5^500 overflows without normalising
+
+
+@never_crashes
+def check_power_iteration(fn) -> Feedback:
+    """Exercise: ``fn(W, num_iters)`` estimates the spectral radius ρ(W) by power iteration."""
+    if not callable(fn):
+        return wrong(f"pass your function itself, got {type(fn).__name__}")
+    for seed, (eigenvalues, num_iters) in enumerate(POWER_CASES):
+        W = _matrix_with_eigenvalues(eigenvalues, seed)
+        rho = max(abs(e) for e in eigenvalues)
+        try:
+            result = fn(W.clone(), num_iters)
+        except Exception as exc:
+            return wrong(f"calling fn(W, {num_iters}) raised {type(exc).__name__}: {exc}")
+        value = as_number(result)
+        if value is not None and not math.isfinite(value):
+            return wrong(f"for a W with ρ = {rho:g} and {num_iters} iterations you returned "
+                         f"{value}: the vector grew like ρ^k until it overflowed (or shrank to 0). "
+                         "Divide it by its norm after every multiplication; the growth factor of "
+                         "one step is then ‖v W‖ (or ‖W v‖).")
+        answer, problem = finite_number(result, "one")
+        if problem is not None:
+            return problem
+        if math.isclose(answer, rho, rel_tol=1e-2):
+            continue
+        if answer > 0 and abs(math.log(answer) / num_iters - math.log(rho)) < 0.05:
+            return wrong(f"for a W with ρ = {rho:g} you returned {answer:.4g}, about ρ^{num_iters}: "
+                         "the length of v after all the multiplications, not the growth of one "
+                         "step. Divide v by its norm after every multiplication (or it overflows) "
+                         "and return the factor ‖v W‖ of the last step.")
+        if math.isclose(answer, -rho, rel_tol=1e-2):
+            return wrong(f"you returned {answer:.4g}, the dominant eigenvalue itself; the spectral "
+                         "radius is its absolute value, |λ|, which is what sets the growth rate.")
+        if math.isclose(answer, float(torch.linalg.matrix_norm(W, ord=2)), rel_tol=1e-3):
+            return wrong(f"{answer:.4g} is the spectral norm ‖W‖₂ (the largest singular value), "
+                         f"not the spectral radius ρ = {rho:g}. For a non-symmetric W they differ: "
+                         "‖W‖₂ bounds one step's stretch, ρ the long-run growth rate.")
+        return wrong(f"for a W with ρ = {rho:g} and {num_iters} iterations you returned "
+                     f"{answer:.4g}. Start from a random vector v; repeat v ← v W, v ← v / ‖v‖; the "
+                     "factor ‖v W‖ of the last step is the estimate.")
+    return correct("power iteration finds ρ: after many multiplications only the direction of the "
+                   "largest |eigenvalue| is left, and each step stretches it by ρ. That is also why "
+                   "the linear RNN's gradient from d steps back scales like ρ^d.")
