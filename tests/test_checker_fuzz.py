@@ -260,6 +260,7 @@ PLACEHOLDERS = [
     (lambda: nb05.check_clip(_placeholder_fn),
      "return a list with one tensor per gradient, in the same order"),
     (lambda: nb05.check_cosine_after_clipping(None), "give a number, got None"),
+    (lambda: nb07.check_power_iteration(_placeholder_fn), "give one number, got None"),
     (lambda: nb06.check_state_shapes("lstm", 2, True, 4, 16, None),
      "give a tuple of shapes, one per state tensor, e.g. ((1, 32, 256),); got None"),
     (lambda: nb06.check_gru_params(28, 64, None), "give one integer, got None"),

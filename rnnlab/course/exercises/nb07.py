@@ -99,7 +99,12 @@ POWER_CASES = (((1.7, 0.9, -0.5, 0.3, 0.1, -0.05), 200),   # a growing direction
 
 @never_crashes
 def check_power_iteration(fn) -> Feedback:
-    """Exercise: ``fn(W, num_iters)`` estimates the spectral radius ρ(W) by power iteration."""
+    """Exercise: ``fn(W, num_iters)`` estimates the spectral radius ρ(W) by power iteration.
+
+    The matrices tried have a real dominant eigenvalue (one of them negative), so the factor of
+    the last step converges; with a complex pair on top it oscillates, and only the geometric
+    mean of many steps' factors converges — the exercise's second part.
+    """
     if not callable(fn):
         return wrong(f"pass your function itself, got {type(fn).__name__}")
     for seed, (eigenvalues, num_iters) in enumerate(POWER_CASES):
@@ -134,7 +139,8 @@ def check_power_iteration(fn) -> Feedback:
                          "‖W‖₂ bounds one step's stretch, ρ the long-run growth rate.")
         return wrong(f"for a W with ρ = {rho:g} and {num_iters} iterations you returned "
                      f"{answer:.4g}. Start from a random vector v; repeat v ← v W, v ← v / ‖v‖; the "
-                     "factor ‖v W‖ of the last step is the estimate.")
+                     "factor ‖v W‖ of the last step is the estimate (or, steadier, the geometric "
+                     "mean of the factors of the last steps).")
     return correct("power iteration finds ρ: after many multiplications only the direction of the "
                    "largest |eigenvalue| is left, and each step stretches it by ρ. That is also why "
                    "the linear RNN's gradient from d steps back scales like ρ^d.")
