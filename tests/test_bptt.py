@@ -1,5 +1,9 @@
 import itertools
 
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
 import pytest
 import torch
 from hypothesis import given, settings
@@ -9,6 +13,7 @@ import rnnlab
 from rnnlab.course import lesson07
 from rnnlab.gradients import bptt, jacobians
 from rnnlab.gradients.bptt import PARAM_NAMES
+from rnnlab.models import RNNScratch
 
 
 def _problem(seed, vocab_size, num_hiddens, batch_size, num_steps, scale=0.5):
@@ -214,3 +219,89 @@ def test_train_bptt_modes_learn_and_reject_bad_mode():
         assert h.train_ppl[-1] < len(vocab)        # better than guessing uniformly
     with pytest.raises(ValueError, match="mode must be one of"):
         bptt.train_bptt(loader, val_loader, len(vocab), mode="partial")
+
+
+# ---------------------------------------------------------------- what chunked truncation keeps
+@pytest.mark.parametrize("kind", ["tanh", "linear"])
+def test_jacobian_norm_matrix_rows_match_jacobian_norms(kind):
+    T = 12
+    N = jacobians.jacobian_norm_matrix(1.3, num_steps=T, nonlinearity=kind)
+    assert N.shape == (T + 1, T + 1) and torch.all(N[:, 0] == 0) and torch.all(N.triu(1) == 0)
+    # the last row, read backwards, is the curve of the same RNN
+    curve = jacobians.jacobian_norm_curve(1.3, num_steps=T, nonlinearity=kind)
+    assert torch.allclose(N[T, 1:].flip(0), curve[:T], rtol=1e-5)
+    # a middle row: the Jacobians from that step back, computed on the same hidden states
+    W_hh, hiddens = jacobians._random_rnn(1.3, T, 32, kind, 1.0, 8, 0)
+    s = 7
+    row = jacobians.jacobian_norms(W_hh, None if hiddens is None else hiddens[:s + 1], s)
+    assert torch.allclose(N[s, 1:s + 1].flip(0), row[:s], rtol=1e-5)
+
+
+def test_truncation_share_counts_the_steps_of_each_chunk():
+    T, k = 10, 4
+    ones = torch.tril(torch.ones(T + 1, T + 1))       # every Jacobian norm 1: shares count steps
+    ones[:, 0] = 0
+    share = lesson07.truncation_share(ones, k)
+    # chunks 1-4, 5-8, 9-10: a loss at chunk position j keeps j steps
+    kept_steps = [1, 2, 3, 4, 1, 2, 3, 4, 1, 2]
+    assert share.mean_steps_kept == pytest.approx(sum(kept_steps) / T)
+    assert share.mean_steps == pytest.approx(sum(range(1, T + 1)) / T)
+    assert share.kept == pytest.approx(sum(kept_steps) / sum(range(1, T + 1)))
+    window = [min(s, k) for s in range(1, T + 1)]
+    assert share.sliding == pytest.approx(sum(window) / sum(range(1, T + 1)))
+    assert share.per_loss.tolist() == pytest.approx([j / s for j, s in zip(kept_steps, range(1, T + 1))])
+    assert lesson07.truncation_share(ones, T).kept == pytest.approx(1.0)   # one chunk: all kept
+    with pytest.raises(ValueError, match="norm_matrix"):
+        lesson07.truncation_share(torch.ones(3, 4), 2)
+    with pytest.raises(ValueError, match="truncation"):
+        lesson07.truncation_share(ones, 0)
+
+
+def test_truncation_share_agrees_with_the_carry_weights_of_hand_bptt():
+    """The steps a chunk keeps are the ones truncation_weights lets the gradient reach."""
+    T, k = 9, 4
+    torch.manual_seed(0)
+    model = RNNScratch(5, 3, device="cpu")
+    X = torch.randint(0, 5, (1, T))
+    H0 = torch.zeros(1, 3)
+    weights = bptt.truncation_weights(T, k)
+    for s in range(1, T + 1):                         # which h_t the loss at step s reaches
+        H = H0.clone().requires_grad_(True)
+        states, h = [], H
+        for t in range(T):
+            h = torch.tanh(model.W_xh[X[0, t]] + (h if weights[t] else h.detach()) @ model.W_hh
+                           + model.b_h)
+            h.retain_grad()
+            states.append(h)
+        states[s - 1].sum().backward()
+        reached = [t + 1 for t in range(s) if states[t].grad is not None and states[t].grad.abs().sum() > 0]
+        ones = torch.tril(torch.ones(T + 1, T + 1))
+        ones[:, 0] = 0
+        per_loss = lesson07.truncation_share(ones, k).per_loss[s - 1]
+        assert len(reached) == round(float(per_loss) * s)
+
+
+def test_bptt_panel_text_reports_the_chunked_share():
+    fig, text = lesson07.bptt_panel(radius=1.2, truncation=5, num_steps=20)
+    share = lesson07.truncation_share(jacobians.jacobian_norm_matrix(1.2, num_steps=20), 5)
+    assert f"{share.kept:.1%}" in text and f"{share.sliding:.1%}" in text
+    assert share.kept < share.sliding                  # chunks keep less than a sliding window
+    assert len(fig.axes) == 2
+    plt.close(fig)
+
+
+def test_cost_lengths_and_panel_report_deterministic_memory():
+    assert lesson07.cost_lengths(128) == [32, 64, 128]
+    assert lesson07.cost_lengths(2) == [1, 2]
+    with pytest.raises(ValueError, match="num_steps"):
+        lesson07.cost_lengths(lesson07.MAX_COST_STEPS + 1)
+    kw = dict(batch_size=4, num_hiddens=8, repeats=1)
+    fig, text = lesson07.cost_panel(16, 4, **kw)
+    full = bptt.measure_bptt_cost([16], **kw)[0]["saved_MB"]
+    cut = bptt.measure_bptt_cost([16], truncation=4, **kw)[0]["saved_MB"]
+    assert f"saves {full:.2f} MB" in text and f"at most {cut:.2f} MB" in text and cut < full
+    assert lesson07.cost_panel(16, 4, **kw)[1] == text          # no timing in the text
+    assert [list(line.get_xdata()) for line in fig.axes[0].lines] == [[4, 8, 16]] * 2
+    plt.close("all")
+    with pytest.raises(ValueError, match="truncation"):
+        lesson07.cost_panel(16, 0, **kw)

@@ -54,6 +54,15 @@ def _ref_clip(grads, theta):
     return [g * min(1.0, theta / norm) for g in grads]
 
 
+def _ref_power(W, num_iters):
+    v = torch.ones(W.shape[0], dtype=W.dtype)
+    for _ in range(num_iters):
+        w = v @ W
+        factor = w.norm()
+        v = w / factor
+    return float(factor)
+
+
 def _lag():
     return lag_features(nb01.EXERCISE_SERIES, nb01.EXERCISE_TAU)
 
@@ -83,7 +92,8 @@ GRU = 3 * (28 * 64 + 64 * 64 + 2 * 64)
 LSTM_SHAPES = ((4, 4, 16), (4, 4, 16))
 TERM = glossary.TERMS[0]
 
-# name -> (call with one answer, reference answer, kind) ; kind: "value" or "function"
+# name -> (call with one answer, reference answer, kind) ; kind: "value", "number", "open number",
+# "function" or "scalar function" (a function that returns one number)
 CHECKERS = {
     "nb00.check_translation": (lambda a: nb00.check_translation(TERM.chinese, a), TERM.english, "value"),
     # many weights are right here (any 0 < |w| small enough): only the number variants apply
@@ -109,6 +119,7 @@ CHECKERS = {
     "nb06.check_gru_params": (lambda a: nb06.check_gru_params(28, 64, a), GRU, "number"),
     "nb07.check_vanishing_factor": (nb07.check_vanishing_factor, 0.9**20, "number"),
     "nb07.check_carry_weights": (nb07.check_carry_weights, truncation_weights, "function"),
+    "nb07.check_power_iteration": (nb07.check_power_iteration, _ref_power, "scalar function"),
     "nb08.check_cosine": (nb08.check_cosine, -4 / math.sqrt(80), "number"),
     "nb08.check_pcgrad_update": (nb08.check_pcgrad_update, pcgrad_update([nb08.G_A, nb08.G_B]),
                                  "value"),
@@ -190,6 +201,10 @@ def _battery(reference, kind):
                                np.array([0.5, 0.5]), "0.5", [0.5]]
     if kind == "function":
         return _function_battery(reference)
+    if kind == "scalar function":   # returns one number: the same number as a one-element or a
+        # float64 tensor is still the right answer, so those two variants do not apply
+        return [f for f in _function_battery(reference)
+                if getattr(f, "__name__", "") not in ("flattened", "as_float64")]
     if kind == "number":
         return _number_battery(reference)
     return _value_battery(reference)
@@ -247,6 +262,7 @@ PLACEHOLDERS = [
     (lambda: nb05.check_clip(_placeholder_fn),
      "return a list with one tensor per gradient, in the same order"),
     (lambda: nb05.check_cosine_after_clipping(None), "give a number, got None"),
+    (lambda: nb07.check_power_iteration(_placeholder_fn), "give one number, got None"),
     (lambda: nb06.check_state_shapes("lstm", 2, True, 4, 16, None),
      "give a tuple of shapes, one per state tensor, e.g. ((1, 32, 256),); got None"),
     (lambda: nb06.check_gru_params(28, 64, None), "give one integer, got None"),

@@ -73,3 +73,36 @@ def test_bad_theta_is_rejected(theta):
 def test_non_tensor_params_are_rejected():
     with pytest.raises(TypeError, match="nn.Module or an iterable of tensors"):
         grad_clipping([1.0, 2.0], 1.0)
+
+
+@pytest.mark.parametrize("bad", [math.inf, math.nan])
+def test_a_non_finite_norm_is_returned_and_the_gradients_left_unchanged(bad):
+    params = _params_with_grads(3)
+    params[1].grad[2] = bad
+    before = [p.grad.clone() for p in params]
+    norm = grad_clipping(params, 1.0)
+    assert not math.isfinite(norm)
+    for p, b in zip(params, before):        # nothing zeroed, no nan spread to finite entries
+        assert torch.equal(p.grad.isnan(), b.isnan())
+        finite = b.isfinite()
+        assert torch.equal(p.grad[finite], b[finite])
+    # what clip_grad_norm_ does by default instead: the finite entries become 0 or nan
+    ref = _params_with_grads(3)
+    ref[1].grad[2] = bad
+    torch.nn.utils.clip_grad_norm_(ref, 1.0)
+    assert not torch.equal(ref[0].grad, before[0])
+
+
+@pytest.mark.parametrize("bad", [math.inf, math.nan])
+def test_error_if_nonfinite_raises_and_names_the_norm(bad):
+    params = _params_with_grads(4)
+    params[0].grad[0, 0] = bad
+    before = [p.grad.clone() for p in params]
+    with pytest.raises(FloatingPointError, match=r"global gradient norm is (inf|nan)"):
+        grad_clipping(params, 1.0, error_if_nonfinite=True)
+    assert all(torch.equal(p.grad.isnan(), b.isnan()) for p, b in zip(params, before))
+    finite = _params_with_grads(4)           # a finite norm clips as usual with the flag set
+    norm = grad_clipping(finite, 0.5, error_if_nonfinite=True)
+    assert norm > 0.5 and global_grad_norm(finite) == pytest.approx(0.5, rel=1e-5)
+    with pytest.raises(TypeError, match="error_if_nonfinite"):
+        grad_clipping(finite, 0.5, error_if_nonfinite="yes")

@@ -96,6 +96,10 @@ def test_compare_kinds_trains_each_kind_the_same_way():
     assert n_l > n_s and h_s.epochs == h_l.epochs == 1
     table = lesson06.format_kind_table(results)
     assert table.count("\n") == 2 and "lstm" in table
+    bigger = lesson06.compare_kinds(("scratch",), num_hiddens=8, max_tokens=2_000, batch_size=4,
+                                    max_val_tokens=1_000)
+    # batch_size reaches the loader: batches of 4 take more steps over the same text than of 32
+    assert len(bigger["scratch"][0].step_grad_norms) > 4 * len(h_s.step_grad_norms)
     with pytest.raises(ValueError, match="kinds"):
         lesson06.compare_kinds(())
 
@@ -136,3 +140,39 @@ def test_ctrl_c_stops_compare_kinds_and_keeps_the_kinds_that_finished(monkeypatc
     assert list(info.value.completed) == ["scratch"]
     with pytest.raises(ValueError, match="kinds"):
         lesson06.compare_kinds(("scratch", "transformer"))
+
+
+def test_explosion_lengths_double_up_to_num_steps_and_check_it():
+    assert lesson05.explosion_lengths(1) == [1]
+    assert lesson05.explosion_lengths(40) == [1, 2, 4, 8, 16, 32, 40]
+    assert lesson05.explosion_lengths(32) == [1, 2, 4, 8, 16, 32]
+    with pytest.raises(ValueError, match="num_steps"):
+        lesson05.explosion_lengths(0)
+    with pytest.raises(ValueError, match="num_steps"):
+        lesson05.explosion_lengths(lesson05.MAX_EXPLOSION_STEPS + 1)
+    with pytest.raises(TypeError, match="num_steps"):
+        lesson05.explosion_lengths(4.5)
+
+
+def test_explosion_panel_grows_with_num_steps_and_reports_what_clipping_does():
+    from rnnlab.gradients.explosion import grad_norm_vs_steps
+
+    fig, text = lesson05.explosion_panel(num_steps=40, radius=4.0, theta=1.0)
+    line = fig.axes[0].lines[0]
+    assert list(line.get_xdata()) == [1, 2, 4, 8, 16, 32, 40]
+    norms = list(line.get_ydata())
+    assert norms[-1] > 1e3 * norms[0]                     # ρ = 4: it explodes with num_steps
+    assert norms == grad_norm_vs_steps(4.0, [1, 2, 4, 8, 16, 32, 40])
+    factor = 1.0 / norms[-1]
+    assert f"num_steps = 40: ‖g‖ = {norms[-1]:.3g}" in text and f"{factor:.3g}" in text
+    _, same = lesson05.explosion_panel(num_steps=40, radius=4.0, theta=1.0)
+    assert same == text                                   # no timing: the same text every run
+    _, small = lesson05.explosion_panel(num_steps=10, radius=0.5, theta=100.0)
+    assert "clipping leaves it alone" in small
+    _, off = lesson05.explosion_panel(num_steps=10, radius=4.0, theta=None)
+    assert "no clipping" in off
+    plt.close("all")
+    with pytest.raises(ValueError, match="theta"):
+        lesson05.explosion_panel(theta=0.0)
+    with pytest.raises(ValueError, match="radius"):
+        lesson05.explosion_panel(radius=-1.0)

@@ -1,8 +1,13 @@
-"""Lesson 05 (gradient clipping): the functions behind its panel and its θ sweep."""
+"""Lesson 05 (gradient clipping): the functions behind its panels and its θ sweep."""
 
 from __future__ import annotations
 
+import math
+
+from ..checks import check_int
 from ..gradients.clipping import check_theta
+from ..gradients.explosion import grad_norm_vs_steps, plot_grad_norm_vs_steps
+from ..i18n import tr
 from ..training.loop import TrainingDiverged, TrainingInterrupted
 from ..training.recipes import quick_train
 from .lesson04 import training_panel
@@ -68,3 +73,50 @@ def plot_theta_sweep(results: dict):
     right.legend()
     fig.tight_layout()
     return fig
+
+
+#: The longest sequence the num_steps panel accepts (a tanh RNN at ρ = 4 stays below float32's
+#: largest number up to here).
+MAX_EXPLOSION_STEPS = 200
+
+
+def explosion_lengths(num_steps: int) -> list[int]:
+    """Lesson 05. The lengths the num_steps panel measures: 1, 2, 4, … below ``num_steps``, then it."""
+    num_steps = check_int("num_steps", num_steps, minimum=1, maximum=MAX_EXPLOSION_STEPS)
+    lengths, T = [], 1
+    while T < num_steps:
+        lengths.append(T)
+        T *= 2
+    return lengths + [num_steps]
+
+
+def explosion_panel(num_steps: int = 40, radius: float = 4.0, theta=1.0):
+    """Lesson 05's num_steps panel: the gradient norm against the number of steps it flows through.
+
+    The tanh scratch RNN of :func:`rnnlab.gradients.explosion.grad_norm_vs_steps` (64 hidden
+    units, ``ρ(W_hh) = radius``, random tokens, the same weights for every length), measured at
+    :func:`explosion_lengths` ``(num_steps)``; θ dashed. Returns ``(figure, text)``; the text
+    says what clipping at θ does to the gradient at ``num_steps``. No timing: the same on
+    every machine.
+    """
+    import matplotlib.pyplot as plt
+
+    theta = check_theta(theta)
+    lengths = explosion_lengths(num_steps)
+    norms = grad_norm_vs_steps(radius, lengths)
+    fig = plot_grad_norm_vs_steps({f"ρ(W_hh) = {radius:g} (tanh)": norms}, lengths, theta=theta)
+    fig.axes[0].set_title(f"Gradient norm against num_steps, up to {lengths[-1]}")
+    plt.close(fig)
+    norm = norms[-1]
+    text = tr("lesson05.explosion.head", radius=radius, num_steps=lengths[-1], norm=norm)
+    if len(norms) > 1 and math.isfinite(norm):
+        text += tr("lesson05.explosion.growth", factor=norm / norms[0])
+    if not math.isfinite(norm):
+        text += tr("lesson05.explosion.nonfinite")
+    elif theta is None:
+        text += tr("lesson05.explosion.unclipped")
+    elif norm > theta:
+        text += tr("lesson05.explosion.clipped", theta=theta, factor=theta / norm)
+    else:
+        text += tr("lesson05.explosion.below", theta=theta)
+    return fig, text

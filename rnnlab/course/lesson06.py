@@ -71,8 +71,12 @@ def cell_panel(cell: str = "gru", num_hiddens: int = 128, *, epochs: int = 2, ma
 
 
 def compare_kinds(kinds=MODEL_KINDS, num_hiddens: int = 128, *, epochs: int = 1,
-                  max_tokens: int = 20_000, seed: int = 0) -> dict:
-    """Train each kind the same way; return ``{kind: (history, parameter count)}``.
+                  max_tokens: int = 20_000, batch_size: int = 32, max_val_tokens: int = 4_000,
+                  seed: int = 0) -> dict:
+    """Lesson 06. Train each kind the same way (same data, epochs, Adam settings, seed).
+
+    Returns ``{kind: (history, parameter count)}``. ``max_tokens`` larger than the training
+    part of the book means all of it; ``max_val_tokens=-1`` validates on all the held-out text.
 
     Ctrl-C stops the comparison; the :class:`TrainingInterrupted` carries the finished kinds in
     ``exc.completed``.
@@ -85,7 +89,8 @@ def compare_kinds(kinds=MODEL_KINDS, num_hiddens: int = 128, *, epochs: int = 1,
     for kind in kinds:
         try:
             history, model, _ = train_kind(kind, num_hiddens, epochs=epochs,
-                                           max_tokens=max_tokens, seed=seed)
+                                           max_tokens=max_tokens, batch_size=batch_size,
+                                           max_val_tokens=max_val_tokens, seed=seed)
         except TrainingInterrupted as exc:   # Ctrl-C stops the comparison, keeping what finished
             exc.completed = results
             raise

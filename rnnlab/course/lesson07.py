@@ -2,26 +2,138 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
+import torch
+
 from ..checks import check_int
-from ..gradients.jacobians import jacobian_norm_curve, plot_jacobian_norms
+from ..gradients.bptt import measure_bptt_cost
+from ..gradients.jacobians import jacobian_norm_matrix, plot_jacobian_norms
 from ..i18n import tr
+
+#: The longest sequence the cost panel measures (full BPTT keeps every step's tensors).
+MAX_COST_STEPS = 512
+
+
+@dataclass
+class TruncationShare:
+    """What chunked truncation keeps of the Jacobian norms of every loss (:func:`truncation_share`)."""
+
+    truncation: int
+    num_steps: int
+    kept: float            # share of the summed norm, over all losses, that truncation keeps
+    sliding: float         # the same share if every loss kept its last k steps (a sliding window)
+    mean_steps_kept: float  # steps back each loss keeps, on average (a loss at chunk position j: j)
+    mean_steps: float      # steps back each loss has under full BPTT, on average
+    per_loss: torch.Tensor  # (num_steps,): the share kept for the loss at step s = 1 … T
+
+
+def truncation_share(norm_matrix: torch.Tensor, truncation: int) -> TruncationShare:
+    """Lesson 07. The share of the Jacobian norms that chunked truncation with chunks of ``truncation`` keeps.
+
+    ``norm_matrix[s, t] = ||∂h_s/∂h_t||`` (:func:`~rnnlab.gradients.jacobians.jacobian_norm_matrix`).
+    Chunks are steps ``1…k, k+1…2k, …`` (the state is detached between them, as
+    :func:`~rnnlab.gradients.bptt.truncation_weights` cuts): the loss at step ``s`` keeps the
+    steps ``t`` of its own chunk, ``t ≥`` the chunk's first step — the loss at chunk position
+    ``j`` keeps ``j`` steps, not ``k``. Also reported: what a sliding window of the last ``k``
+    steps for every loss would keep, the measure that assumes.
+    """
+    k = check_int("truncation", truncation, minimum=1)
+    N = torch.as_tensor(norm_matrix, dtype=torch.float64)
+    if N.ndim != 2 or N.shape[0] != N.shape[1] or N.shape[0] < 2:
+        raise ValueError(f"norm_matrix must be a square (T+1, T+1) matrix with T >= 1, got shape "
+                         f"{tuple(N.shape)}")
+    T = N.shape[0] - 1
+    s = torch.arange(1, T + 1)[:, None]                  # loss step
+    t = torch.arange(0, T + 1)[None, :]                  # the step its gradient reaches
+    valid = (t >= 1) & (t <= s)
+    start = (s - 1) // k * k + 1                         # first step of s's chunk
+    chunk = valid & (t >= start)
+    window = valid & (t > s - k)
+    rows = N[1:]
+    total = (rows * valid).sum(1)
+    kept_rows = (rows * chunk).sum(1)
+    return TruncationShare(
+        truncation=k, num_steps=T,
+        kept=float(kept_rows.sum() / total.sum()),
+        sliding=float((rows * window).sum() / total.sum()),
+        mean_steps_kept=float(chunk.sum(1).double().mean()),
+        mean_steps=float(valid.sum(1).double().mean()),
+        per_loss=(kept_rows / total).float())
 
 
 def bptt_panel(radius: float = 1.0, truncation: int = 10, nonlinearity: str = "tanh",
                num_steps: int = 40):
-    """The widget's compute: Jacobian-norm curve for one radius, and what truncation keeps.
+    """Lesson 07's panel: Jacobian norms for one radius, and what chunked truncation keeps.
 
-    Returns ``(figure, text)``; the text gives the share of the summed Jacobian
-    norm that lies within ``truncation`` steps (what truncated BPTT keeps).
+    Left: ``||∂h_T/∂h_t||`` for the last loss, the part truncation drops shaded. Right: for
+    the loss at every step, the share of its summed Jacobian norm that truncation with chunks
+    of ``truncation`` steps keeps (a sawtooth: a loss at chunk position ``j`` keeps ``j``
+    steps), beside a sliding window of ``truncation`` steps. Returns ``(figure, text)``.
     """
     import matplotlib.pyplot as plt
 
     truncation = check_int("truncation", truncation, minimum=1)
     num_steps = check_int("num_steps", num_steps, minimum=2)
-    norms = jacobian_norm_curve(radius, num_steps=num_steps, nonlinearity=nonlinearity)
-    fig = plot_jacobian_norms({f"ρ(W_hh) = {radius:g} ({nonlinearity})": norms}, truncation)
-    kept = float(norms[: truncation + 1].sum() / norms.sum())
-    text = tr("lesson07.jacobian_report", radius=radius, nonlinearity=nonlinearity, num_steps=num_steps,
-              norm=float(norms[-1]), truncation=truncation, kept=kept)
+    N = jacobian_norm_matrix(radius, num_steps=num_steps, nonlinearity=nonlinearity)
+    share = truncation_share(N, truncation)
+    last = N[num_steps, 1:].flip(0)                      # ||∂h_T/∂h_(T-d)||, d = 0 … T-1
+    j_last = (num_steps - 1) % truncation + 1            # the last loss's position in its chunk
+    fig, (left, right) = plt.subplots(1, 2, figsize=(11, 3.8))
+    plot_jacobian_norms({f"ρ(W_hh) = {radius:g} ({nonlinearity})": last}, j_last, ax=left,
+                        band_label=f"cut for the last loss (chunk position {j_last})")
+    left.set_title("The last loss: ‖∂h_T/∂h_t‖")
+    steps = range(1, num_steps + 1)
+    right.plot(steps, share.per_loss, marker="o", ms=3, label=f"chunks of k = {truncation}")
+    right.axhline(share.kept, color="tab:blue", linestyle=":", label=f"all losses: {share.kept:.0%}")
+    right.axhline(share.sliding, color="tab:orange", linestyle="--",
+                  label=f"a sliding window of k: {share.sliding:.0%}")
+    right.set(xlabel="step s of the loss", ylabel="share of ∑_t ‖∂h_s/∂h_t‖ kept", ylim=(0, 1.05),
+              title="What chunked truncation keeps, loss by loss")
+    right.legend(fontsize=8)
+    fig.tight_layout()
     plt.close(fig)
+    text = tr("lesson07.jacobian_report", radius=radius, nonlinearity=nonlinearity, back=num_steps - 1,
+              norm=float(last[-1]), truncation=truncation, num_steps=num_steps,
+              steps_kept=share.mean_steps_kept, steps=share.mean_steps, kept=share.kept,
+              sliding=share.sliding)
+    return fig, text
+
+
+def cost_lengths(num_steps: int) -> list[int]:
+    """Lesson 07. The lengths the cost panel measures: ``num_steps`` / 4, / 2 and ``num_steps``."""
+    num_steps = check_int("num_steps", num_steps, minimum=1, maximum=MAX_COST_STEPS)
+    return sorted({max(1, num_steps // f) for f in (4, 2, 1)})
+
+
+def cost_panel(num_steps: int = 128, truncation: int = 16, *, batch_size: int = 32,
+               num_hiddens: int = 128, vocab_size: int = 28, repeats: int = 3):
+    """Lesson 07's cost panel: memory and time of full and truncated BPTT against ``num_steps``.
+
+    :func:`~rnnlab.gradients.bptt.measure_bptt_cost` at :func:`cost_lengths` ``(num_steps)``,
+    for full BPTT and for chunks of ``truncation`` steps. Returns ``(figure, text)``. The text
+    gives only the memory, which is the same on every machine; the time (this machine, this
+    load) is in the right-hand plot only.
+    """
+    import matplotlib.pyplot as plt
+
+    truncation = check_int("truncation", truncation, minimum=1)
+    lengths = cost_lengths(num_steps)
+    kw = dict(batch_size=batch_size, num_hiddens=num_hiddens, vocab_size=vocab_size, repeats=repeats)
+    full = measure_bptt_cost(lengths, **kw)
+    cut = measure_bptt_cost(lengths, truncation=truncation, **kw)
+    fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(10, 3.4))
+    for rows, label in ((full, "full BPTT"), (cut, f"truncated, k = {truncation}")):
+        ax1.plot(lengths, [r["saved_MB"] for r in rows], marker="o", label=label)
+        ax2.plot(lengths, [r["ms"] for r in rows], marker="o", label=label)
+    ax1.set(xlabel="num_steps", ylabel="MB saved for backward", title="Memory (the same everywhere)")
+    ax2.set(xlabel="num_steps", ylabel="ms per forward+backward",
+            title=f"Time (this machine, best of {repeats})")
+    ax1.legend()
+    ax2.legend()
+    fig.tight_layout()
+    plt.close(fig)
+    a, b = full[-1]["saved_MB"], cut[-1]["saved_MB"]
+    text = tr("lesson07.cost_report", num_steps=lengths[-1], batch_size=batch_size, num_hiddens=num_hiddens,
+              full=a, truncation=truncation, cut=b, ratio=a / b)
     return fig, text

@@ -12,7 +12,7 @@ import math
 import torch
 from torch import nn
 
-from ..checks import check_positive_float
+from ..checks import check_bool, check_positive_float
 
 
 def _with_grads(model_or_params) -> list[torch.Tensor]:
@@ -43,16 +43,33 @@ def check_theta(theta):
     return check_positive_float("theta", theta, allow_none=True)
 
 
-def grad_clipping(model_or_params, theta) -> float:
-    """Scale all gradients so that their global norm is at most ``theta``; return the norm before.
+def grad_clipping(model_or_params, theta, *, error_if_nonfinite: bool = False) -> float:
+    """Lesson 05. Scale all gradients so that their global norm is at most ``theta``; return the norm before.
 
-    ``theta=None`` leaves the gradients alone but still returns their norm,
+    ``g ← min(1, θ/‖g‖)·g`` is the projection of ``g`` onto the ball of radius θ: the closest
+    point of that ball. ``theta=None`` leaves the gradients alone but still returns their norm,
     which is how the course draws gradient-norm traces without clipping.
+
+    A non-finite norm (an ``inf`` or ``nan`` somewhere in the gradients) cannot be clipped:
+    θ/inf = 0 would turn every finite entry into 0 and every infinite one into ``nan``
+    (what ``clip_grad_norm_`` does by default), hiding where the step broke. So the gradients
+    are left as they are and the non-finite norm is returned for the caller to act on —
+    :func:`rnnlab.train` stops with ``TrainingDiverged`` naming the step. With
+    ``error_if_nonfinite=True`` this function raises instead, like
+    ``torch.nn.utils.clip_grad_norm_(..., error_if_nonfinite=True)``.
     """
     theta = check_theta(theta)
+    error_if_nonfinite = check_bool("error_if_nonfinite", error_if_nonfinite)
     params = _with_grads(model_or_params)
     norm = global_grad_norm(params)
-    if theta is not None and norm > theta and math.isfinite(norm):
+    if not math.isfinite(norm):
+        if error_if_nonfinite:
+            raise FloatingPointError(f"the global gradient norm is {norm}, so it cannot be clipped "
+                                     "to theta; the gradients are left unchanged (lower the "
+                                     "learning rate or theta, or pass error_if_nonfinite=False "
+                                     "to get the norm back instead)")
+        return norm
+    if theta is not None and norm > theta:
         scale = theta / norm
         with torch.no_grad():
             for p in params:

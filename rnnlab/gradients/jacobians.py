@@ -53,6 +53,25 @@ def jacobian_norms(W_hh: torch.Tensor, hiddens: torch.Tensor | None, num_steps: 
     return torch.stack(norms).float()
 
 
+def _random_rnn(radius, num_steps, num_hiddens, nonlinearity, input_scale, batch_size, seed):
+    """``(W_hh, hiddens)`` of a random RNN with ``ρ(W_hh) = radius``; ``hiddens`` is None if linear."""
+    num_steps = check_int("num_steps", num_steps, minimum=1)
+    check_choice("nonlinearity", nonlinearity, ("tanh", "linear"))
+    g = torch.Generator().manual_seed(check_int("seed", seed, minimum=0))
+    W_hh = make_w_hh(num_hiddens, radius, g)
+    if nonlinearity == "linear":
+        return W_hh, None
+    vocab_size = 16
+    model = RNNScratch(vocab_size, num_hiddens, device="cpu",
+                       scale=check_positive_float("input_scale", input_scale), generator=g)
+    with torch.no_grad():
+        model.W_hh.copy_(W_hh)
+        X = torch.randint(0, vocab_size, (batch_size, num_steps), generator=g)
+        H0 = torch.zeros(batch_size, num_hiddens)
+        hiddens = torch.cat([H0[None], model.recurrence(X, H0)])   # (T+1, B, H): h_0 … h_T
+    return W_hh, hiddens
+
+
 def jacobian_norm_curve(radius: float, num_steps: int = 40, num_hiddens: int = 32,
                         nonlinearity: str = "tanh", input_scale: float = 1.0, batch_size: int = 8,
                         seed: int = 0) -> torch.Tensor:
@@ -62,25 +81,42 @@ def jacobian_norm_curve(radius: float, num_steps: int = 40, num_hiddens: int = 3
     ``input_scale``; ``nonlinearity="linear"`` drops the tanh (the pure
     ``ρ^d`` picture).
     """
-    num_steps = check_int("num_steps", num_steps, minimum=1)
-    check_choice("nonlinearity", nonlinearity, ("tanh", "linear"))
-    g = torch.Generator().manual_seed(check_int("seed", seed, minimum=0))
-    W_hh = make_w_hh(num_hiddens, radius, g)
-    if nonlinearity == "linear":
-        return jacobian_norms(W_hh, None, num_steps)
-    vocab_size = 16
-    model = RNNScratch(vocab_size, num_hiddens, device="cpu",
-                       scale=check_positive_float("input_scale", input_scale), generator=g)
-    with torch.no_grad():
-        model.W_hh.copy_(W_hh)
-        X = torch.randint(0, vocab_size, (batch_size, num_steps), generator=g)
-        H0 = torch.zeros(batch_size, num_hiddens)
-        hiddens = torch.cat([H0[None], model.recurrence(X, H0)])   # (T+1, B, H): h_0 … h_T
-    return jacobian_norms(W_hh, hiddens)
+    W_hh, hiddens = _random_rnn(radius, num_steps, num_hiddens, nonlinearity, input_scale,
+                                batch_size, seed)
+    return jacobian_norms(W_hh, hiddens, num_steps)
 
 
-def plot_jacobian_norms(curves: dict, truncation: int | None = None, ax=None):
-    """Plot ``{label: norms}`` on a log scale; shade the distances a truncation drops."""
+def jacobian_norm_matrix(radius: float, num_steps: int = 40, num_hiddens: int = 32,
+                         nonlinearity: str = "tanh", input_scale: float = 1.0, batch_size: int = 8,
+                         seed: int = 0) -> torch.Tensor:
+    """Lesson 07. ``N[s, t] = ||∂h_s/∂h_t||_2`` for every pair ``1 ≤ t ≤ s ≤ T`` (0 elsewhere).
+
+    The same random RNN as :func:`jacobian_norm_curve` (same arguments, same seed), but the
+    norms for the loss at *every* step ``s``, not only the last: row ``T`` read backwards is
+    that curve. Index 0 (the initial state) is left at 0. Averaged over the batch, like
+    :func:`jacobian_norms`.
+    """
+    W_hh, hiddens = _random_rnn(radius, num_steps, num_hiddens, nonlinearity, input_scale,
+                                batch_size, seed)
+    W = W_hh.double()
+    T = check_int("num_steps", num_steps, minimum=1)
+    if hiddens is None:
+        derivs = torch.ones(T + 1, 1, W.shape[0], dtype=torch.float64)
+    else:
+        derivs = 1 - hiddens.double() ** 2                     # (T+1, B, H)
+    steps = derivs[:, :, :, None] * W.T                         # ∂h_t/∂h_{t-1} = diag(1-h_t²) W_hhᵀ
+    N = torch.zeros(T + 1, T + 1, dtype=torch.float64)
+    s = torch.arange(1, T + 1)
+    N[s, s] = 1.0
+    J = torch.eye(W.shape[0], dtype=torch.float64).expand(T, derivs.shape[1], -1, -1)
+    for d in range(1, T):             # J[s-1] = ∂h_s/∂h_{s-d}, for every s > d at once
+        J = J[1:] @ steps[2:T + 2 - d]                          # ∂h_s/∂h_{s-d+1} · ∂h_{s-d+1}/∂h_{s-d}
+        N[s[d:], s[d:] - d] = torch.linalg.matrix_norm(J, ord=2).mean(-1)
+    return N.float()
+
+
+def plot_jacobian_norms(curves: dict, truncation: int | None = None, ax=None, band_label=None):
+    """Plot ``{label: norms}`` on a log scale; shade the distances ``>= truncation`` (dropped)."""
     import matplotlib.pyplot as plt
 
     if ax is None:
@@ -94,7 +130,7 @@ def plot_jacobian_norms(curves: dict, truncation: int | None = None, ax=None):
         longest = max(longest, len(norms) - 1)
     if truncation is not None and truncation < longest:
         ax.axvspan(truncation, longest, color="grey", alpha=0.15,
-                   label=f"dropped by truncation (k={truncation})")
+                   label=band_label or f"dropped by truncation (k={truncation})")
     ax.set_xlabel("distance T − t (steps back in time)")
     ax.set_ylabel("‖∂h_T / ∂h_t‖₂")
     ax.set_title("How much of h_T's gradient reaches h_t")

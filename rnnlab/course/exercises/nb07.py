@@ -8,7 +8,7 @@ import torch
 
 from ...gradients.bptt import truncation_weights
 from ...i18n import tr
-from .feedback import Feedback, correct, describe, finite_number, never_crashes, wrong
+from .feedback import Feedback, as_number, correct, describe, finite_number, never_crashes, wrong
 
 #: Exercise 1: a *linear* RNN whose W_hh is ρ times an orthogonal matrix, ρ = 0.9.
 EXERCISE_RADIUS = 0.9
@@ -70,3 +70,54 @@ def check_carry_weights(fn) -> Feedback:
         return wrong(tr("nb07.check_carry_weights.wrong2", num_steps=num_steps, k=k, want=expected.tolist(),
                         got=got.tolist()))
     return correct(tr("nb07.check_carry_weights.correct"))
+
+
+def _matrix_with_eigenvalues(eigenvalues, seed: int) -> torch.Tensor:
+    """A non-symmetric matrix ``Q diag(λ) Q⁻¹`` (so its spectral norm is not its spectral radius)."""
+    g = torch.Generator().manual_seed(seed)
+    n = len(eigenvalues)
+    Q = torch.randn(n, n, generator=g, dtype=torch.float64) + 2 * torch.eye(n, dtype=torch.float64)
+    return Q @ torch.diag(torch.tensor(eigenvalues, dtype=torch.float64)) @ torch.linalg.inv(Q)
+
+
+#: Exercise (power iteration): (eigenvalues, num_iters) of the matrices the checker tries.
+POWER_CASES = (((1.7, 0.9, -0.5, 0.3, 0.1, -0.05), 200),   # a growing direction
+               ((0.8, 0.5, -0.4, 0.2, 0.1, 0.05), 200),    # everything shrinks
+               ((-1.5, 0.9, 0.6, -0.3, 0.2, 0.1), 200),    # the dominant eigenvalue is negative
+               ((5.0, 2.0, -1.0, 0.5, 0.3, 0.1), 500))     # 5^500 overflows without normalising
+
+
+@never_crashes
+def check_power_iteration(fn) -> Feedback:
+    """Exercise: ``fn(W, num_iters)`` estimates the spectral radius ρ(W) by power iteration.
+
+    The matrices tried have a real dominant eigenvalue (one of them negative), so the factor of
+    the last step converges; with a complex pair on top it oscillates, and only the geometric
+    mean of many steps' factors converges — the exercise's second part.
+    """
+    if not callable(fn):
+        return wrong(tr("nb07.check_power_iteration.not_callable", type=type(fn).__name__))
+    for seed, (eigenvalues, num_iters) in enumerate(POWER_CASES):
+        W = _matrix_with_eigenvalues(eigenvalues, seed)
+        rho = max(abs(e) for e in eigenvalues)
+        try:
+            result = fn(W.clone(), num_iters)
+        except Exception as exc:
+            return wrong(tr("nb07.check_power_iteration.raised", num_iters=num_iters,
+                            error=type(exc).__name__, detail=exc))
+        value = as_number(result)
+        if value is not None and not math.isfinite(value):
+            return wrong(tr("nb07.check_power_iteration.overflow", rho=rho, num_iters=num_iters, value=value))
+        answer, problem = finite_number(result, "one")
+        if problem is not None:
+            return problem
+        if math.isclose(answer, rho, rel_tol=1e-2):
+            continue
+        if answer > 0 and abs(math.log(answer) / num_iters - math.log(rho)) < 0.05:
+            return wrong(tr("nb07.check_power_iteration.power", rho=rho, answer=answer, num_iters=num_iters))
+        if math.isclose(answer, -rho, rel_tol=1e-2):
+            return wrong(tr("nb07.check_power_iteration.signed", answer=answer))
+        if math.isclose(answer, float(torch.linalg.matrix_norm(W, ord=2)), rel_tol=1e-3):
+            return wrong(tr("nb07.check_power_iteration.norm", answer=answer, rho=rho))
+        return wrong(tr("nb07.check_power_iteration.wrong", rho=rho, num_iters=num_iters, answer=answer))
+    return correct(tr("nb07.check_power_iteration.correct"))
