@@ -50,7 +50,11 @@ def load(path: Path) -> dict:
 
 
 def dump(nb: dict) -> str:
-    return json.dumps(nb, indent=1, ensure_ascii=False) + "\n"
+    """The text nbformat writes (sources split into lines, keys sorted): executing a notebook
+    and rebuilding it then give the same file."""
+    import nbformat
+
+    return nbformat.writes(nbformat.from_dict(nb), version=4)
 
 
 def write_atomic(path: Path, text: str) -> None:
