@@ -93,7 +93,7 @@ def test_training_panel_validates_on_the_tokens_the_ngram_scores():
     _, report = lesson04.training_panel(num_steps=8, **SMALL)
     panel_val = report.history.val_ppl[-1]
     # retrain the same model by hand and score it on the n-gram's tokens
-    history, model, _ = lesson04._panel_run(8, 8, 1.0, 1.0, 20, "sgd", "sequential", 0, False)
+    history, model, _ = lesson04._panel_run(8, 8, 1.0, 3.0, 20, "sgd", "sequential", 0, False)
     stream, start = heldout_stream(lesson04.PANEL_WARMUP, lesson04.PANEL_VAL_TOKENS)
     assert len(stream) - start == lesson04.PANEL_VAL_TOKENS
     assert stream_perplexity(model, stream, start) == panel_val
@@ -203,3 +203,15 @@ def test_ctrl_c_stops_compare_kinds_and_keeps_the_kinds_that_finished(monkeypatc
     assert list(info.value.completed) == ["scratch"]
     with pytest.raises(ValueError, match="kinds"):
         lesson06.compare_kinds(("scratch", "transformer"))
+
+
+def test_plot_course_run_marks_every_learning_rate_drop():
+    history = History(train_ppl=[9.0, 7.0, 6.0, 5.5, 5.2], val_ppl=[9.5, 7.5, 6.5, 6.0, 5.8])
+    fig = lesson04.plot_course_run(history, 6.2, ((0.01, 2), (0.003, 2), (0.001, 1)))
+    ax = fig.axes[0]
+    drops = [line for line in ax.lines if line.get_linestyle() == "--"]
+    assert [line.get_xdata()[0] for line in drops] == [2.5, 4.5]
+    legend = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert "lr 0.01 → 0.003" in legend and "lr 0.003 → 0.001" in legend
+    assert "best n-gram (6.20)" in legend
+    assert ax.get_xlabel() == "epoch" and ax.get_ylabel() == "perplexity"

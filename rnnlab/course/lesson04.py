@@ -82,7 +82,7 @@ def _panel_run(num_hiddens, num_steps, theta, lr, updates, optimizer, scheme, se
     return history, model, vocab
 
 
-def training_panel(num_hiddens: int = 64, num_steps: int = 16, theta=1.0, lr: float = 1.0,
+def training_panel(num_hiddens: int = 64, num_steps: int = 16, theta=1.0, lr: float = 3.0,
                    updates: int = 200, *, optimizer: str = "sgd", scheme: str = "sequential",
                    temperature: float = 0.5, prefix: str = PREFIX, num_preds: int = 40,
                    seed: int = 0, progress=True):
@@ -172,5 +172,31 @@ def plot_panel(history, ngram: float | None, title: str):
     plot_grad_norms(history, ax=right)
     right.set_xlabel("update")
     fig.suptitle(title)
+    fig.tight_layout()
+    return fig
+
+
+def plot_course_run(history, baseline: float, schedule):
+    """Lesson 04. The course recipe's perplexity per epoch, the n-gram line and each drop of the lr.
+
+    ``schedule`` is the recipe's ``((lr, epochs), …)``; a learning-rate drop after epoch ``e``
+    is drawn as a dashed line at ``e + 0.5``, labelled with the two rates.
+    """
+    import matplotlib.pyplot as plt
+
+    from ..training.history import plot_history
+
+    fig, ax = plt.subplots(figsize=(8, 4.2))
+    plot_history(history, ax=ax)
+    ax.axhline(baseline, color="black", linestyle=":", linewidth=1.5,
+               label=f"best n-gram ({baseline:.2f})")
+    done = 0
+    colors = ("tab:red", "tab:purple", "tab:brown", "tab:olive")
+    for i, ((lr, epochs), (next_lr, _)) in enumerate(zip(schedule, schedule[1:])):
+        done += epochs
+        ax.axvline(done + 0.5, color=colors[i % len(colors)], linestyle="--", linewidth=1.6,
+                   label=f"lr {lr:g} → {next_lr:g}")
+    ax.set_title("Course recipe: perplexity per epoch")
+    ax.legend()
     fig.tight_layout()
     return fig
