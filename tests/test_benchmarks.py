@@ -181,3 +181,28 @@ def test_cli_rejects_bad_arguments(argv, message, capsys):
     with pytest.raises(SystemExit):
         run.main(argv)
     assert message in capsys.readouterr().err
+
+
+def test_ablation_changes_one_thing_at_a_time_on_the_same_tokens():
+    from benchmarks import ablation
+
+    for passes in (3, 4, 18):
+        assert ablation.base_recipe(passes).epochs == passes
+    assert ablation.base_recipe(18).schedule == rnnlab.training.COURSE_SCHEDULE
+    recipes = ablation.variants(3, train_tokens=40_000)
+    base = recipes["course recipe"]
+    fields = [f for f in base.to_dict() if f not in ("schedule", "lr", "epochs")]
+    for label, recipe in recipes.items():
+        changed = [f for f in fields if getattr(recipe, f) != getattr(base, f)]
+        assert len(changed) == (0 if label in ("course recipe", "no schedule (lr 0.01 throughout)")
+                                else 1), label
+        tokens = len(rnnlab.training.recipe_data(recipe)[0]) * recipe.epochs * \
+            recipe.batch_size * recipe.num_steps
+        base_tokens = len(rnnlab.training.recipe_data(base)[0]) * base.epochs * \
+            base.batch_size * base.num_steps
+        assert abs(tokens - base_tokens) <= 0.1 * base_tokens, label   # the same training tokens
+    results = ablation.measure(passes=3, seeds=(0,), train_tokens=12_000, quick=True)
+    rows = table_rows(ablation.table(results, (0,)), "| change from the course recipe |")
+    assert [r[0] for r in rows] == list(recipes) and rows[0][2] == "—"
+    with pytest.raises(ValueError, match="passes"):
+        ablation.base_recipe(2)

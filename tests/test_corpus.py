@@ -92,3 +92,18 @@ def test_altered_data_file_is_refused_with_the_reason(fake_data):
 def test_missing_data_file_is_reported(fake_data):
     with pytest.raises(rnnlab.CorpusError, match="missing"):
         rnnlab.read_time_machine()
+
+
+def test_heldout_stream_is_the_training_tail_then_the_validation_text():
+    from rnnlab.text.corpus import heldout_stream, load_corpus_time_machine, train_val_split
+
+    corpus, _ = load_corpus_time_machine()
+    train, val = train_val_split(corpus)
+    tokens, start = heldout_stream(6)
+    assert start == 6 and tokens[:6] == list(train[-6:]) and tokens[6:] == list(val)
+    short, start = heldout_stream(64, max_val_tokens=100)
+    assert short[:64] == list(train[-64:]) and short[64:] == list(val[:100])
+    with pytest.raises(ValueError, match="max_val_tokens"):
+        heldout_stream(6, max_val_tokens=0)
+    with pytest.raises(ValueError, match="context"):
+        heldout_stream(-1)

@@ -69,7 +69,7 @@ def test_hidden_state_and_rnn_step_name_their_parts():
     assert "$H_{t-1}$" in text and "without a hidden state" in text and "with a hidden state" in text
     assert diagrams.arrows(fig) == 2 + 4
     fig = diagrams.plot_rnn_step()
-    text = " ".join(diagrams.labels(fig))
+    text = " ".join(" ".join(label.split()) for label in diagrams.labels(fig))
     for part in ("concatenate", "fully connected", "tanh", "$H_t$", "output layer", "$O_t$"):
         assert part in text
     assert diagrams.arrows(fig) == 2 + 5 + 1
@@ -118,3 +118,39 @@ def test_unrolled_graph_still_draws_its_eleven_arrows_per_step():
 def test_diagrams_refuse_bad_arguments(call, error, message):
     with pytest.raises(error, match=message.replace("(", r"\(")):
         call()
+
+
+def _boxed_texts(fig):
+    """(text extent, box extent) in pixels for every label drawn at the centre of a box."""
+    from matplotlib.patches import FancyBboxPatch
+
+    fig.canvas.draw()
+    renderer = fig.canvas.get_renderer()
+    pairs = []
+    for ax in fig.axes:
+        boxes = [p for p in ax.patches if isinstance(p, FancyBboxPatch)]
+        for t in ax.texts:
+            for box in boxes:
+                ext = box.get_window_extent(renderer)
+                cx, cy = ax.transData.transform(t.get_position())
+                if abs(cx - (ext.x0 + ext.x1) / 2) < 1 and abs(cy - (ext.y0 + ext.y1) / 2) < 1:
+                    pairs.append((t.get_text(), t.get_window_extent(renderer), ext))
+    return pairs
+
+
+@pytest.mark.parametrize("draw", [diagrams.plot_rnn_step, diagrams.plot_hidden_state,
+                                  lambda: diagrams.plot_rnn_unrolled(3),
+                                  lambda: diagrams.plot_state_policies(3)])
+def test_box_labels_fit_inside_their_boxes_and_boxes_inside_the_axes(draw):
+    fig = draw()
+    pairs = _boxed_texts(fig)
+    assert pairs
+    for text, inner, outer in pairs:
+        assert outer.x0 <= inner.x0 and inner.x1 <= outer.x1, f"{text!r} overflows its box"
+        assert outer.y0 <= inner.y0 and inner.y1 <= outer.y1, f"{text!r} overflows its box"
+    for ax in fig.axes:
+        axes_box = ax.get_window_extent()
+        for patch in ax.patches:
+            ext = patch.get_window_extent()
+            assert axes_box.x0 - 1 <= ext.x0 and ext.x1 <= axes_box.x1 + 1, "a box is clipped"
+    plt.close(fig)

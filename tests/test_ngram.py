@@ -129,3 +129,15 @@ def test_baseline_with_less_training_text():
     assert small.perplexity > full.perplexity  # less text, worse model, same validation text
     with pytest.raises(ValueError, match="max_train_tokens must be >= -1"):
         ngram.ngram_baseline(max_train_tokens=-5)
+
+
+def test_baseline_scores_the_heldout_stream_and_can_stop_early():
+    from rnnlab.text.corpus import heldout_stream, load_corpus_time_machine, train_val_split
+
+    b = ngram.ngram_baseline(ns=(1, 2, 3), alphas=(1.0,), max_val_tokens=500)
+    assert b.num_val == 500
+    corpus, vocab = load_corpus_time_machine()
+    train, _ = train_val_split(corpus)
+    tokens, start = heldout_stream(2, max_val_tokens=500)
+    by_hand = ngram.perplexity(ngram.NgramModel(train, 3, len(vocab), alpha=1.0), tokens, start)
+    assert b.table[(3, 1.0)] == pytest.approx(by_hand)

@@ -16,38 +16,105 @@ from rnnlab.models import RNNModel, RNNScratch  # noqa: E402
 from rnnlab.training import History  # noqa: E402
 
 TINY = dict(max_tokens=2_000, seed=0, progress=False)
+SMALL = dict(num_hiddens=8, updates=20, seed=0, progress=False)  # one pass: 20 updates
 
 
-def test_training_panel_trains_draws_and_generates():
-    fig, report = lesson04.training_panel(num_hiddens=8, num_steps=8, theta=1.0, lr=0.01, epochs=2,
-                                        **TINY)
-    assert isinstance(fig, matplotlib.figure.Figure) and len(fig.axes) == 2
-    assert report.history.epochs == 2 and len(report.history.val_ppl) == 2
-    assert report.sample.startswith(PREFIX) and len(report.sample) == len(PREFIX) + 40
-    assert "validation perplexity" in report.text and report.diverged is None
-    plt.close(fig)
-
-
-def test_training_panel_same_settings_same_numbers():
-    a = lesson04.training_panel(num_hiddens=8, num_steps=8, epochs=1, **TINY)[1]
-    b = lesson04.training_panel(num_hiddens=8, num_steps=8, epochs=1, **TINY)[1]
-    assert a.history.val_ppl == b.history.val_ppl and a.sample == b.sample
+@pytest.fixture(autouse=True)
+def fresh_panel_cache():
+    lesson04._panel_run.cache_clear()   # each test trains for itself
+    yield
     plt.close("all")
 
 
+def test_training_panel_trains_draws_and_generates():
+    fig, report = lesson04.training_panel(num_steps=8, temperature=0.7, **{**SMALL, "updates": 40})
+    assert isinstance(fig, matplotlib.figure.Figure) and len(fig.axes) == 2
+    h = report.history
+    assert h.epochs == 2 and len(h.val_ppl) == 2 and h.info["val_updates"] == [20, 40]
+    assert report.sample.startswith(PREFIX) and len(report.sample) == len(PREFIX) + 40
+    assert "validation perplexity" in report.text and report.diverged is None
+    assert "T = 0.7: 'time traveller" in report.text
+    legend = [t.get_text() for t in fig.axes[0].get_legend().get_texts()]
+    assert any(t.startswith("best n-gram, same text") for t in legend)
+    assert fig.axes[0].get_xlabel() == "updates"
+
+
+def test_training_panel_budget_is_the_same_for_every_num_steps():
+    runs = {T: lesson04.training_panel(num_steps=T, **SMALL)[1].history for T in (4, 64)}
+    for T, h in runs.items():
+        assert len(h.step_grad_norms) == 20                               # the same updates …
+        assert h.info["batch_size"] * T == lesson04.TOKENS_PER_UPDATE   # … of the same size
+    report = lesson04.training_panel(num_steps=64, **SMALL)[1]
+    assert "20 updates × 1,024 tokens (batch 16 × num_steps 64) = 20,480 tokens" in report.text
+
+
+def test_every_num_steps_stop_and_both_schemes_make_the_same_updates_per_pass():
+    from rnnlab.text.corpus import load_corpus_time_machine
+    from rnnlab.text.minibatches import SeqDataLoader
+
+    corpus, _ = load_corpus_time_machine(lesson04.PANEL_TRAIN_TOKENS)
+    for T in lesson04.NUM_STEPS_CHOICES:
+        for random_iter in (False, True):
+            loader = SeqDataLoader(corpus, lesson04.TOKENS_PER_UPDATE // T, T, random_iter, seed=0)
+            assert len(loader) == lesson04.UPDATES_PER_PASS
+            assert sum(1 for _ in loader) == lesson04.UPDATES_PER_PASS
+
+
+def test_training_panel_same_settings_same_numbers():
+    a = lesson04.training_panel(num_steps=8, **SMALL)[1]
+    lesson04._panel_run.cache_clear()
+    b = lesson04.training_panel(num_steps=8, **SMALL)[1]
+    assert a.history is not b.history                       # trained twice …
+    assert a.history.val_ppl == b.history.val_ppl and a.text.splitlines()[-1] == \
+        b.text.splitlines()[-1]                             # … to the same numbers and sample
+
+
+def test_changing_the_temperature_resamples_without_retraining():
+    cold = lesson04.training_panel(num_steps=8, temperature=0.1, **SMALL)[1]
+    hot = lesson04.training_panel(num_steps=8, temperature=2.0, **SMALL)[1]
+    assert hot.history is cold.history                      # the same trained model
+    assert cold.text.splitlines()[-1].startswith("T = 0.1: ")
+    assert hot.text.splitlines()[-1].startswith("T = 2: ")
+
+
+def test_training_panel_schemes_and_optimizers_reach_the_loop():
+    h = lesson04.training_panel(num_steps=8, scheme="random", optimizer="adam", lr=0.01,
+                                **SMALL)[1].history
+    assert h.info["scheme"] == "random"
+    seq = lesson04.training_panel(num_steps=8, scheme="sequential", optimizer="adam", lr=0.01,
+                                  **SMALL)[1].history
+    assert seq.train_ppl != h.train_ppl                     # another batch order, another run
+
+
+def test_training_panel_validates_on_the_tokens_the_ngram_scores():
+    from rnnlab.text.corpus import heldout_stream
+    from rnnlab.training import stream_perplexity
+
+    _, report = lesson04.training_panel(num_steps=8, **SMALL)
+    panel_val = report.history.val_ppl[-1]
+    # retrain the same model by hand and score it on the n-gram's tokens
+    history, model, _ = lesson04._panel_run(8, 8, 1.0, 3.0, 20, "sgd", "sequential", 0, False)
+    stream, start = heldout_stream(lesson04.PANEL_WARMUP, lesson04.PANEL_VAL_TOKENS)
+    assert len(stream) - start == lesson04.PANEL_VAL_TOKENS
+    assert stream_perplexity(model, stream, start) == panel_val
+
+
 def test_training_panel_reports_divergence_instead_of_raising():
-    fig, report = lesson04.training_panel(num_hiddens=8, num_steps=8, theta=None, lr=1e6, epochs=1,
-                                        optimizer="sgd", **TINY)
+    fig, report = lesson04.training_panel(num_steps=8, theta=None, lr=1e6, **SMALL)
     assert report.history is None and "diverged" in report.text
     assert "theta" in report.diverged  # the hint names the knob to turn
-    plt.close(fig)
+    assert "budget: 20 updates" in report.text
 
 
-def test_training_panel_rejects_bad_settings():
-    with pytest.raises(ValueError, match="theta"):
-        lesson04.training_panel(num_hiddens=8, theta=-1.0, **TINY)
-    with pytest.raises(ValueError, match="num_hiddens"):
-        lesson04.training_panel(num_hiddens=0, **TINY)
+@pytest.mark.parametrize("bad, match", [
+    (dict(theta=-1.0), "theta"), (dict(num_hiddens=0), "num_hiddens"),
+    (dict(num_steps=12), "num_steps must divide"), (dict(updates=30), "multiple of 20"),
+    (dict(scheme="shuffled"), "scheme"), (dict(optimizer="rmsprop"), "optimizer"),
+    (dict(temperature=0.0), "temperature"), (dict(lr=-1.0), "lr"),
+])
+def test_training_panel_rejects_bad_settings(bad, match):
+    with pytest.raises(ValueError, match=match):
+        lesson04.training_panel(**{**SMALL, **bad})
 
 
 def test_clipping_panel_uses_sgd_and_records_norms_before_clipping():
@@ -176,3 +243,15 @@ def test_explosion_panel_grows_with_num_steps_and_reports_what_clipping_does():
         lesson05.explosion_panel(theta=0.0)
     with pytest.raises(ValueError, match="radius"):
         lesson05.explosion_panel(radius=-1.0)
+
+
+def test_plot_course_run_marks_every_learning_rate_drop():
+    history = History(train_ppl=[9.0, 7.0, 6.0, 5.5, 5.2], val_ppl=[9.5, 7.5, 6.5, 6.0, 5.8])
+    fig = lesson04.plot_course_run(history, 6.2, ((0.01, 2), (0.003, 2), (0.001, 1)))
+    ax = fig.axes[0]
+    drops = [line for line in ax.lines if line.get_linestyle() == "--"]
+    assert [line.get_xdata()[0] for line in drops] == [2.5, 4.5]
+    legend = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert "lr 0.01 → 0.003" in legend and "lr 0.003 → 0.001" in legend
+    assert "best n-gram (6.20)" in legend
+    assert ax.get_xlabel() == "epoch" and ax.get_ylabel() == "perplexity"

@@ -386,3 +386,47 @@ def test_perplexity_of_a_huge_loss_is_inf_not_an_overflow_error():
     from rnnlab.training import perplexity
     assert perplexity(math.log(28)) == pytest.approx(28)
     assert perplexity(1e4) == math.inf
+
+
+# ---------------------------------------------------------------- stream_perplexity (lesson 04)
+def _full_prefix_nll(model, tokens):
+    """-log P(tokens[t] | tokens[:t]) for t >= 1, from one forward pass over the whole text."""
+    X = torch.tensor([tokens[:-1]])
+    with torch.no_grad():
+        outputs, _ = model(X, model.begin_state(1))
+    return torch.nn.functional.cross_entropy(outputs, torch.tensor(tokens[1:]), reduction="none")
+
+
+def test_stream_perplexity_scores_every_token_after_start_with_all_context():
+    from rnnlab.training import stream_perplexity
+
+    torch.manual_seed(0)
+    model = RNNScratch(7, 5, device="cpu", scale=0.5)
+    tokens = torch.randint(0, 7, (50,)).tolist()
+    nll = _full_prefix_nll(model, tokens)            # nll[t - 1] scores tokens[t]
+    for start in (1, 9, 49):
+        want = math.exp(float(nll[start - 1:].mean()))
+        for chunk in (1, 7, 512):                    # the chunking never changes what is scored
+            assert stream_perplexity(model, tokens, start, chunk=chunk) == pytest.approx(want)
+
+
+def test_stream_perplexity_of_a_uniform_model_is_the_vocabulary_size():
+    from rnnlab.training import stream_perplexity
+
+    model = RNNScratch(11, 4, device="cpu")
+    with torch.no_grad():
+        model.W_hq.zero_()                           # every output the same: uniform
+    assert stream_perplexity(model, list(range(11)) * 3, 5) == pytest.approx(11.0)
+    assert model.training                            # left as it was found
+
+
+def test_stream_perplexity_refuses_bad_arguments():
+    from rnnlab.training import stream_perplexity
+
+    model = RNNScratch(5, 3, device="cpu")
+    with pytest.raises(ValueError, match="start"):
+        stream_perplexity(model, [1, 2, 3], 0)
+    with pytest.raises(ValueError, match="start"):
+        stream_perplexity(model, [1, 2, 3], 3)
+    with pytest.raises(ValueError, match="chunk"):
+        stream_perplexity(model, [1, 2, 3], 1, chunk=0)

@@ -70,3 +70,28 @@ def test_saved_notebook_readers_get_a_picture_and_text():
 def test_text_results_are_printed_not_repr_quoted(capsys):
     widgets.Panel(lambda n: f"n is {n}", {"n": widgets.int_slider("n", 4, 0, 10)})
     assert "n is 4\n" in capsys.readouterr().out
+
+
+def test_snapshot_keeps_the_figure_and_text_of_the_values_just_set(capsys):
+    panel = widgets.Panel(square, {"n": widgets.int_slider("n", 2, -3, 10)})
+    before = panel.snapshot()
+    panel.set(n=7)
+    after = panel.snapshot()
+    assert after.png.startswith("iVBOR") and after.png != before.png   # the new figure …
+    assert after.text == "7 squared is 49" and after.values == {"n": 7}  # … and its report
+    assert panel._repr_mimebundle_()["image/png"] == after.png
+    bundle = after._repr_mimebundle_()
+    assert bundle["image/png"] == after.png and bundle["text/plain"] == after.text
+    panel.set(n=-1)
+    failed = panel.snapshot()
+    assert failed.png is None and "n must be >= 0, got -1" in failed.text
+
+
+def test_choice_slider_offers_only_its_stops():
+    slider = widgets.choice_slider("num_steps", (4, 8, 16), 8)
+    assert slider.continuous_update is False and list(slider.options) == [4, 8, 16]
+    panel = widgets.Panel(lambda T: T, {"T": slider})
+    with pytest.raises(ValueError, match="must be one of"):
+        panel.set(T=12)
+    with pytest.raises(ValueError, match="value must be one of"):
+        widgets.choice_slider("num_steps", (4, 8), 5)

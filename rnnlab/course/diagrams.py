@@ -449,23 +449,24 @@ def plot_rnn_step():
     fig, ax = _canvas((13, 3.6))
     _box(ax, 0.0, 2.3, "$X_t$", w=0.9, h=0.55, fontsize=FONT)
     _box(ax, 0.0, 0.9, "$H_{t-1}$", fc=STATE, w=0.9, h=0.55, fontsize=FONT)
-    steps = [(2.0, "concatenate\n$[X_t, H_{t-1}]$", "white"),
-             (4.4, "fully connected\n$W_{xh}, W_{hh}, b_h$", PARAM),
-             (6.5, "tanh", "#fdd0a2"),
-             (8.4, "$H_t$", STATE),
-             (10.4, "output layer\n$W_{hq}, b_q$", PARAM),
-             (12.4, "$O_t$", HIGHLIGHT)]
-    for x, text, fc in steps:
-        _box(ax, x, 1.6, text, fc=fc, w=1.75 if "\n" in text else 1.0, h=0.9, fontsize=FONT - 1)
-    _arrow(ax, 0.45, 2.3, 1.12, 1.8, shrink=2, lw=1.4)
-    _arrow(ax, 0.45, 0.9, 1.12, 1.4, shrink=2, lw=1.4)
-    for (x0, t0, _), (x1, t1, _) in zip(steps, steps[1:]):
-        w0 = 1.75 if "\n" in t0 else 1.0
-        w1 = 1.75 if "\n" in t1 else 1.0
-        _arrow(ax, x0 + w0 / 2, 1.6, x1 - w1 / 2, 1.6, shrink=2, lw=1.4)
-    _arrow(ax, 8.4, 1.15, 8.4, 0.35, shrink=2, lw=1.4, ls="--")
-    ax.text(8.55, 0.3, "$H_t$ to the next step", fontsize=FONT - 2, va="center")
-    ax.set_xlim(-0.6, 13.1)
+    # (centre, text, colour, width): each box wide enough for its longest line at FONT - 1
+    steps = [(2.1, "concatenate\n$[X_t, H_{t-1}]$", "white", 1.9),
+             (4.75, "fully\nconnected\n$W_{xh}, W_{hh}, b_h$", PARAM, 2.2),
+             (6.95, "tanh", "#fdd0a2", 1.0),
+             (8.55, "$H_t$", STATE, 1.0),
+             (10.55, "output layer\n$W_{hq}, b_q$", PARAM, 1.9),
+             (12.55, "$O_t$", HIGHLIGHT, 1.0)]
+    for x, text, fc, w in steps:
+        _box(ax, x, 1.6, text, fc=fc, w=w, h=1.2 if text.count("\n") > 1 else 0.9,
+             fontsize=FONT - 1)
+    x0 = steps[0][0] - steps[0][3] / 2
+    _arrow(ax, 0.45, 2.3, x0, 1.8, shrink=2, lw=1.4)
+    _arrow(ax, 0.45, 0.9, x0, 1.4, shrink=2, lw=1.4)
+    for (xa, _, _, wa), (xb, _, _, wb) in zip(steps, steps[1:]):
+        _arrow(ax, xa + wa / 2, 1.6, xb - wb / 2, 1.6, shrink=2, lw=1.4)
+    _arrow(ax, 8.55, 1.15, 8.55, 0.35, shrink=2, lw=1.4, ls="--")
+    ax.text(8.7, 0.3, "$H_t$ to the next step", fontsize=FONT - 2, va="center")
+    ax.set_xlim(-0.6, 13.3)
     ax.set_ylim(0.0, 2.9)
     ax.set_title("one RNN step: $H_t = \\tanh([X_t, H_{t-1}]\\,[W_{xh}; W_{hh}] + b_h)$, "
                  "$O_t = H_t W_{hq} + b_q$", fontsize=FONT)
@@ -526,11 +527,11 @@ def plot_state_policies(num_batches: int = 3):
             else:
                 _box(ax, x - 1.4, 0.6, "$H=0$", fc=STATE, w=0.8, h=0.5, fontsize=FONT - 2)
                 _arrow(ax, x - 1.0, 0.6, x - 0.9, 0.6, shrink=1, lw=1.4)
-        ax.set_xlim(-0.3, 3.2 * num_batches)
+        ax.set_xlim(-0.5, 3.2 * num_batches)   # the first H=0 box reaches -0.32
         ax.set_ylim(0.0, 1.4)
         title = ("sequential partitioning: the next batch continues the text → "
                  "state carried, detached" if scheme == "sequential" else
-                 "random sampling: batches are not adjacent → each starts from a "
+                 "random sampling: batches are not necessarily adjacent → each starts from a "
                  "fresh state")
         ax.set_title(title, fontsize=FONT - 1, loc="left")
     fig.tight_layout()

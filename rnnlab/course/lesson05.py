@@ -3,21 +3,40 @@
 from __future__ import annotations
 
 import math
+import time
 
 from ..checks import check_int
+from ..generation import predict
 from ..gradients.clipping import check_theta
 from ..gradients.explosion import grad_norm_vs_steps, plot_grad_norm_vs_steps
 from ..i18n import tr
 from ..training.loop import TrainingDiverged, TrainingInterrupted
 from ..training.recipes import quick_train
-from .lesson04 import training_panel
+from .report import PREFIX, RunReport, _curves_figure, _diverged_figure, _summary
 
 
 def clipping_panel(theta=1.0, lr: float = 5.0, *, num_hiddens: int = 64, num_steps: int = 32,
                    epochs: int = 2, max_tokens: int = 20_000, seed: int = 0, progress=True):
-    """Lesson 05's panel: plain SGD (the seed's optimizer) with clipping threshold ``theta``."""
-    return training_panel(num_hiddens, num_steps, theta, lr, epochs, optimizer="sgd",
-                          max_tokens=max_tokens, seed=seed, progress=progress)
+    """Lesson 05's panel: plain SGD (the seed's optimizer) with clipping threshold ``theta``.
+
+    Returns ``(figure, report)``. A run that diverges is not an error here: the figure and the
+    report say so instead.
+    """
+    title = (f"num_hiddens={num_hiddens}, num_steps={num_steps}, θ={'off' if theta is None else theta}, "
+             f"lr={lr:g}, epochs={epochs}")
+    start = time.perf_counter()
+    try:
+        history, model, vocab = quick_train(num_hiddens, num_steps, theta, lr, epochs,
+                                            max_tokens=max_tokens, optimizer="sgd",
+                                            seed=seed, progress=progress)
+    except TrainingDiverged as exc:
+        message = str(exc)
+        return _diverged_figure(message, title), RunReport(None, "", f"diverged: {message}",
+                                                           diverged=message)
+    seconds = time.perf_counter() - start
+    sample = predict(PREFIX, 40, model, vocab)
+    report = RunReport(history, sample, _summary(history, seconds, sample), seconds=seconds)
+    return _curves_figure(history, title), report
 
 
 def theta_sweep(thetas, *, lr: float = 5.0, num_hiddens: int = 64, num_steps: int = 32,

@@ -22,7 +22,8 @@ from ..checks import as_real, check_bool, check_float, check_int, check_positive
 from ..i18n import tr
 from ..i18n.messages import CATALOGUES
 
-__all__ = ["Panel", "int_slider", "float_slider", "log_slider", "dropdown", "THETA_OFF"]
+__all__ = ["Panel", "int_slider", "float_slider", "log_slider", "choice_slider", "dropdown",
+           "THETA_OFF"]
 
 # The clipping slider's "off" stop. Selection widgets cannot hold None, so the
 # stop holds this string and Panel.values() hands compute functions None instead.
@@ -102,8 +103,20 @@ def _snap(value, values):
     return _NO_MATCH
 
 
+def choice_slider(description: str, options, value):
+    """A slider over the given stops only (num_steps 4, 8, 16, …), reporting when released."""
+    options = list(options)
+    if not options:
+        raise ValueError(f"choice_slider {description!r} needs at least one option, got {options!r}")
+    if value not in options:
+        raise ValueError(f"value must be one of {options} for slider {description!r}, got {value!r}")
+    return widgets.SelectionSlider(options=options, value=value, description=label(description),
+                                   continuous_update=False, style={"description_width": "initial"})
+
+
 def dropdown(description: str, options, value):
-    return widgets.Dropdown(options=options, value=value, description=label(description))
+    return widgets.Dropdown(options=options, value=value, description=label(description),
+                            style={"description_width": "initial"})
 
 
 class Panel:
@@ -192,6 +205,14 @@ class Panel:
             self.controls[name].value = value
         return self.result
 
+    def snapshot(self):
+        """What the panel shows now, as a picture and text that a saved notebook keeps.
+
+        A cell that ends with ``panel.snapshot()`` after ``panel.set(...)`` stores the figure
+        and the report of the values just set (the widget's own redraw is not saved).
+        """
+        return Snapshot(self)
+
     def _repr_mimebundle_(self, include=None, exclude=None):
         """The live widget, plus a picture and a line of text for a reader of the saved notebook.
 
@@ -206,6 +227,32 @@ class Panel:
         summary = tr("widget.panel_summary", kind=type(self).__name__, controls=", ".join(self.controls))
         bundle["text/plain"] = "\n".join([summary] + texts)
         return bundle
+
+
+class Snapshot:
+    """The figure and text of one :class:`Panel` result, frozen when it was taken."""
+
+    def __init__(self, panel: Panel):
+        if panel.error is not None:
+            self.png, self.text = None, "".join(traceback.format_exception(panel.error))
+        else:
+            items = panel._items()
+            figures = [item for item in items if _is_figure(item)]
+            self.png = _png_base64(figures[0]) if figures else None
+            self.text = "\n".join(str(item) for item in items if not _is_figure(item))
+        self.values = panel.values()
+
+    def _repr_mimebundle_(self, include=None, exclude=None):
+        bundle = {"text/plain": self.text}
+        if self.png is not None:
+            bundle["image/png"] = self.png
+        return bundle
+
+    def _ipython_display_(self):  # in Jupyter: the picture, then the text under it
+        if self.png is not None:
+            display({"image/png": self.png, "text/plain": "<the panel's figure>"}, raw=True)
+        if self.text:
+            print(self.text)
 
 
 class _Tee(io.TextIOBase):

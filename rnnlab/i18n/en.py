@@ -185,6 +185,10 @@ MESSAGES = {
     "lesson07.cost_report": "num_steps = {num_steps}, batch {batch_size}, {num_hiddens} hidden units: full BPTT saves {full:.2f} MB for the backward pass, truncated BPTT (k = {truncation}) at most {cut:.2f} MB at a time ({ratio:.1f}× less). Time: see the right-hand plot — it depends on this machine and its load.",
     "lesson08.toy_report": "{method}: end θ = ({theta1:.2f}, {theta2:.2f}), L1 + L2 = {loss:.1f}",
     "lesson04.diverged": "diverged: {message}",
+    "lesson04.budget": "budget: {updates} updates × {tokens:,} tokens (batch {batch_size} × num_steps {num_steps}) = {total:,} tokens, the same for every num_steps",
+    "lesson04.after_updates": "after {updates} updates: training perplexity {train}, validation perplexity {val} (best {best}; best n-gram on the same text {ngram:.2f})",
+    "lesson04.greedy": "greedy: {sample!r}",
+    "lesson04.drawn": "T = {temperature:g}: {sample!r}",
     # ------------------------------------------------------------------ exercises/nb01.py
     "nb01.check_k_step_value.correct": "4 → {v1:g} → {v2:g} → {v3:g}. Each step feeds the previous *prediction* back in; the predictions drift towards the fixed point 2 whatever the data do — that is why k-step predictions flatten out.",
     "nb01.check_k_step_value.wrong": "{answer:g} is not it. Apply x̂ = 0.5 x + 1 three times, starting from 4.",

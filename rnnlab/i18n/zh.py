@@ -184,6 +184,10 @@ MESSAGES = {
     "lesson07.cost_report": "num_steps = {num_steps}，批量 {batch_size}，{num_hiddens} 个隐藏单元：完整 BPTT 为反向传播保存 {full:.2f} MB，截断 BPTT（k = {truncation}）同一时刻最多保存 {cut:.2f} MB（少 {ratio:.1f} 倍）。时间见右图——它取决于这台机器及其负载。",
     "lesson08.toy_report": "{method}：终点 θ = ({theta1:.2f}, {theta2:.2f})，L1 + L2 = {loss:.1f}",
     "lesson04.diverged": "发散：{message}",
+    "lesson04.budget": "预算：{updates} 次更新 × {tokens:,} 个词元（批量 {batch_size} × num_steps {num_steps}）= {total:,} 个词元，对每个 num_steps 都相同",
+    "lesson04.after_updates": "{updates} 次更新后：训练困惑度 {train}，验证困惑度 {val}（最佳 {best}；同一文本上最好的 n 元语法模型 {ngram:.2f}）",
+    "lesson04.greedy": "贪心：{sample!r}",
+    "lesson04.drawn": "T = {temperature:g}：{sample!r}",
     # ------------------------------------------------------------------ exercises/nb01.py
     "nb01.check_k_step_value.correct": "4 → {v1:g} → {v2:g} → {v3:g}。每一步都把上一步的*预测*作为输入；无论数据如何，预测都会漂向不动点 2——这就是 k 步预测会变平的原因。",
     "nb01.check_k_step_value.wrong": "{answer:g} 不对。从 4 开始，把 x̂ = 0.5 x + 1 应用三次。",

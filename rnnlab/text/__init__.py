@@ -2,6 +2,7 @@
 
 from .corpus import (
                      CorpusError,
+                     heldout_stream,
                      load_corpus_time_machine,
                      read_data_file,
                      read_time_machine,

@@ -114,3 +114,27 @@ def train_val_split(corpus, val_fraction: float = 0.1):
             f"val_fraction={val_fraction}; each part needs at least 2 tokens"
         )
     return corpus[:-n_val], corpus[-n_val:]
+
+
+def heldout_stream(context: int, max_val_tokens: int = -1, val_fraction: float = 0.1,
+                   max_tokens: int = -1):
+    """Lessons 03–04. ``(tokens, start)``: the last ``context`` training characters, then the held-out text.
+
+    ``tokens[start:]`` is the validation part of :func:`train_val_split` (its first
+    ``max_val_tokens`` when that is > 0); ``tokens[:start]`` is the text just before it, the
+    context of the first validation characters. An n-gram model
+    (``ngram.perplexity(model, tokens, start)``) and an RNN
+    (``rnnlab.training.stream_perplexity(model, tokens, start)``) score exactly these tokens.
+    """
+    context = check_int("context", context, minimum=0)
+    max_val_tokens = check_int("max_val_tokens", max_val_tokens, minimum=-1)
+    if max_val_tokens == 0:
+        raise ValueError("max_val_tokens must be -1 (all of the held-out text) or positive, got 0")
+    corpus, _ = load_corpus_time_machine(max_tokens)
+    train, val = train_val_split(corpus, val_fraction)
+    if len(train) < context:
+        raise ValueError(f"context={context} is longer than the training text ({len(train)} "
+                         f"tokens)")
+    if max_val_tokens > 0:
+        val = val[:max_val_tokens]
+    return list(train[len(train) - context:]) + list(val), context

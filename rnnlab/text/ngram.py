@@ -25,7 +25,7 @@ from dataclasses import dataclass
 import torch
 
 from ..checks import as_real, check_int
-from .corpus import load_corpus_time_machine, train_val_split
+from .corpus import heldout_stream, load_corpus_time_machine, train_val_split
 
 
 def ngrams(tokens, n: int) -> list[tuple]:
@@ -207,7 +207,8 @@ BASELINE_ALPHAS = (1.0, 0.3, 0.1, 0.03, 0.01)
 
 @functools.lru_cache(maxsize=8)
 def ngram_baseline(ns=BASELINE_NS, alphas=BASELINE_ALPHAS, max_train_tokens: int = -1,
-                   val_fraction: float = 0.1, max_tokens: int = -1) -> NgramBaseline:
+                   val_fraction: float = 0.1, max_tokens: int = -1,
+                   max_val_tokens: int = -1) -> NgramBaseline:
     """Fit character n-gram models on the training part of the book and score the held-out part.
 
     The split is :func:`rnnlab.train_val_split` of the character corpus, the
@@ -219,7 +220,10 @@ def ngram_baseline(ns=BASELINE_NS, alphas=BASELINE_ALPHAS, max_train_tokens: int
     training part (as an RNN recipe with ``max_tokens`` trains on them), so
     a model trained on less text is compared with a baseline that saw the same
     text; the validation text does not change. ``max_tokens`` shortens the
-    whole corpus before the split (for quick tests).
+    whole corpus before the split (for quick tests); ``max_val_tokens`` > 0 scores only
+    the first validation characters (as a live panel validates on them). The scored
+    tokens are :func:`rnnlab.text.corpus.heldout_stream`'s, the ones
+    :func:`rnnlab.training.stream_perplexity` scores for an RNN.
     """
     check_int("max_train_tokens", max_train_tokens, minimum=-1)
     ns = tuple(check_int("n", n, minimum=1) for n in ns)
@@ -232,7 +236,9 @@ def ngram_baseline(ns=BASELINE_NS, alphas=BASELINE_ALPHAS, max_train_tokens: int
     if len(train) < context:
         raise ValueError(f"the training text ({len(train)} tokens) is shorter than the "
                          f"largest context ({context}); use smaller ns or more text")
-    scored = list(train[len(train) - context:]) + list(val)
+    scored, _ = heldout_stream(context, max_val_tokens, val_fraction, max_tokens)
+    if max_val_tokens > 0:
+        val = val[:max_val_tokens]
     if max_train_tokens > 0:
         train = train[:max_train_tokens]
     table = {}
@@ -243,10 +249,12 @@ def ngram_baseline(ns=BASELINE_NS, alphas=BASELINE_ALPHAS, max_train_tokens: int
     return NgramBaseline(table, len(train), len(val), len(vocab))
 
 
-def baseline_perplexity(max_train_tokens: int = -1) -> float:
+def baseline_perplexity(max_train_tokens: int = -1, max_val_tokens: int = -1) -> float:
     """The best character n-gram model's validation perplexity: the number an RNN must beat.
 
     Pass the RNN's ``max_tokens`` as ``max_train_tokens`` when it trains on only
-    the start of the book, so both models learn from the same text.
+    the start of the book, so both models learn from the same text, and
+    ``max_val_tokens`` when it is validated on only the start of the held-out text.
     """
-    return ngram_baseline(max_train_tokens=max_train_tokens).perplexity
+    return ngram_baseline(max_train_tokens=max_train_tokens,
+                          max_val_tokens=max_val_tokens).perplexity

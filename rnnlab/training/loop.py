@@ -171,6 +171,42 @@ def evaluate_perplexity(model: nn.Module, loader, device=None, *, state: str | N
     return perplexity(sum(evaluate(model, loader, state=state, device=device)))
 
 
+def stream_perplexity(model: nn.Module, tokens, start: int, *, chunk: int = 512,
+                      device=None) -> float:
+    """Lesson 04. Perplexity on ``tokens[start:]``, each token predicted from *all* tokens before it.
+
+    The text is read as one row (batch size 1), ``chunk`` steps at a time, the
+    state carried from chunk to chunk; ``tokens[:start]`` only warm the state up.
+    These are the tokens ``rnnlab.text.ngram.perplexity(model, tokens, start)``
+    scores, so an RNN and an n-gram model are compared on the same predictions
+    (a validation loader instead starts each of its rows from a zero state and
+    drops the rows' tails).
+    """
+    tokens = torch.as_tensor(tokens, dtype=torch.long).reshape(-1)
+    start = check_int("start", start, minimum=1, maximum=max(1, len(tokens) - 1))
+    if len(tokens) < 2:
+        raise ValueError(f"tokens must hold at least 2 tokens, got {len(tokens)}")
+    chunk = check_int("chunk", chunk, minimum=1)
+    device = model_device(model) if device is None else resolve_device(device)
+    was_training = model.training
+    model.eval()
+    total, H = 0.0, None
+    try:
+        with torch.no_grad():
+            inputs, targets = tokens[:-1], tokens[1:]   # inputs[t] predicts targets[t] = tokens[t + 1]
+            for begin in range(0, len(inputs), chunk):
+                X = inputs[begin:begin + chunk].reshape(1, -1).to(device)     # (1, steps)
+                y = targets[begin:begin + chunk].to(device)                    # (steps,)
+                H = model.begin_state(1, device) if H is None else H
+                outputs, H = model(X, H)                                       # (steps, vocab)
+                nll = F.cross_entropy(outputs, y, reduction="none")            # (steps,)
+                first = max(0, start - 1 - begin)    # skip targets before tokens[start]
+                total += float(nll[first:].sum())
+    finally:
+        model.train(was_training)
+    return perplexity(total / (len(tokens) - start))
+
+
 def _sgd_step(params, lr: float) -> None:
     # The notes' update: the loss is already a mean, so no division by batch size.
     with torch.no_grad():
