@@ -51,6 +51,7 @@ LABELS = {
         "panel_how_repo": "<code>git clone https://github.com/{repo}</code>, then <code>./course.sh</code> "
                           "in the clone, or <a href=\"{binder}\">open this lesson on Binder</a>",
         "panel_how": "in a clone of the repository, run <code>./course.sh</code> (README: the commands)",
+        "notes": "For the instructor (speaker notes; hidden in the slideshow)",
     },
     "zh": {
         "html_lang": "zh-CN", "home": "rnnlab", "lessons": "课程", "solutions": "习题解答",
@@ -64,6 +65,7 @@ LABELS = {
         "panel_how_repo": "<code>git clone https://github.com/{repo}</code>，然后在克隆的目录中运行 "
                           "<code>./course.sh</code>，或<a href=\"{binder}\">在 Binder 上打开本课</a>",
         "panel_how": "在仓库的克隆中运行 <code>./course.sh</code>（见 README 中的命令）",
+        "notes": "给讲课教师（讲者备注；幻灯片放映时不显示）",
     },
 }
 
@@ -330,6 +332,11 @@ class Book:
         nb["metadata"].pop("widgets", None)
         panels = 0
         for cell in nb["cells"]:
+            if cell["metadata"].get("slideshow", {}).get("slide_type") == "notes":
+                # A speaker note reads as an aside for the instructor, not as lesson text.
+                source = "".join(cell["source"]) if isinstance(cell["source"], list) else cell["source"]
+                lines = [f"**{LABELS[page.lang]['notes']}**", ""] + source.splitlines()
+                cell["source"] = "\n".join("> " + line if line else ">" for line in lines)
             for output in cell.get("outputs", []):
                 data = output.get("data", {})
                 if WIDGET_VIEW in data:

@@ -279,3 +279,12 @@ def test_the_static_site_needs_no_server_side_code(book):
     assert (out / ".nojekyll").is_file()
     assert (out / "_static" / "mathjax" / "MathJax.js").is_file()
     assert not [p for p in out.rglob("*") if p.suffix in (".ipynb", ".py", ".j2")]
+
+
+def test_speaker_notes_read_as_an_aside_for_the_instructor(book):
+    nb = json.loads((NOTEBOOKS / f"{LESSON}.ipynb").read_text(encoding="utf-8"))
+    notes = [c for c in nb["cells"] if c["metadata"].get("slideshow", {}).get("slide_type") == "notes"]
+    assert notes, "lesson 04 has speaker notes"
+    text = (book["out"] / f"{LESSON}.html").read_text(encoding="utf-8")
+    asides = re.findall(r"<blockquote>\s*<p><strong>For the instructor \(speaker notes", text)
+    assert len(asides) == len(notes)
