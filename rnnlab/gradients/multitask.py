@@ -12,6 +12,14 @@ steps ahead). :func:`train_multitask` trains it with the summed gradient,
 with PCGrad, or with the auxiliary head *detached* from the shared layer, and
 records the conflict on every step — all on the one training loop, PCGrad
 entering through its ``backward`` hook.
+
+:func:`train_conflict` is the experiment where conflict is real: task A
+predicts the next character of the book, task B the next character of the
+same text after a fixed letter substitution on a share ``p`` of the letters
+(:func:`letter_substitution`); with ``heads="shared"`` the two tasks share the
+input weights, the recurrent layer *and* the output head, so for ``p > 0``
+no parameter setting serves both. Task B's loss is weighted by ``lam``
+(magnitude imbalance), with SGD or Adam — the paper's "tragic triad".
 """
 
 from __future__ import annotations
@@ -26,8 +34,8 @@ from ..checks import check_choice, check_int, check_positive_float
 from ..models import check_state, check_tokens, model_device
 from ..text.corpus import train_val_split
 from ..training.loop import train
-from .conflict import conflict_share
-from .pcgrad import pcgrad_backward
+from .conflict import conflict_share, pair_stats
+from .pcgrad import pcgrad_backward, pcgrad_update
 
 AUX_TASKS = ("vowel", "skip2")
 METHODS = ("sum", "pcgrad", "detach")
@@ -184,3 +192,248 @@ def eval_steps(history) -> list[int]:
 def val_loss(history, task: str) -> list[float]:
     """A task's validation loss in nats (log of its perplexity) at each evaluation."""
     return [math.log(p) for p in history.val_metrics[f"{task}_ppl"]]
+
+
+# ---------------------------------------------------------------------------------------------
+# The conflict experiment: task B is task A through a letter substitution (lesson 08).
+
+ARMS = ("single_a", "single_b", "sum", "weighted", "detach", "pcgrad")
+HEADS = ("shared", "separate")
+LETTERS = "abcdefghijklmnopqrstuvwxyz"
+
+
+def letter_substitution(vocab, p: float, seed: int = 0) -> torch.Tensor:
+    """Lesson 08. A fixed substitution of ``round(26 p)`` letters, as a map of token indices.
+
+    The chosen letters (a random subset, fixed by ``seed``) are cycled among
+    themselves, so each of them changes and nothing else does: ``sub[i]`` is
+    the index task B expects where task A expects index ``i``. ``p = 0`` is the
+    identity (task B = task A).
+    """
+    if isinstance(p, bool) or not isinstance(p, (int, float)) or not 0 <= float(p) <= 1:
+        raise ValueError(f"p must be a number in [0, 1] (the share of letters substituted), "
+                         f"got {p!r}")
+    seed = check_int("seed", seed, minimum=0)
+    letters = [c for c in LETTERS if c in vocab.token_to_idx]
+    k = round(float(p) * len(letters))
+    sub = torch.arange(len(vocab))
+    if k >= 2:
+        order = torch.randperm(len(letters), generator=torch.Generator().manual_seed(seed))[:k]
+        chosen = [vocab.token_to_idx[letters[i]] for i in order.tolist()]
+        for a, b in zip(chosen, chosen[1:] + chosen[:1], strict=True):
+            sub[a] = b
+    return sub
+
+
+class TwoTaskRNN(nn.Module):
+    """Lesson 08. One ``nn.RNN`` over one-hot characters and an output head for tasks A and B.
+
+    ``heads="shared"``: one head serves both tasks (everything is shared);
+    ``"separate"``: each task has its own head (only the input weights and the
+    recurrent layer are shared). ``detach_b=True`` (implies separate heads):
+    task B's head reads ``h.detach()``, so its loss never reaches the shared
+    layer (decoupling). ``forward`` returns ``((logits_a, logits_b), (h,))``,
+    time-major like every model in the course.
+    """
+
+    def __init__(self, vocab_size: int, num_hiddens: int = 32, heads: str = "shared",
+                 detach_b: bool = False):
+        super().__init__()
+        self.vocab_size = check_int("vocab_size", vocab_size, minimum=2)
+        self.num_hiddens = check_int("num_hiddens", num_hiddens, minimum=1)
+        self.heads = check_choice("heads", heads, HEADS)
+        self.detach_b = bool(detach_b)
+        if self.detach_b and self.heads == "shared":
+            raise ValueError("detach_b=True needs heads='separate' (a shared head cannot be "
+                             "detached for one task only)")
+        self.rnn = nn.RNN(vocab_size, self.num_hiddens)
+        self.head_a = nn.Linear(self.num_hiddens, vocab_size)
+        self.head_b = self.head_a if self.heads == "shared" else nn.Linear(self.num_hiddens,
+                                                                           vocab_size)
+
+    def shared_parameters(self) -> list:
+        """The parameters both tasks' losses reach (recurrent layer; and the head if shared)."""
+        shared = list(self.rnn.parameters())
+        return shared + list(self.head_a.parameters()) if self.heads == "shared" else shared
+
+    def begin_state(self, batch_size: int, device=None) -> tuple:
+        device = model_device(self) if device is None else device
+        return (torch.zeros(1, check_int("batch_size", batch_size, minimum=1), self.num_hiddens,
+                            device=device),)
+
+    def forward(self, X: torch.Tensor, state=None):
+        X = check_tokens(X, self.vocab_size)
+        if state is None:
+            state = self.begin_state(X.shape[0], X.device)
+        (h0,) = check_state(state, [(1, X.shape[0], self.num_hiddens)])
+        H, h = self.rnn(F.one_hot(X.T, self.vocab_size).float(), h0)   # H: (T, B, hidden)
+        H = H.reshape(-1, self.num_hiddens)                             # (T * B, hidden)
+        return (self.head_a(H), self.head_b(H.detach() if self.detach_b else H)), (h,)
+
+
+class SubstitutionLoader:
+    """``batches`` minibatches of random windows: ``(X, (Y_a, Y_b))`` with ``Y_b = sub[Y_a]``."""
+
+    def __init__(self, corpus, sub, num_steps: int, batch_size: int, batches: int,
+                 generator: torch.Generator):
+        self.corpus, self.sub = corpus, sub
+        self.num_steps, self.batch_size, self.batches = num_steps, batch_size, batches
+        self.generator = generator
+
+    def __len__(self) -> int:
+        return self.batches
+
+    def __iter__(self):
+        for _ in range(self.batches):
+            starts = torch.randint(0, len(self.corpus) - self.num_steps - 1, (self.batch_size,),
+                                   generator=self.generator)
+            index = starts[:, None] + torch.arange(self.num_steps)[None, :]
+            Y_a = self.corpus[index + 1]
+            yield self.corpus[index], (Y_a, self.sub[Y_a])
+
+
+def arm_weights(arm: str, lam: float, weight: float = 1.0) -> tuple[float, float]:
+    """``(w_A, w_B)``: the factors on the two task losses ``L_A`` and ``L_B`` for an arm."""
+    return {"single_a": (1.0, 0.0), "single_b": (0.0, lam),
+            "weighted": (1.0, weight * lam)}.get(arm, (1.0, lam))
+
+
+def train_conflict(corpus, vocab, *, arm: str = "sum", p: float = 1.0, lam: float = 1.0,
+                   heads: str = "shared", optimizer: str = "sgd", lr: float = 1.0,
+                   weight: float = 1.0, num_hiddens: int = 32, num_steps: int = 16,
+                   batch_size: int = 32, steps: int = 1000, eval_every: int = 250,
+                   val_fraction: float = 0.1, max_tokens: int | None = None,
+                   seed: int = 0, sub_seed: int = 0):
+    """Lesson 08. Train a :class:`TwoTaskRNN` on tasks A and B; return its History.
+
+    The training objective is ``w_A L_A + w_B L_B`` with ``(w_A, w_B)`` from
+    :func:`arm_weights` — ``lam`` is task B's loss weight (the imbalance under
+    study), ``weight`` the extra static factor on it for ``arm="weighted"``.
+    Arms: ``"single_a"``/``"single_b"`` (one task alone, separate heads),
+    ``"sum"`` (the plain weighted sum), ``"weighted"`` (the same with
+    ``weight``), ``"detach"`` (separate heads, task B's head on ``h.detach()``)
+    and ``"pcgrad"`` (PCGrad on the shared parameters). No clipping.
+
+    Every step records, on the shared parameters, before any surgery, with
+    ``g_A = ∇L_A`` and ``g_B = ∇(lam L_B)`` (the two gradients the plain sum
+    adds): ``cosine``, ``magnitude`` (:func:`~rnnlab.gradients.conflict.magnitude_similarity`),
+    ``harm_a`` / ``harm_b`` (1.0 where the summed step ``g_A + g_B`` raises
+    that task's loss to first order, :func:`~rnnlab.gradients.conflict.harms`),
+    ``norm_a`` and ``norm_b``. For ``"detach"`` ``g_B`` on the shared layer is
+    zero by construction, so its cosine, magnitude and harm are too.
+    Validation perplexity of each task (unweighted) every ``eval_every`` steps
+    on the last ``val_fraction`` of the text: ``history.val_metrics["a_ppl"]``
+    and ``["b_ppl"]``.
+    """
+    arm = check_choice("arm", arm, ARMS)
+    heads = check_choice("heads", heads, HEADS)
+    optimizer = check_choice("optimizer", optimizer, ("sgd", "adam"))
+    lam = check_positive_float("lam", lam)
+    weight = check_positive_float("weight", weight)
+    lr = check_positive_float("lr", lr)
+    steps = check_int("steps", steps, minimum=1)
+    eval_every = check_int("eval_every", eval_every, minimum=1)
+    if steps % eval_every:
+        raise ValueError(f"steps ({steps}) must be a multiple of eval_every ({eval_every})")
+    num_steps = check_int("num_steps", num_steps, minimum=1)
+    batch_size = check_int("batch_size", batch_size, minimum=1)
+    if not (isinstance(val_fraction, float) and 0 < val_fraction < 1):
+        raise ValueError(f"val_fraction must be a float strictly between 0 and 1, got "
+                         f"{val_fraction!r}")
+    seed = check_int("seed", seed, minimum=0)
+    sub = letter_substitution(vocab, p, sub_seed)
+    corpus = torch.as_tensor(corpus, dtype=torch.long)
+    if max_tokens is not None:
+        corpus = corpus[:check_int("max_tokens", max_tokens, minimum=2)]
+    train_text, val_text = train_val_split(corpus, val_fraction)
+    if len(train_text) <= num_steps + 1 or len(val_text) <= num_steps + 1:
+        raise ValueError(f"corpus of {len(corpus)} tokens is too short for num_steps={num_steps} "
+                         f"with val_fraction={val_fraction}")
+    starts = torch.arange(0, len(val_text) - num_steps - 1, num_steps)
+    index = starts[:, None] + torch.arange(num_steps)[None, :]
+    X_val, Y_val = val_text[index], val_text[index + 1]
+    val_loader = [(X_val, (Y_val, sub[Y_val]))]
+
+    if arm in ("single_a", "single_b", "detach"):
+        heads = "separate"
+    with torch.random.fork_rng(devices=[]):  # seed locally: the caller's stream is untouched
+        torch.manual_seed(seed)
+        model = TwoTaskRNN(len(vocab), num_hiddens, heads, detach_b=(arm == "detach"))
+    shared = model.shared_parameters()
+    shared_ids = {id(q) for q in shared}
+    w_a, w_b = arm_weights(arm, lam, weight)
+    g = torch.Generator().manual_seed(seed)               # the batches: the same for every arm
+    order = torch.Generator().manual_seed(seed + 1)       # PCGrad's random task order
+
+    def backward(step):  # both tasks' gradients, measured on the shared part, then combined
+        params = step.params
+        loss_a, loss_b = step.task_losses
+        ga = torch.autograd.grad(loss_a, params, retain_graph=True, allow_unused=True)
+        gb = torch.autograd.grad(loss_b, params, allow_unused=True)
+        ga = [torch.zeros_like(q) if x is None else x for x, q in zip(ga, params, strict=True)]
+        gb = [torch.zeros_like(q) if x is None else lam * x
+              for x, q in zip(gb, params, strict=True)]
+        sa = torch.cat([x.flatten() for x, q in zip(ga, params, strict=True) if id(q) in shared_ids])
+        sb = torch.cat([x.flatten() for x, q in zip(gb, params, strict=True) if id(q) in shared_ids])
+        for name, value in pair_stats(sa, sb).items():
+            step.log(name, value)
+        fb = w_b / lam                               # gb already carries lam
+        if arm == "pcgrad":
+            combined = pcgrad_update([sa, sb], generator=order)
+        offset = 0
+        for q, xa, xb in zip(params, ga, gb, strict=True):
+            if id(q) in shared_ids and arm == "pcgrad":
+                q.grad = combined[offset:offset + q.numel()].view_as(q).clone()
+                offset += q.numel()
+            else:
+                q.grad = w_a * xa + fb * xb
+
+    history = train(model, SubstitutionLoader(train_text, sub, num_steps, batch_size, eval_every,
+                                              g),
+                    val_loader, epochs=steps // eval_every, lr=lr, optimizer=optimizer,
+                    theta=None, state="fresh", backward=backward,
+                    info={"arm": arm, "p": float(p), "lam": lam, "heads": heads,
+                          "optimizer": optimizer, "lr": lr, "weight": weight, "seed": seed,
+                          "tasks": ("a", "b"), "eval_every": eval_every,
+                          "substituted": float((sub[Y_val] != Y_val).float().mean())})
+    return history
+
+
+def conflict_summary(history) -> dict:
+    """The measurements of one :func:`train_conflict` run as plain numbers.
+
+    ``cosine``/``magnitude``: means over steps; ``conflict``: share of steps with
+    cosine < 0; ``harm_a``/``harm_b``: share of steps on which the summed step
+    raised task A's / B's loss to first order; ``a_ppl``/``b_ppl``: final
+    validation perplexities. ``by_construction`` is True for the detach arm,
+    whose zeros are not measurements.
+    """
+    m = history.step_metrics
+    mean = lambda name: sum(m[name]) / len(m[name])  # noqa: E731
+    return {"cosine": mean("cosine"), "magnitude": mean("magnitude"),
+            "conflict": conflict_share(m["cosine"]), "harm_a": mean("harm_a"),
+            "harm_b": mean("harm_b"), "a_ppl": history.val_metrics["a_ppl"][-1],
+            "b_ppl": history.val_metrics["b_ppl"][-1],
+            "by_construction": history.info["arm"] == "detach"}
+
+
+#: Two-sided 95 % quantiles of Student's t for 1 … 10 degrees of freedom (then 1.96 as n grows).
+_T95 = (12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262, 2.228)
+
+
+def mean_ci(values) -> tuple[float, float]:
+    """Lesson 08. ``(mean, half-width)`` of a 95 % confidence interval (Student's t) over seeds.
+
+    The half-width is ``t · s / √n`` with ``s`` the sample standard deviation;
+    with one value it is ``inf`` (one seed says nothing about the spread).
+    """
+    values = [float(v) for v in values]
+    if not values:
+        raise ValueError("values must hold at least one number, got an empty sequence")
+    n = len(values)
+    mean = sum(values) / n
+    if n == 1:
+        return mean, math.inf
+    sd = math.sqrt(sum((v - mean) ** 2 for v in values) / (n - 1))
+    t = _T95[n - 2] if n - 1 <= len(_T95) else 1.96 + 2.5 / (n - 1)  # within 0.01 of t past 10
+    return mean, t * sd / math.sqrt(n)
