@@ -1,16 +1,22 @@
 """Lesson 08's grid: gradient conflict and PCGrad on the letter-substitution tasks, over seeds.
 
-    .venv/bin/python benchmarks/conflict.py                # the full grid (see FULL; ~30 min on 2 cores)
+    .venv/bin/python benchmarks/conflict.py                # the full grid (see FULL)
     .venv/bin/python benchmarks/conflict.py --workers 2    # in 2 processes
     .venv/bin/python benchmarks/conflict.py --tiny         # a smoke run in seconds (writes nothing)
 
+A full run appends each finished run to ``benchmarks/conflict_runs.partial.jsonl`` and
+resumes from it when restarted (delete that file to start afresh).
+
 Two phases. *Tuning*: every arm's learning rate (and, for the weighted arm, its
-static weight on task B) is chosen from a small grid on one tuning seed at
-``tune_p`` (the hardest substitution), each candidate trained for the same
+static weight on task B) is chosen from a small grid (``lrs``, ``weights``) on one tuning seed, for
+every cell of the grid on its own, each candidate trained for the same
 number of steps — the same budget for every arm; the score is the mean of the two tasks'
 validation log-perplexities (a single-task arm: its own task's). *Final*: every
 cell of the grid trained with its tuned settings on each of ``seeds``. Every
-run is one call of :func:`rnnlab.gradients.multitask.train_conflict`.
+run is one model of a :func:`rnnlab.gradients.multitask.train_conflict` stack: runs that
+share an optimizer and a learning rate are trained together as independent slices of one
+set of tensors (the results do not depend on what else is in the stack; tests check it),
+and the stacks are shared out over ``--workers`` processes.
 
 Writes ``benchmarks/conflict_runs.csv`` (every run), ``rnnlab/data/conflict_grid.json``
 (the aggregated table lesson 08 reads) and ``benchmarks/conflict_results.md``.
@@ -38,24 +44,25 @@ import torch  # noqa: E402
 
 from rnnlab.gradients import multitask  # noqa: E402
 from rnnlab.text import load_corpus_time_machine  # noqa: E402
-from rnnlab.training.loop import TrainingDiverged  # noqa: E402
 
 FULL = {"ps": (0.0, 0.3, 1.0), "lams": (1.0, 10.0), "optimizers": ("sgd", "adam"),
-        "control_optimizers": ("sgd",), "seeds": (0, 1, 2, 3, 4), "tune_seed": 100,
-        "tune_p": 1.0, "lrs": {"sgd": (0.1, 0.3, 1.0), "adam": (0.003, 0.01)},
+        "seeds": (0, 1, 2, 3, 4), "tune_seed": 100,
+        "lrs": {"sgd": (0.1, 0.3, 1.0), "adam": (0.003, 0.01, 0.03)},
         "weights": (0.1, 0.3, 3.0), "steps": 1000, "num_steps": 8, "batch_size": 32,
-        "num_hiddens": 32, "max_tokens": None}
-TINY = {"ps": (0.0, 1.0), "lams": (1.0, 10.0), "optimizers": ("sgd",),
-        "control_optimizers": ("sgd",), "seeds": (0, 1), "tune_seed": 100, "tune_p": 1.0,
-        "lrs": {"sgd": (0.5, 1.0), "adam": (0.01,)}, "weights": (0.3,), "steps": 12,
-        "num_steps": 4, "batch_size": 4, "num_hiddens": 8, "max_tokens": 3000}
+        "num_hiddens": 32, "max_tokens": None, "stack": 64}
+TINY = {"ps": (0.0, 1.0), "lams": (1.0, 10.0), "optimizers": ("sgd",), "seeds": (0, 1),
+        "tune_seed": 100, "lrs": {"sgd": (0.5, 1.0), "adam": (0.01,)}, "weights": (0.3,),
+        "steps": 12, "num_steps": 4, "batch_size": 4, "num_hiddens": 8, "max_tokens": 3000,
+        "stack": 16}
 
 MULTI_ARMS = ("sum", "weighted", "pcgrad", "detach")
-CONTROL_ARMS = ("sum", "pcgrad")
+CONTROL_ARMS = ("sum", "pcgrad")   # separate heads: only the input and recurrent weights shared
 MEASURES = ("a_ppl", "b_ppl", "cosine", "magnitude", "conflict", "harm_a", "harm_b")
 DEFAULT_JSON = ROOT / "rnnlab" / "data" / "conflict_grid.json"
 DEFAULT_MD = ROOT / "benchmarks" / "conflict_results.md"
 DEFAULT_CSV = ROOT / "benchmarks" / "conflict_runs.csv"
+#: Rows of an unfinished full run (JSON lines): a rerun resumes from them. Delete to start afresh.
+DEFAULT_CACHE = ROOT / "benchmarks" / "conflict_runs.partial.jsonl"
 
 
 def cells(config: dict) -> list[dict]:
@@ -70,18 +77,14 @@ def cells(config: dict) -> list[dict]:
             for lam in config["lams"]:
                 out += [{"arm": arm, "heads": "separate" if arm == "detach" else "shared",
                          "optimizer": opt, "p": p, "lam": lam} for arm in MULTI_ARMS]
-    for opt in config["control_optimizers"]:
-        for lam in config["lams"]:
-            out += [{"arm": arm, "heads": "separate", "optimizer": opt, "p": max(config["ps"]),
-                     "lam": lam} for arm in CONTROL_ARMS]
+                out += [{"arm": arm, "heads": "separate", "optimizer": opt, "p": p, "lam": lam}
+                        for arm in CONTROL_ARMS]
     return out
 
 
 def tuning_key(cell: dict) -> tuple:
-    """Cells that share a key share their tuned settings (tuned at ``tune_p``)."""
-    if cell["arm"].startswith("single"):
-        return (cell["arm"], cell["optimizer"])
-    return (cell["arm"], cell["heads"], cell["optimizer"], cell["lam"])
+    """A cell's identity: every cell is tuned on its own."""
+    return (cell["arm"], cell["heads"], cell["optimizer"], cell["p"], cell["lam"])
 
 
 def tuning_jobs(config: dict) -> list[dict]:
@@ -93,10 +96,9 @@ def tuning_jobs(config: dict) -> list[dict]:
             continue
         seen.add(key)
         weights = config["weights"] if cell["arm"] == "weighted" else (1.0,)
-        p = 0.0 if cell["arm"] == "single_a" else config["tune_p"]
         for lr in config["lrs"][cell["optimizer"]]:
             for w in weights:
-                jobs.append({**cell, "p": p, "lr": lr, "weight": w,
+                jobs.append({**cell, "lr": lr, "weight": w,
                              "seed": config["tune_seed"], "phase": "tune"})
     return jobs
 
@@ -132,37 +134,78 @@ def trained_tasks(arm: str) -> tuple:
     return {"single_a": ("a",), "single_b": ("b",)}.get(arm, ("a", "b"))
 
 
-def run_job(job: dict, config: dict) -> dict:
-    """Train one run; its settings, measurements and seconds as one flat row.
+def run_stack(jobs: list[dict], config: dict) -> list[dict]:
+    """Train jobs that share an optimizer and learning rate as one stack; one flat row each.
 
-    ``diverged``: a trained task ended worse than uniform guessing (perplexity
-    above the vocabulary size) or not finite.
+    ``diverged``: a trained task's loss stopped being finite, or it ended worse
+    than uniform guessing (perplexity above the vocabulary size).
     """
     torch.set_num_threads(1)
     corpus, vocab = _corpus()
+    runs = [multitask.ConflictRun(arm=j["arm"], p=j["p"], lam=j["lam"], heads=j["heads"],
+                                  weight=j["weight"], seed=j["seed"]) for j in jobs]
     start = time.perf_counter()
-    try:
-        h = multitask.train_conflict(
-            corpus, vocab, arm=job["arm"], p=job["p"], lam=job["lam"], heads=job["heads"],
-            optimizer=job["optimizer"], lr=job["lr"], weight=job["weight"],
-            num_hiddens=config["num_hiddens"], num_steps=config["num_steps"],
-            batch_size=config["batch_size"], steps=config["steps"], eval_every=config["steps"],
-            max_tokens=config["max_tokens"], seed=job["seed"])
-        measured = multitask.conflict_summary(h)
-        measured["diverged"] = not all(0 < measured[f"{t}_ppl"] <= len(vocab)
-                                       for t in trained_tasks(job["arm"]))
-    except TrainingDiverged:
-        measured = {k: math.nan for k in MEASURES} | {"a_ppl": math.inf, "b_ppl": math.inf,
-                                                       "diverged": True}
-    measured.pop("by_construction", None)
-    return {**job, **measured, "seconds": time.perf_counter() - start}
+    h = multitask.train_conflict(
+        corpus, vocab, runs, optimizer=jobs[0]["optimizer"], lr=jobs[0]["lr"],
+        num_hiddens=config["num_hiddens"], num_steps=config["num_steps"],
+        batch_size=config["batch_size"], steps=config["steps"], eval_every=config["steps"],
+        max_tokens=config["max_tokens"])
+    seconds = time.perf_counter() - start
+    rows = []
+    for i, job in enumerate(jobs):
+        measured = multitask.conflict_summary(h, i)
+        measured.pop("by_construction")
+        measured["diverged"] = measured["diverged"] or not all(
+            0 < measured[f"{t}_ppl"] <= len(vocab) for t in trained_tasks(job["arm"]))
+        rows.append({**job, **measured, "stack": len(jobs), "stack_seconds": seconds})
+    return rows
 
 
-def _run_all(jobs: list[dict], config: dict, workers: int) -> list[dict]:
+def _key(job: dict) -> str:
+    return json.dumps({k: job[k] for k in JOB_KEYS}, sort_keys=True)
+
+
+JOB_KEYS = ("arm", "heads", "optimizer", "p", "lam", "lr", "weight", "seed", "phase")
+
+
+def stacks(jobs: list[dict], size: int) -> list[list[dict]]:
+    """Jobs grouped by (optimizer, learning rate), in stacks of at most ``size``."""
+    groups: dict = {}
+    for job in jobs:
+        groups.setdefault((job["optimizer"], job["lr"]), []).append(job)
+    return [group[i:i + size] for group in groups.values() for i in range(0, len(group), size)]
+
+
+def _run_all(jobs: list[dict], config: dict, workers: int, cache: Path | None = None,
+             log=None) -> list[dict]:
+    """Every job's row, in the order of ``jobs``; rows already in ``cache`` (JSON lines) are
+    reused and each finished stack's rows are appended to it, so an interrupted grid resumes."""
+    done = {}
+    if cache is not None and cache.exists():
+        for line in cache.read_text(encoding="utf-8").splitlines():
+            row = json.loads(line)
+            done[_key(row)] = row
+    todo = stacks([job for job in jobs if _key(job) not in done], config["stack"])
+    started = time.perf_counter()
+
+    def record(rows):
+        for row in rows:
+            done[_key(row)] = row
+        if cache is not None:
+            with open(cache, "a", encoding="utf-8") as f:
+                f.writelines(json.dumps(row) + "\n" for row in rows)
+        if log is not None:
+            log(f"{sum(_key(j) in done for j in jobs)}/{len(jobs)} runs, "
+                f"{time.perf_counter() - started:.0f} s")
+
     if workers == 1:
-        return [run_job(job, config) for job in jobs]
-    with multiprocessing.get_context("spawn").Pool(workers) as pool:
-        return pool.starmap(run_job, [(job, config) for job in jobs])
+        for stack in todo:
+            record(run_stack(stack, config))
+    else:
+        with multiprocessing.get_context("spawn").Pool(workers) as pool:
+            for rows in pool.imap_unordered(functools.partial(run_stack, config=config), todo):
+                record(rows)
+    return [done[_key(job)] for job in jobs]
 
 
 def reference(rows: list[dict], cell: dict, task: str) -> dict:
@@ -228,7 +271,7 @@ def markdown(result: dict) -> str:
              f"- every run: hidden {cfg['num_hiddens']}, batch {cfg['batch_size']} × num_steps "
              f"{cfg['num_steps']}, {cfg['steps']} steps, no clipping; seeds {list(cfg['seeds'])}; "
              f"learning rate from {cfg['lrs']} (and, for `weighted`, the static weight on task B "
-             f"from {list(cfg['weights'])}) tuned on seed {cfg['tune_seed']} at p = {cfg['tune_p']}",
+             f"from {list(cfg['weights'])}) tuned for every cell on its own, on seed {cfg['tune_seed']}",
              "- ± is the half-width of a 95 % confidence interval over seeds (Student's t); "
              "Δ vs single: relative change of the perplexity against the single-task model of "
              "the same seed; vs sum: difference in validation log-perplexity (nats) against the "
@@ -254,12 +297,12 @@ def markdown(result: dict) -> str:
     return "\n".join(lines) + "\n"
 
 
-def run(config: dict, workers: int = 1) -> dict:
+def run(config: dict, workers: int = 1, cache: Path | None = None, log=None) -> dict:
     """Tune, then run the final grid; return every row and the aggregated cells."""
     started = time.perf_counter()
-    tune_rows = _run_all(tuning_jobs(config), config, workers)
+    tune_rows = _run_all(tuning_jobs(config), config, workers, cache, log)
     best = choose(tune_rows)
-    final_rows = _run_all(final_jobs(config, best), config, workers)
+    final_rows = _run_all(final_jobs(config, best), config, workers, cache, log)
     load = ", ".join(f"{x:.1f}" for x in os.getloadavg()) if hasattr(os, "getloadavg") else "n/a"
     return {"config": config, "date": f"{datetime.datetime.now(datetime.timezone.utc):%Y-%m-%d %H:%M} UTC",
             "machine": f"{os.cpu_count()} CPU cores, torch {torch.__version__}, 1 thread per "
@@ -302,7 +345,9 @@ def main(argv=None) -> int:
     if args.render:
         _write(DEFAULT_MD, markdown(json.loads(DEFAULT_JSON.read_text(encoding="utf-8"))))
         return 0
-    result = run(TINY if args.tiny else FULL, workers=args.workers)
+    cache = None if args.tiny else DEFAULT_CACHE
+    result = run(TINY if args.tiny else FULL, workers=args.workers, cache=cache,
+                 log=lambda text: print(text, file=sys.stderr, flush=True))
     print(markdown(result))
     if not args.tiny:
         write(result)

@@ -180,3 +180,118 @@ def test_plot_projection():
     assert "cos(g_A, g_B) = -0.51" in fig.axes[0].get_title()
     with pytest.raises(ValueError, match="2-D vectors"):
         plot_projection([1.0, 2.0, 3.0], [1.0, 0.0])
+
+
+# --- lesson 08's letter-substitution experiment --------------------------------------------
+
+
+def test_magnitude_similarity_and_harms():
+    a = torch.tensor([1.0, 0.0])
+    assert conflict.magnitude_similarity(a, -a) == pytest.approx(1.0)       # direction is ignored
+    assert conflict.magnitude_similarity(a, 3 * a) == pytest.approx(2 * 3 / (1 + 9))
+    assert conflict.magnitude_similarity(a, torch.zeros(2)) == 0.0
+    assert conflict.magnitude_similarity(torch.zeros(2), torch.zeros(2)) == 0.0
+    assert conflict.harms(a, torch.tensor([-3.0, 0.0])) == (True, False)    # B dominates: A hurt
+    assert conflict.harms(torch.tensor([-3.0, 0.0]), a) == (False, True)
+    b = torch.tensor([-0.5, 1.0])                                           # negative cosine ...
+    assert rnnlab.cosine_similarity(a, b) < 0 and conflict.harms(a, b) == (False, False)  # no harm
+    with pytest.raises(ValueError, match="same number of entries"):
+        conflict.harms(a, torch.ones(3))
+
+
+@settings(max_examples=50, deadline=None)
+@given(st.lists(st.floats(-5, 5), min_size=6, max_size=6), st.floats(0.1, 20))
+def test_pair_stats_agree_with_the_separate_measures(values, scale):
+    g_a, g_b = torch.tensor(values[:3]), scale * torch.tensor(values[3:])
+    stats = conflict.pair_stats(g_a, g_b)
+    assert stats["cosine"] == pytest.approx(rnnlab.cosine_similarity(g_a, g_b), abs=1e-9)
+    assert stats["magnitude"] == pytest.approx(conflict.magnitude_similarity(g_a, g_b), abs=1e-9)
+    assert (bool(stats["harm_a"]), bool(stats["harm_b"])) == conflict.harms(g_a, g_b)
+    assert not (stats["harm_a"] and stats["harm_b"])      # ‖g_a + g_b‖² ≥ 0: never both
+
+
+def test_letter_substitution():
+    _, vocab = rnnlab.load_corpus_time_machine(2000)
+    assert torch.equal(multitask.letter_substitution(vocab, 0.0), torch.arange(len(vocab)))
+    full = multitask.letter_substitution(vocab, 1.0)
+    assert sorted(full.tolist()) == list(range(len(vocab)))                  # a permutation
+    letters = [vocab.token_to_idx[c] for c in multitask.LETTERS if c in vocab.token_to_idx]
+    assert all(full[i] != i for i in letters)                                # every letter moves
+    others = [i for i in range(len(vocab)) if i not in letters]
+    assert all(full[i] == i for i in others)                                 # space, <unk> stay
+    part = multitask.letter_substitution(vocab, 0.3)
+    assert int((part != torch.arange(len(vocab))).sum()) == round(0.3 * len(letters))
+    assert torch.equal(part, multitask.letter_substitution(vocab, 0.3))      # fixed by its seed
+    for bad in (-0.1, 1.5, "0.3", True):
+        with pytest.raises(ValueError, match="p must be a number in"):
+            multitask.letter_substitution(vocab, bad)
+
+
+def test_two_task_rnn_heads_and_detach():
+    X = torch.randint(0, 6, (2, 5), generator=torch.Generator().manual_seed(0))
+    shared = multitask.TwoTaskRNN(6, 4, heads="shared")
+    (a, b), (h,) = shared(X)
+    assert torch.equal(a, b) and a.shape == (10, 6) and h.shape == (1, 2, 4)
+    assert len(shared.shared_parameters()) == len(list(shared.parameters()))
+    detached = multitask.TwoTaskRNN(6, 4, heads="separate", detach_b=True)
+    (_, b), _ = detached(X)
+    b.sum().backward()
+    assert all(p.grad is None for p in detached.rnn.parameters())
+    assert detached.head_b.weight.grad.norm() > 0
+    with pytest.raises(ValueError, match="detach_b=True needs heads='separate'"):
+        multitask.TwoTaskRNN(6, 4, heads="shared", detach_b=True)
+    with pytest.raises(ValueError, match="heads must be one of"):
+        multitask.TwoTaskRNN(6, 4, heads="both")
+
+
+TINY = {"num_hiddens": 8, "num_steps": 4, "batch_size": 4, "steps": 12, "eval_every": 6,
+        "max_tokens": 3000}
+
+
+def test_identical_tasks_never_conflict_and_pcgrad_is_then_the_sum():
+    corpus, vocab = rnnlab.load_corpus_time_machine()
+    runs = {arm: multitask.train_conflict(corpus, vocab, arm=arm, p=0.0, lam=10.0, lr=0.05, **TINY)
+            for arm in ("sum", "pcgrad")}
+    for h in runs.values():
+        m = h.step_metrics
+        assert len(m["cosine"]) == 12 and multitask.eval_steps(h) == [6, 12]
+        assert all(c == pytest.approx(1.0) for c in m["cosine"])           # g_B = λ g_A exactly
+        assert all(b == pytest.approx(10 * a, rel=1e-4) for a, b in zip(m["norm_a"], m["norm_b"]))
+        assert sum(m["harm_a"]) + sum(m["harm_b"]) == 0
+        assert h.val_metrics["a_ppl"] == h.val_metrics["b_ppl"]             # one head, one target
+    assert runs["pcgrad"].val_metrics["a_ppl"] == runs["sum"].val_metrics["a_ppl"]
+
+
+def test_train_conflict_arms():
+    corpus, vocab = rnnlab.load_corpus_time_machine()
+    out = {arm: multitask.train_conflict(corpus, vocab, arm=arm, p=1.0, lr=0.5, **TINY)
+           for arm in ("single_a", "detach", "weighted", "sum")}
+    assert all(c == 0 for c in out["detach"].step_metrics["cosine"])        # by construction
+    assert multitask.conflict_summary(out["detach"])["by_construction"]
+    assert out["detach"].info["heads"] == "separate" == out["single_a"].info["heads"]
+    assert out["weighted"].val_metrics != out["sum"].val_metrics            # w = 1 is the sum
+    s = multitask.conflict_summary(out["sum"])
+    assert set(s) >= {"cosine", "magnitude", "conflict", "harm_a", "harm_b", "a_ppl", "b_ppl"}
+    assert 0 <= s["conflict"] <= 1 and 0 < s["magnitude"] <= 1
+    assert 0.5 < out["sum"].info["substituted"] < 1                         # letters, not spaces
+
+
+def test_train_conflict_rejects_bad_arguments():
+    corpus, vocab = rnnlab.load_corpus_time_machine(3000)
+    with pytest.raises(ValueError, match="arm must be one of"):
+        multitask.train_conflict(corpus, vocab, arm="mean")
+    with pytest.raises(ValueError, match="lam"):
+        multitask.train_conflict(corpus, vocab, lam=0)
+    with pytest.raises(ValueError, match="multiple of eval_every"):
+        multitask.train_conflict(corpus, vocab, steps=10, eval_every=4)
+    with pytest.raises(ValueError, match="p must be a number"):
+        multitask.train_conflict(corpus, vocab, p=2)
+
+
+def test_mean_ci():
+    mean, half = multitask.mean_ci([1, 2, 3, 4, 5])
+    assert mean == 3 and half == pytest.approx(2.776 * math.sqrt(2.5) / math.sqrt(5))
+    assert multitask.mean_ci([2.0]) == (2.0, math.inf)
+    assert multitask.mean_ci([1.0, 1.0, 1.0]) == (1.0, 0.0)
+    with pytest.raises(ValueError, match="at least one"):
+        multitask.mean_ci([])

@@ -20,6 +20,7 @@ from __future__ import annotations
 import torch
 
 from ..checks import check_choice, check_int, check_positive_float
+from .pcgrad import pcgrad_rows  # noqa: F401  (re-exported: toy.pcgrad_rows)
 
 TOY_START = (0.5, -3.0)
 TOY_METHODS = ("adam", "pcgrad")
@@ -52,20 +53,6 @@ def toy_grads(theta: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
     c1 = torch.where(u1.abs() > _FLOOR, 20 / u1, torch.zeros_like(u1))
     c2 = torch.where(u2.abs() > _FLOOR, 25 / u2, torch.zeros_like(u2))
     return torch.stack([0.5 * c1, sech2 * c1], -1), torch.stack([0.5 * c2, -sech2 * c2], -1)
-
-
-def pcgrad_rows(g1: torch.Tensor, g2: torch.Tensor) -> torch.Tensor:
-    """:func:`rnnlab.pcgrad` of ``[g1[i], g2[i]]`` for every row ``i`` at once (two tasks).
-
-    With two tasks the random order does not matter, so the closed form can be
-    applied to all rows in one go; the tests check it equals ``pcgrad`` row by row.
-    """
-    dot = (g1 * g2).sum(-1, keepdim=True)
-    n1, n2 = (g1 * g1).sum(-1, keepdim=True), (g2 * g2).sum(-1, keepdim=True)
-    conflict = dot < 0
-    p1 = torch.where(conflict & (n2 > 0), g1 - dot / n2.clamp_min(1e-300) * g2, g1)
-    p2 = torch.where(conflict & (n1 > 0), g2 - dot / n1.clamp_min(1e-300) * g1, g2)
-    return p1 + p2
 
 
 def run_toy(method: str = "adam", start=TOY_START, lr: float = 0.1, lr_end: float = 0.001,
