@@ -246,46 +246,96 @@ def test_two_task_rnn_heads_and_detach():
 
 TINY = {"num_hiddens": 8, "num_steps": 4, "batch_size": 4, "steps": 12, "eval_every": 6,
         "max_tokens": 3000}
+Run = multitask.ConflictRun
 
 
 def test_identical_tasks_never_conflict_and_pcgrad_is_then_the_sum():
     corpus, vocab = rnnlab.load_corpus_time_machine()
-    runs = {arm: multitask.train_conflict(corpus, vocab, arm=arm, p=0.0, lam=10.0, lr=0.05, **TINY)
-            for arm in ("sum", "pcgrad")}
-    for h in runs.values():
-        m = h.step_metrics
-        assert len(m["cosine"]) == 12 and multitask.eval_steps(h) == [6, 12]
-        assert all(c == pytest.approx(1.0) for c in m["cosine"])           # g_B = λ g_A exactly
-        assert all(b == pytest.approx(10 * a, rel=1e-4) for a, b in zip(m["norm_a"], m["norm_b"]))
-        assert sum(m["harm_a"]) + sum(m["harm_b"]) == 0
-        assert h.val_metrics["a_ppl"] == h.val_metrics["b_ppl"]             # one head, one target
-    assert runs["pcgrad"].val_metrics["a_ppl"] == runs["sum"].val_metrics["a_ppl"]
+    h = multitask.train_conflict(corpus, vocab, [Run("sum", p=0.0, lam=10.0),
+                                                 Run("pcgrad", p=0.0, lam=10.0)], lr=0.05, **TINY)
+    m = h.step_metrics
+    for i in (0, 1):
+        assert len(m[f"cosine/{i}"]) == 12 and h.info["eval_steps"] == [6, 12]
+        assert all(c == pytest.approx(1.0) for c in m[f"cosine/{i}"])     # g_B = λ g_A exactly
+        assert all(b == pytest.approx(10 * a, rel=1e-4)
+                   for a, b in zip(m[f"norm_a/{i}"], m[f"norm_b/{i}"], strict=True))
+        assert sum(m[f"harm_a/{i}"]) + sum(m[f"harm_b/{i}"]) == 0
+        assert h.val_metrics[f"a_ppl/{i}"] == h.val_metrics[f"b_ppl/{i}"]   # one head, one target
+    assert h.val_metrics["a_ppl/1"] == h.val_metrics["a_ppl/0"]             # no conflict: no surgery
 
 
-def test_train_conflict_arms():
+def test_a_run_is_the_same_alone_and_in_a_stack():
     corpus, vocab = rnnlab.load_corpus_time_machine()
-    out = {arm: multitask.train_conflict(corpus, vocab, arm=arm, p=1.0, lr=0.5, **TINY)
-           for arm in ("single_a", "detach", "weighted", "sum")}
-    assert all(c == 0 for c in out["detach"].step_metrics["cosine"])        # by construction
-    assert multitask.conflict_summary(out["detach"])["by_construction"]
-    assert out["detach"].info["heads"] == "separate" == out["single_a"].info["heads"]
-    assert out["weighted"].val_metrics != out["sum"].val_metrics            # w = 1 is the sum
-    s = multitask.conflict_summary(out["sum"])
-    assert set(s) >= {"cosine", "magnitude", "conflict", "harm_a", "harm_b", "a_ppl", "b_ppl"}
-    assert 0 <= s["conflict"] <= 1 and 0 < s["magnitude"] <= 1
-    assert 0.5 < out["sum"].info["substituted"] < 1                         # letters, not spaces
+    runs = [Run("pcgrad", p=1.0, lam=10.0, seed=3), Run("sum", p=0.3, seed=1),
+            Run("detach", p=1.0, seed=3), Run("weighted", p=1.0, lam=10.0, weight=0.1, seed=2)]
+    stack = multitask.train_conflict(corpus, vocab, runs, lr=0.5, **TINY)
+    for i, run in enumerate(runs):
+        alone = multitask.train_conflict(corpus, vocab, [run], lr=0.5, **TINY)
+        for key in ("a_ppl", "b_ppl"):
+            assert stack.val_metrics[f"{key}/{i}"] == pytest.approx(alone.val_metrics[f"{key}/0"],
+                                                                     rel=1e-5)
+        assert stack.step_metrics[f"cosine/{i}"] == pytest.approx(alone.step_metrics["cosine/0"],
+                                                                   abs=1e-5)
+    assert all(c == 0 for c in stack.step_metrics["cosine/2"])             # detach: by construction
+    s = multitask.conflict_summary(stack, 2)
+    assert s["by_construction"] and s["harm_a"] == s["harm_b"] == 0
+    s = multitask.conflict_summary(stack, 0)
+    assert 0 <= s["conflict"] <= 1 and 0 < s["magnitude"] <= 1 and not s["diverged"]
+    assert 0.5 < stack.info["substituted"][0] < 1                           # letters, not spaces
+    assert stack.info["substituted"][1] < stack.info["substituted"][0]
 
 
-def test_train_conflict_rejects_bad_arguments():
-    corpus, vocab = rnnlab.load_corpus_time_machine(3000)
+def test_the_stack_computes_what_a_two_task_rnn_computes():
+    stack = multitask.StackedTwoTaskRNN(6, 4, [Run("sum", seed=0), Run("sum", heads="separate",
+                                                                        seed=1)])
+    X = torch.randint(0, 6, (2 * 3, 5), generator=torch.Generator().manual_seed(0))
+    (a, b), (h,) = stack(X)
+    for s, heads in enumerate(("shared", "separate")):
+        ref = multitask.TwoTaskRNN(6, 4, heads=heads)
+        with torch.no_grad():
+            ref.rnn.weight_ih_l0.copy_(stack.W_xh[s].T)
+            ref.rnn.weight_hh_l0.copy_(stack.W_hh[s].T)
+            ref.rnn.bias_ih_l0.copy_(stack.b_h[s, 0])
+            ref.rnn.bias_hh_l0.zero_()
+            ref.head_a.weight.copy_(stack.W_a[s].T)
+            ref.head_a.bias.copy_(stack.b_a[s, 0])
+            if heads == "separate":
+                ref.head_b.weight.copy_(stack.W_b[s].T)
+                ref.head_b.bias.copy_(stack.b_b[s, 0])
+        (ra, rb), (rh,) = ref(X[3 * s:3 * s + 3])
+        rows = (torch.arange(5)[:, None] * 6 + 3 * s + torch.arange(3)).reshape(-1)
+        torch.testing.assert_close(a[rows], ra)
+        torch.testing.assert_close(b[rows], rb)
+        torch.testing.assert_close(h[s], rh[0])
+    with pytest.raises(ValueError, match="multiple of the number of runs"):
+        stack.begin_state(3)
+
+
+def test_a_diverging_run_is_frozen_and_the_others_go_on():
+    corpus, vocab = rnnlab.load_corpus_time_machine()
+    runs = [Run("sum", p=1.0, lam=1e6), Run("sum", p=1.0, seed=1)]
+    h = multitask.train_conflict(corpus, vocab, runs, lr=1.0, **TINY)
+    alone = multitask.train_conflict(corpus, vocab, runs[1:], lr=1.0, **TINY)
+    assert h.info["diverged"] == [True, False]
+    assert multitask.conflict_summary(h, 0)["a_ppl"] == math.inf
+    assert h.val_metrics["a_ppl/1"] == pytest.approx(alone.val_metrics["a_ppl/0"], rel=1e-5)
+
+
+def test_conflict_run_checks_and_weights():
+    assert Run("single_a").heads == "separate" and Run("detach").heads == "separate"
+    assert Run("weighted", lam=10.0, weight=0.1).weights == (1.0, pytest.approx(1.0))
+    assert Run("single_b", lam=3.0).weights == (0.0, 3.0) and Run("pcgrad", lam=2.0).weights == (1.0, 2.0)
     with pytest.raises(ValueError, match="arm must be one of"):
-        multitask.train_conflict(corpus, vocab, arm="mean")
+        Run("mean")
     with pytest.raises(ValueError, match="lam"):
-        multitask.train_conflict(corpus, vocab, lam=0)
-    with pytest.raises(ValueError, match="multiple of eval_every"):
-        multitask.train_conflict(corpus, vocab, steps=10, eval_every=4)
+        Run(lam=0)
     with pytest.raises(ValueError, match="p must be a number"):
-        multitask.train_conflict(corpus, vocab, p=2)
+        Run(p=2)
+    corpus, vocab = rnnlab.load_corpus_time_machine(3000)
+    with pytest.raises(ValueError, match="multiple of eval_every"):
+        multitask.train_conflict(corpus, vocab, [Run()], steps=10, eval_every=4)
+    with pytest.raises(ValueError, match="runs must be a non-empty sequence of ConflictRun"):
+        multitask.train_conflict(corpus, vocab, [])
 
 
 def test_mean_ci():

@@ -414,6 +414,9 @@ class StackLoader:
 
 
 STAT_NAMES = ("cosine", "magnitude", "harm_a", "harm_b", "norm_a", "norm_b")
+#: A run whose training loss on a task passes this many nats (e^50: far beyond uniform
+#: guessing) or stops being finite has diverged: it is frozen from then on.
+DIVERGED_NATS = 50.0
 
 
 def _per_run(x: torch.Tensor, q: torch.Tensor) -> torch.Tensor:
@@ -442,8 +445,9 @@ def train_conflict(corpus, vocab, runs, *, optimizer: str = "sgd", lr: float = 1
     to first order, :func:`~rnnlab.gradients.conflict.harms`), ``norm_a``,
     ``norm_b`` — in ``history.step_metrics[f"{name}/{i}"]`` for run ``i``. For
     ``"detach"`` ``g_B`` on the shared layer is zero by construction, so its
-    cosine, magnitude and harm are too. A run whose loss or gradient stops
-    being finite is frozen (zero gradient from then on) and marked in
+    cosine, magnitude and harm are too. A run whose loss passes
+    ``DIVERGED_NATS`` or whose gradient stops being finite is frozen (zero
+    gradient from then on) and marked in
     ``history.info["diverged"]``; the others go on. Each task's (unweighted)
     validation perplexity per run every ``eval_every`` steps on the last
     ``val_fraction`` of the text: ``history.val_metrics[f"a_ppl/{i}"]`` and
@@ -481,13 +485,13 @@ def train_conflict(corpus, vocab, runs, *, optimizer: str = "sgd", lr: float = 1
     alive = torch.ones(S, dtype=torch.bool)
     stats: list = []
 
-    def loss(outputs, targets):  # per task: the sum over runs of each run's mean loss
+    def loss(outputs, targets):  # per task: the runs' losses averaged (a frozen run counts 0)
         per_task = []
         for logits, y in zip(outputs, targets, strict=True):
             ce = F.cross_entropy(logits, y, reduction="none")
             per_run = ce.view(-1, S, batch_size).mean((0, 2))                # (S,)
-            alive.logical_and_(torch.isfinite(per_run.detach()))
-            per_task.append(torch.where(alive.clone(), per_run, torch.zeros_like(per_run)).sum())
+            alive.logical_and_(per_run.detach() < DIVERGED_NATS)            # False for NaN too
+            per_task.append(torch.where(alive.clone(), per_run, torch.zeros_like(per_run)).sum() / S)
         return tuple(per_task)
 
     def flat(grads):
@@ -498,8 +502,9 @@ def train_conflict(corpus, vocab, runs, *, optimizer: str = "sgd", lr: float = 1
         loss_a, loss_b = step.task_losses
         ga = torch.autograd.grad(loss_a, params, retain_graph=True, allow_unused=True)
         gb = torch.autograd.grad(loss_b, params, allow_unused=True)
-        ga = [torch.zeros_like(q) if x is None else x for x, q in zip(ga, params, strict=True)]
-        gb = [torch.zeros_like(q) if x is None else x * _per_run(lam, q)
+        # the loss is a mean over runs: S times it gives every run its own gradient
+        ga = [torch.zeros_like(q) if x is None else S * x for x, q in zip(ga, params, strict=True)]
+        gb = [torch.zeros_like(q) if x is None else S * x * _per_run(lam, q)
               for x, q in zip(gb, params, strict=True)]
         head = shared_head[:, None].to(ga[0].dtype)
         sa = torch.cat([flat(ga[:3]), head * flat(ga[3:5])], 1)              # (S, shared)
