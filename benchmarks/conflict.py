@@ -47,13 +47,13 @@ from rnnlab.text import load_corpus_time_machine  # noqa: E402
 
 FULL = {"ps": (0.0, 0.3, 1.0), "lams": (1.0, 10.0), "optimizers": ("sgd", "adam"),
         "seeds": (0, 1, 2, 3, 4), "tune_seed": 100,
-        "lrs": {"sgd": (0.1, 0.3, 1.0), "adam": (0.003, 0.01, 0.03)},
+        "lrs": {"sgd": (0.1, 0.3, 1.0), "adam": (0.003, 0.01)}, "control_ps": (1.0,),
         "weights": (0.1, 0.3, 3.0), "steps": 1000, "num_steps": 8, "batch_size": 32,
         "num_hiddens": 32, "max_tokens": None, "stack": 64}
 TINY = {"ps": (0.0, 1.0), "lams": (1.0, 10.0), "optimizers": ("sgd",), "seeds": (0, 1),
         "tune_seed": 100, "lrs": {"sgd": (0.5, 1.0), "adam": (0.01,)}, "weights": (0.3,),
         "steps": 12, "num_steps": 4, "batch_size": 4, "num_hiddens": 8, "max_tokens": 3000,
-        "stack": 16}
+        "stack": 16, "control_ps": (1.0,)}
 
 MULTI_ARMS = ("sum", "weighted", "pcgrad", "detach")
 CONTROL_ARMS = ("sum", "pcgrad")   # separate heads: only the input and recurrent weights shared
@@ -77,8 +77,9 @@ def cells(config: dict) -> list[dict]:
             for lam in config["lams"]:
                 out += [{"arm": arm, "heads": "separate" if arm == "detach" else "shared",
                          "optimizer": opt, "p": p, "lam": lam} for arm in MULTI_ARMS]
-                out += [{"arm": arm, "heads": "separate", "optimizer": opt, "p": p, "lam": lam}
-                        for arm in CONTROL_ARMS]
+                if p in config["control_ps"]:
+                    out += [{"arm": arm, "heads": "separate", "optimizer": opt, "p": p,
+                             "lam": lam} for arm in CONTROL_ARMS]
     return out
 
 

@@ -611,3 +611,51 @@ def mean_ci(values) -> tuple[float, float]:
     sd = math.sqrt(sum((v - mean) ** 2 for v in values) / (n - 1))
     t = _T95[n - 2] if n - 1 <= len(_T95) else 1.96 + 2.5 / (n - 1)  # within 0.01 of t past 10
     return mean, t * sd / math.sqrt(n)
+
+
+def backward_cost(corpus, vocab, *, num_hiddens: int = 32, num_steps: int = 8,
+                  batch_size: int = 32, rounds: int = 30, seed: int = 0) -> dict:
+    """Lesson 08. Seconds per training step of one :class:`TwoTaskRNN` (shared head), median
+    over ``rounds`` interleaved rounds: ``"sum"`` — one backward pass of ``L_A + L_B``;
+    ``"pcgrad"`` — one backward pass per task, PCGrad on the flattened gradients, written
+    back into ``.grad``. Forward pass included in both. Also ``"ratio"`` (pcgrad ÷ sum).
+
+    The two are timed side by side, alternating, so load on the machine falls on both.
+    """
+    import statistics
+    import time
+
+    rounds = check_int("rounds", rounds, minimum=1)
+    with torch.random.fork_rng(devices=[]):
+        torch.manual_seed(check_int("seed", seed, minimum=0))
+        model = TwoTaskRNN(len(vocab), num_hiddens, "shared")
+    corpus = torch.as_tensor(corpus, dtype=torch.long)
+    sub = letter_substitution(vocab, 1.0)
+    loader = iter(StackLoader(corpus, [sub], [seed], num_steps, batch_size, 2 * rounds + 2))
+    params = list(model.parameters())
+
+    def losses(X, Y):
+        (a, b), _ = model(X)
+        return (F.cross_entropy(a, Y[0].T.reshape(-1)), F.cross_entropy(b, Y[1].T.reshape(-1)))
+
+    def step_sum(X, Y):
+        la, lb = losses(X, Y)
+        (la + lb).backward()
+
+    def step_pcgrad(X, Y):
+        la, lb = losses(X, Y)
+        pcgrad_backward([la, lb], params)
+
+    times: dict = {"sum": [], "pcgrad": []}
+    for r in range(rounds + 1):
+        for name, fn in (("sum", step_sum), ("pcgrad", step_pcgrad))[::1 if r % 2 else -1]:
+            X, Y = next(loader)
+            for p in params:
+                p.grad = None
+            start = time.perf_counter()
+            fn(X, Y)
+            if r:  # round 0 warms up
+                times[name].append(time.perf_counter() - start)
+    out = {name: statistics.median(t) for name, t in times.items()}
+    out["ratio"] = out["pcgrad"] / out["sum"]
+    return out
