@@ -98,3 +98,47 @@ def test_two_workers_give_the_same_rows_as_one(tmp_path):
     for a, b in zip(one, two, strict=True):
         assert a["arm"] == b["arm"] and a["seed"] == b["seed"]
         assert math.isclose(a["a_ppl"], b["a_ppl"], rel_tol=1e-6) or a["diverged"]
+
+
+def test_lesson_figures_and_tables_from_a_grid(result):
+    import matplotlib.pyplot as plt
+
+    result, _ = result
+    grid = {k: v for k, v in result.items() if k != "rows"}
+    fig = lesson08.plot_grid_conflict(grid)
+    assert all(ax.get_xlabel() and ax.get_title() for ax in fig.axes)
+    assert fig.axes[0].get_ylabel() == "share of training steps"
+    fig2 = lesson08.plot_grid_effect(grid, p=1.0)
+    assert len(fig2.axes) == 1 and "λ = 10" in fig2.axes[0].get_title()
+    plt.close(fig)
+    plt.close(fig2)
+    assert len(lesson08.grid_cells(grid, arm="pcgrad")) == 2 + 1    # p = 0, 1 shared; p = 1 separate
+    with pytest.raises(ValueError, match="can be matched on"):
+        lesson08.grid_cells(grid, seed=0)
+
+
+def test_run_cells_reproduces_the_grid_rows(result):
+    import matplotlib.pyplot as plt
+
+    from rnnlab.text import load_corpus_time_machine
+
+    result, _ = result
+    corpus, vocab = load_corpus_time_machine()
+    cells = [c for c in result["cells"] if c["p"] == 1.0 and (c["heads"] == "shared" or
+                                                              c["arm"] == "detach")
+             or c["arm"].startswith("single")]
+    settings = {k: MICRO[k] for k in ("num_hiddens", "num_steps", "batch_size", "steps",
+                                      "max_tokens")}
+    live = lesson08.run_cells(corpus, vocab, cells, seeds=MICRO["seeds"], **settings)
+    for r in live:
+        rows = sorted((x for x in result["rows"] if x["phase"] == "final" and
+                       all(x[k] == r["cell"][k] for k in ("arm", "heads", "optimizer", "p", "lam"))),
+                      key=lambda x: x["seed"])
+        for mine, stored in zip(r["runs"], rows, strict=True):
+            assert mine["a_ppl"] == pytest.approx(stored["a_ppl"], rel=1e-5) or stored["diverged"]
+    summary = lesson08.summarize_cells(live)
+    assert "PCGrad" in summary and "rel_a" in summary["plain sum"]
+    assert "by construction" in lesson08.format_summary(summary)
+    fig = lesson08.plot_live(live[0]["history"], [ARM for ARM in range(len(live[0]["index"]))])
+    assert fig.axes[0].get_xlabel() == "training step"
+    plt.close(fig)

@@ -345,3 +345,25 @@ def test_mean_ci():
     assert multitask.mean_ci([1.0, 1.0, 1.0]) == (1.0, 0.0)
     with pytest.raises(ValueError, match="at least one"):
         multitask.mean_ci([])
+
+
+def test_toy_triad_along_the_plain_adam_path():
+    path = rnnlab.run_toy("adam", steps=300)
+    t = toy.toy_triad(path)
+    assert set(t) == {"cosine", "magnitude", "harm_1", "harm_2"} and t["cosine"].shape == (301,)
+    g1, g2 = rnnlab.toy_grads(path[150])
+    assert float(t["cosine"][150]) == pytest.approx(rnnlab.cosine_similarity(g1, g2))
+    assert float(t["magnitude"][150]) == pytest.approx(conflict.magnitude_similarity(g1, g2))
+    assert (bool(t["harm_1"][150]), bool(t["harm_2"][150])) == conflict.harms(g1, g2)
+    assert not (t["harm_1"] & t["harm_2"]).any()
+    with pytest.raises(ValueError, match="path must have shape"):
+        toy.toy_triad(torch.zeros(3))
+
+
+def test_backward_cost_times_both_side_by_side():
+    corpus, vocab = rnnlab.load_corpus_time_machine(3000)
+    cost = multitask.backward_cost(corpus, vocab, num_hiddens=8, num_steps=4, batch_size=4,
+                                   rounds=3)
+    assert set(cost) == {"sum", "pcgrad", "ratio"}
+    assert cost["sum"] > 0 and cost["pcgrad"] > 0
+    assert cost["ratio"] == pytest.approx(cost["pcgrad"] / cost["sum"])

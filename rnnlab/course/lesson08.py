@@ -204,8 +204,10 @@ def run_cells(corpus, vocab, cells, seeds=(0, 1, 2, 3, 4), steps: int | None = N
     """
     from ..gradients.multitask import ConflictRun, conflict_summary, train_conflict
 
-    grid_settings = {k: v for k, v in load_grid()["config"].items()
-                     if k in ("num_hiddens", "num_steps", "batch_size", "steps", "max_tokens")}
+    names = ("num_hiddens", "num_steps", "batch_size", "steps", "max_tokens")
+    given = set(settings) | ({"steps"} if steps is not None else set())
+    grid_settings = ({} if given >= set(names) else
+                     {k: v for k, v in load_grid()["config"].items() if k in names})
     if steps is not None:
         grid_settings["steps"] = steps
     grid_settings.update(settings)
