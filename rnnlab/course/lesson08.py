@@ -164,26 +164,24 @@ def plot_grid_effect(grid: dict, p: float = 1.0, heads: str = "shared"):
     return fig
 
 
-def plot_live(history, labels, smooth: int = 50):
-    """Per-step traces of a :func:`~rnnlab.gradients.multitask.train_conflict` stack: the
-    cosine and the harm share of task A (running mean of ``smooth`` steps), one line per label
-    (the mean over the runs that carry it)."""
+def plot_live(results, smooth: int = 50):
+    """Per-step traces of :func:`run_cells` results: the cosine and the harm to task A on the
+    shared parameters (running mean of ``smooth`` steps, mean over each cell's seeds)."""
     import matplotlib.pyplot as plt
 
     fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(10, 3.6))
-    groups: dict = {}
-    for i, label in enumerate(labels):
-        groups.setdefault(label, []).append(i)
-    for j, (label, idx) in enumerate(groups.items()):
+    for j, r in enumerate(results):
+        label = ARM_LABELS[r["cell"]["arm"]]
         for ax, name in ((ax1, "cosine"), (ax2, "harm_a")):
-            trace = torch.tensor([history.step_metrics[f"{name}/{i}"] for i in idx]).mean(0)
+            trace = torch.tensor([r["history"].step_metrics[f"{name}/{i}"] for i in r["index"]],
+                                 dtype=torch.float64).mean(0)
             k = max(1, min(smooth, len(trace)))
             avg = torch.nn.functional.avg_pool1d(trace[None, None], k, stride=1)[0, 0]
             ax.plot(range(k, len(trace) + 1), avg, color=f"C{j}", label=label)
     ax1.axhline(0, color="black", lw=0.8)
     ax1.set_ylabel(f"cos(g_A, g_B), mean of {smooth} steps")
     ax1.set_title("Conflict on the shared parameters")
-    ax2.set_ylabel(f"share of steps where the sum hurts A ({smooth}-step mean)")
+    ax2.set_ylabel(f"share of steps the sum hurts A ({smooth}-step mean)")
     ax2.set_title("Harm to task A")
     for ax in (ax1, ax2):
         ax.set_xlabel("training step")
@@ -242,7 +240,7 @@ def summarize_cells(results) -> dict:
                  for m in ("a_ppl", "b_ppl", "cosine", "magnitude", "conflict", "harm_a",
                            "harm_b")}
         for task, ref in (("a", "single_a"), ("b", "single_b")):
-            if ref in single:
+            if ref in single and c["arm"] != {"a": "single_b", "b": "single_a"}[task]:
                 base = single[ref]["runs"]
                 entry[f"rel_{task}"] = mean_ci([x[f"{task}_ppl"] / y[f"{task}_ppl"] - 1
                                                 for x, y in zip(runs, base, strict=True)])
