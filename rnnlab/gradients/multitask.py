@@ -609,7 +609,7 @@ def mean_ci(values) -> tuple[float, float]:
     if n == 1:
         return mean, math.inf
     sd = math.sqrt(sum((v - mean) ** 2 for v in values) / (n - 1))
-    t = _T95[n - 2] if n - 1 <= len(_T95) else 1.96 + 2.5 / (n - 1)  # within 0.01 of t past 10
+    t = _T95[n - 2] if n - 1 <= len(_T95) else 1.96 + 2.5 / (n - 1)  # within 0.02 of t past 10
     return mean, t * sd / math.sqrt(n)
 
 
