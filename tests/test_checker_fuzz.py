@@ -123,6 +123,7 @@ CHECKERS = {
     "nb08.check_cosine": (nb08.check_cosine, -4 / math.sqrt(80), "number"),
     "nb08.check_pcgrad_update": (nb08.check_pcgrad_update, pcgrad_update([nb08.G_A, nb08.G_B]),
                                  "value"),
+    "nb08.check_pcgrad_combine": (nb08.check_pcgrad_combine, nb08.pcgrad_in_order, "function"),
 }
 
 

@@ -180,3 +180,190 @@ def test_plot_projection():
     assert "cos(g_A, g_B) = -0.51" in fig.axes[0].get_title()
     with pytest.raises(ValueError, match="2-D vectors"):
         plot_projection([1.0, 2.0, 3.0], [1.0, 0.0])
+
+
+# --- lesson 08's letter-substitution experiment --------------------------------------------
+
+
+def test_magnitude_similarity_and_harms():
+    a = torch.tensor([1.0, 0.0])
+    assert conflict.magnitude_similarity(a, -a) == pytest.approx(1.0)       # direction is ignored
+    assert conflict.magnitude_similarity(a, 3 * a) == pytest.approx(2 * 3 / (1 + 9))
+    assert conflict.magnitude_similarity(a, torch.zeros(2)) == 0.0
+    assert conflict.magnitude_similarity(torch.zeros(2), torch.zeros(2)) == 0.0
+    assert conflict.harms(a, torch.tensor([-3.0, 0.0])) == (True, False)    # B dominates: A hurt
+    assert conflict.harms(torch.tensor([-3.0, 0.0]), a) == (False, True)
+    b = torch.tensor([-0.5, 1.0])                                           # negative cosine ...
+    assert rnnlab.cosine_similarity(a, b) < 0 and conflict.harms(a, b) == (False, False)  # no harm
+    with pytest.raises(ValueError, match="same number of entries"):
+        conflict.harms(a, torch.ones(3))
+
+
+@settings(max_examples=50, deadline=None)
+@given(st.lists(st.floats(-5, 5), min_size=6, max_size=6), st.floats(0.1, 20))
+def test_pair_stats_agree_with_the_separate_measures(values, scale):
+    g_a, g_b = torch.tensor(values[:3]), scale * torch.tensor(values[3:])
+    stats = conflict.pair_stats(g_a, g_b)
+    assert stats["cosine"] == pytest.approx(rnnlab.cosine_similarity(g_a, g_b), abs=1e-9)
+    assert stats["magnitude"] == pytest.approx(conflict.magnitude_similarity(g_a, g_b), abs=1e-9)
+    assert (bool(stats["harm_a"]), bool(stats["harm_b"])) == conflict.harms(g_a, g_b)
+    assert not (stats["harm_a"] and stats["harm_b"])      # ‖g_a + g_b‖² ≥ 0: never both
+
+
+def test_letter_substitution():
+    _, vocab = rnnlab.load_corpus_time_machine(2000)
+    assert torch.equal(multitask.letter_substitution(vocab, 0.0), torch.arange(len(vocab)))
+    full = multitask.letter_substitution(vocab, 1.0)
+    assert sorted(full.tolist()) == list(range(len(vocab)))                  # a permutation
+    letters = [vocab.token_to_idx[c] for c in multitask.LETTERS if c in vocab.token_to_idx]
+    assert all(full[i] != i for i in letters)                                # every letter moves
+    others = [i for i in range(len(vocab)) if i not in letters]
+    assert all(full[i] == i for i in others)                                 # space, <unk> stay
+    part = multitask.letter_substitution(vocab, 0.3)
+    assert int((part != torch.arange(len(vocab))).sum()) == round(0.3 * len(letters))
+    assert torch.equal(part, multitask.letter_substitution(vocab, 0.3))      # fixed by its seed
+    for bad in (-0.1, 1.5, "0.3", True):
+        with pytest.raises(ValueError, match="p must be a number in"):
+            multitask.letter_substitution(vocab, bad)
+
+
+def test_two_task_rnn_heads_and_detach():
+    X = torch.randint(0, 6, (2, 5), generator=torch.Generator().manual_seed(0))
+    shared = multitask.TwoTaskRNN(6, 4, heads="shared")
+    (a, b), (h,) = shared(X)
+    assert torch.equal(a, b) and a.shape == (10, 6) and h.shape == (1, 2, 4)
+    assert len(shared.shared_parameters()) == len(list(shared.parameters()))
+    detached = multitask.TwoTaskRNN(6, 4, heads="separate", detach_b=True)
+    (_, b), _ = detached(X)
+    b.sum().backward()
+    assert all(p.grad is None for p in detached.rnn.parameters())
+    assert detached.head_b.weight.grad.norm() > 0
+    with pytest.raises(ValueError, match="detach_b=True needs heads='separate'"):
+        multitask.TwoTaskRNN(6, 4, heads="shared", detach_b=True)
+    with pytest.raises(ValueError, match="heads must be one of"):
+        multitask.TwoTaskRNN(6, 4, heads="both")
+
+
+TINY = {"num_hiddens": 8, "num_steps": 4, "batch_size": 4, "steps": 12, "eval_every": 6,
+        "max_tokens": 3000}
+Run = multitask.ConflictRun
+
+
+def test_identical_tasks_never_conflict_and_pcgrad_is_then_the_sum():
+    corpus, vocab = rnnlab.load_corpus_time_machine()
+    h = multitask.train_conflict(corpus, vocab, [Run("sum", p=0.0, lam=10.0),
+                                                 Run("pcgrad", p=0.0, lam=10.0)], lr=0.05, **TINY)
+    m = h.step_metrics
+    for i in (0, 1):
+        assert len(m[f"cosine/{i}"]) == 12 and h.info["eval_steps"] == [6, 12]
+        assert all(c == pytest.approx(1.0) for c in m[f"cosine/{i}"])     # g_B = λ g_A exactly
+        assert all(b == pytest.approx(10 * a, rel=1e-4)
+                   for a, b in zip(m[f"norm_a/{i}"], m[f"norm_b/{i}"], strict=True))
+        assert sum(m[f"harm_a/{i}"]) + sum(m[f"harm_b/{i}"]) == 0
+        assert h.val_metrics[f"a_ppl/{i}"] == h.val_metrics[f"b_ppl/{i}"]   # one head, one target
+    assert h.val_metrics["a_ppl/1"] == h.val_metrics["a_ppl/0"]             # no conflict: no surgery
+
+
+def test_a_run_is_the_same_alone_and_in_a_stack():
+    corpus, vocab = rnnlab.load_corpus_time_machine()
+    runs = [Run("pcgrad", p=1.0, lam=10.0, seed=3), Run("sum", p=0.3, seed=1),
+            Run("detach", p=1.0, seed=3), Run("weighted", p=1.0, lam=10.0, weight=0.1, seed=2)]
+    stack = multitask.train_conflict(corpus, vocab, runs, lr=0.5, **TINY)
+    for i, run in enumerate(runs):
+        alone = multitask.train_conflict(corpus, vocab, [run], lr=0.5, **TINY)
+        for key in ("a_ppl", "b_ppl"):
+            assert stack.val_metrics[f"{key}/{i}"] == pytest.approx(alone.val_metrics[f"{key}/0"],
+                                                                     rel=1e-5)
+        assert stack.step_metrics[f"cosine/{i}"] == pytest.approx(alone.step_metrics["cosine/0"],
+                                                                   abs=1e-5)
+    assert all(c == 0 for c in stack.step_metrics["cosine/2"])             # detach: by construction
+    s = multitask.conflict_summary(stack, 2)
+    assert s["by_construction"] and s["harm_a"] == s["harm_b"] == 0
+    s = multitask.conflict_summary(stack, 0)
+    assert 0 <= s["conflict"] <= 1 and 0 < s["magnitude"] <= 1 and not s["diverged"]
+    assert 0.5 < stack.info["substituted"][0] < 1                           # letters, not spaces
+    assert stack.info["substituted"][1] < stack.info["substituted"][0]
+
+
+def test_the_stack_computes_what_a_two_task_rnn_computes():
+    stack = multitask.StackedTwoTaskRNN(6, 4, [Run("sum", seed=0), Run("sum", heads="separate",
+                                                                        seed=1)])
+    X = torch.randint(0, 6, (2 * 3, 5), generator=torch.Generator().manual_seed(0))
+    (a, b), (h,) = stack(X)
+    for s, heads in enumerate(("shared", "separate")):
+        ref = multitask.TwoTaskRNN(6, 4, heads=heads)
+        with torch.no_grad():
+            ref.rnn.weight_ih_l0.copy_(stack.W_xh[s].T)
+            ref.rnn.weight_hh_l0.copy_(stack.W_hh[s].T)
+            ref.rnn.bias_ih_l0.copy_(stack.b_h[s, 0])
+            ref.rnn.bias_hh_l0.zero_()
+            ref.head_a.weight.copy_(stack.W_a[s].T)
+            ref.head_a.bias.copy_(stack.b_a[s, 0])
+            if heads == "separate":
+                ref.head_b.weight.copy_(stack.W_b[s].T)
+                ref.head_b.bias.copy_(stack.b_b[s, 0])
+        (ra, rb), (rh,) = ref(X[3 * s:3 * s + 3])
+        rows = (torch.arange(5)[:, None] * 6 + 3 * s + torch.arange(3)).reshape(-1)
+        torch.testing.assert_close(a[rows], ra)
+        torch.testing.assert_close(b[rows], rb)
+        torch.testing.assert_close(h[s], rh[0])
+    with pytest.raises(ValueError, match="multiple of the number of runs"):
+        stack.begin_state(3)
+
+
+def test_a_diverging_run_is_frozen_and_the_others_go_on():
+    corpus, vocab = rnnlab.load_corpus_time_machine()
+    runs = [Run("sum", p=1.0, lam=1e6), Run("sum", p=1.0, seed=1)]
+    h = multitask.train_conflict(corpus, vocab, runs, lr=1.0, **TINY)
+    alone = multitask.train_conflict(corpus, vocab, runs[1:], lr=1.0, **TINY)
+    assert h.info["diverged"] == [True, False]
+    assert multitask.conflict_summary(h, 0)["a_ppl"] == math.inf
+    assert h.val_metrics["a_ppl/1"] == pytest.approx(alone.val_metrics["a_ppl/0"], rel=1e-5)
+
+
+def test_conflict_run_checks_and_weights():
+    assert Run("single_a").heads == "separate" and Run("detach").heads == "separate"
+    assert Run("weighted", lam=10.0, weight=0.1).weights == (1.0, pytest.approx(1.0))
+    assert Run("single_b", lam=3.0).weights == (0.0, 3.0) and Run("pcgrad", lam=2.0).weights == (1.0, 2.0)
+    with pytest.raises(ValueError, match="arm must be one of"):
+        Run("mean")
+    with pytest.raises(ValueError, match="lam"):
+        Run(lam=0)
+    with pytest.raises(ValueError, match="p must be a number"):
+        Run(p=2)
+    corpus, vocab = rnnlab.load_corpus_time_machine(3000)
+    with pytest.raises(ValueError, match="multiple of eval_every"):
+        multitask.train_conflict(corpus, vocab, [Run()], steps=10, eval_every=4)
+    with pytest.raises(ValueError, match="runs must be a non-empty sequence of ConflictRun"):
+        multitask.train_conflict(corpus, vocab, [])
+
+
+def test_mean_ci():
+    mean, half = multitask.mean_ci([1, 2, 3, 4, 5])
+    assert mean == 3 and half == pytest.approx(2.776 * math.sqrt(2.5) / math.sqrt(5))
+    assert multitask.mean_ci([2.0]) == (2.0, math.inf)
+    assert multitask.mean_ci([1.0, 1.0, 1.0]) == (1.0, 0.0)
+    with pytest.raises(ValueError, match="at least one"):
+        multitask.mean_ci([])
+
+
+def test_toy_triad_along_the_plain_adam_path():
+    path = rnnlab.run_toy("adam", steps=300)
+    t = toy.toy_triad(path)
+    assert set(t) == {"cosine", "magnitude", "harm_1", "harm_2"} and t["cosine"].shape == (301,)
+    g1, g2 = rnnlab.toy_grads(path[150])
+    assert float(t["cosine"][150]) == pytest.approx(rnnlab.cosine_similarity(g1, g2))
+    assert float(t["magnitude"][150]) == pytest.approx(conflict.magnitude_similarity(g1, g2))
+    assert (bool(t["harm_1"][150]), bool(t["harm_2"][150])) == conflict.harms(g1, g2)
+    assert not (t["harm_1"] & t["harm_2"]).any()
+    with pytest.raises(ValueError, match="path must have shape"):
+        toy.toy_triad(torch.zeros(3))
+
+
+def test_backward_cost_times_both_side_by_side():
+    corpus, vocab = rnnlab.load_corpus_time_machine(3000)
+    cost = multitask.backward_cost(corpus, vocab, num_hiddens=8, num_steps=4, batch_size=4,
+                                   rounds=3)
+    assert set(cost) == {"sum", "pcgrad", "ratio"}
+    assert cost["sum"] > 0 and cost["pcgrad"] > 0
+    assert cost["ratio"] == pytest.approx(cost["pcgrad"] / cost["sum"])

@@ -28,3 +28,34 @@ def test_pcgrad_update():
     fb = nb08.check_pcgrad_update(torch.zeros(2))
     assert not fb.ok and "normal plane" in fb.message
     assert not nb08.check_pcgrad_update([1.0, 2.0, 3.0]).ok
+
+
+def _mean(grads):
+    return nb08.pcgrad_in_order(grads) / len(grads)
+
+
+def test_pcgrad_combine_accepts_algorithm_1_and_names_each_mistake():
+    assert nb08.check_pcgrad_combine(nb08.pcgrad_in_order).ok
+    # with two tasks the order does not matter: the library's random order is right too
+    two = nb08.COMBINE_CASES[0]
+    torch.testing.assert_close(nb08.pcgrad_in_order(two), rnnlab.pcgrad_update(two).double())
+    fb = nb08.check_pcgrad_combine(_mean)
+    assert not fb.ok and "mean" in fb.message and "projected against" not in fb.message
+    fb = nb08.check_pcgrad_combine(lambda g: nb08.pcgrad_in_order(g, against_projected=True))
+    assert not fb.ok and "already projected" in fb.message and "mean, not the sum" not in fb.message
+    fb = nb08.check_pcgrad_combine(lambda g: nb08.pcgrad_in_order(g, True) / len(g))
+    assert not fb.ok and "already projected" in fb.message and "mean, not the sum" in fb.message
+    fb = nb08.check_pcgrad_combine(lambda g: torch.stack(g).sum(0))
+    assert not fb.ok and "plain sum" in fb.message
+    fb = nb08.check_pcgrad_combine(lambda g: torch.zeros_like(g[0]))
+    assert not fb.ok and "should be" in fb.message
+    assert not nb08.check_pcgrad_combine(3.0).ok
+    assert not nb08.check_pcgrad_combine(lambda g: "x").ok
+
+
+def test_pcgrad_combine_cases_tell_the_mistakes_apart():
+    for case in nb08.COMBINE_CASES:
+        right = nb08.pcgrad_in_order(case)
+        variants = [right / len(case), nb08.pcgrad_in_order(case, True), torch.stack(case).sum(0)]
+        for v in variants:
+            assert not torch.allclose(right, v.double(), atol=1e-3)

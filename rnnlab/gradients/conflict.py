@@ -9,6 +9,8 @@ below 0 they *conflict*. These measurements are used by PCGrad
 
 from __future__ import annotations
 
+import math
+
 import torch
 
 
@@ -41,3 +43,51 @@ def conflict_share(cosines) -> float:
     if not cosines:
         raise ValueError("cosines must hold at least one value, got an empty sequence")
     return sum(c < 0 for c in cosines) / len(cosines)
+
+
+def magnitude_similarity(a: torch.Tensor, b: torch.Tensor) -> float:
+    """Yu et al. (2020), Def. 2: ``2‖a‖‖b‖ / (‖a‖² + ‖b‖²)`` — 1 for equal lengths, → 0 as they differ.
+
+    Lesson 08. The second leg of the paper's "tragic triad" (conflicting
+    directions, very different magnitudes, high curvature). 0.0 when both are zero.
+    """
+    a, b = a.detach().flatten().double(), b.detach().flatten().double()
+    if a.shape != b.shape:
+        raise ValueError(f"a and b must have the same number of entries, got {a.numel()} "
+                         f"and {b.numel()}")
+    na, nb = a.norm(), b.norm()
+    denom = na ** 2 + nb ** 2
+    return 0.0 if denom == 0 else float(2 * na * nb / denom)
+
+
+def harms(g_a: torch.Tensor, g_b: torch.Tensor) -> tuple[bool, bool]:
+    """Lesson 08. Does the summed step ``−(g_a + g_b)`` raise task A's / task B's loss (first order)?
+
+    ``(g_a·(g_a+g_b) < 0, g_b·(g_a+g_b) < 0)``. The first is ``g_a·g_b < −‖g_a‖²``:
+    a negative cosine alone does not hurt; only a conflict larger than the task's
+    own squared length does. At most one of the two can be true (their sum is
+    ``‖g_a+g_b‖² ≥ 0``).
+    """
+    g_a, g_b = g_a.detach().flatten().double(), g_b.detach().flatten().double()
+    if g_a.shape != g_b.shape:
+        raise ValueError(f"g_a and g_b must have the same number of entries, got {g_a.numel()} "
+                         f"and {g_b.numel()}")
+    total = g_a + g_b
+    return bool(torch.dot(g_a, total) < 0), bool(torch.dot(g_b, total) < 0)
+
+
+def pair_stats(g_a: torch.Tensor, g_b: torch.Tensor) -> dict:
+    """Lesson 08. Everything measured on one step, from one dot product and two norms.
+
+    ``{"cosine", "magnitude", "harm_a", "harm_b", "norm_a", "norm_b"}`` — the same
+    numbers as :func:`cosine_similarity`, :func:`magnitude_similarity` and
+    :func:`harms` (as 0.0/1.0), at one synchronisation per step.
+    """
+    g_a, g_b = g_a.detach().flatten().double(), g_b.detach().flatten().double()
+    dot, aa, bb = torch.stack([torch.dot(g_a, g_b), torch.dot(g_a, g_a),
+                               torch.dot(g_b, g_b)]).tolist()
+    na, nb = math.sqrt(aa), math.sqrt(bb)
+    return {"cosine": 0.0 if na * nb == 0 else dot / (na * nb),
+            "magnitude": 0.0 if aa + bb == 0 else 2 * na * nb / (aa + bb),
+            "harm_a": float(aa + dot < 0), "harm_b": float(bb + dot < 0),
+            "norm_a": na, "norm_b": nb}

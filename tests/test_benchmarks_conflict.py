@@ -1,0 +1,144 @@
+"""Lesson 08's grid (benchmarks/conflict.py) on a tiny config: structure and bookkeeping, never timings."""
+
+from __future__ import annotations
+
+import json
+import math
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from benchmarks import conflict  # noqa: E402
+from rnnlab.course import lesson08  # noqa: E402
+
+MICRO = {**conflict.TINY, "ps": (0.0, 1.0), "lams": (10.0,), "seeds": (0, 1),
+         "lrs": {"sgd": (0.5, 1.0)}, "weights": (0.1, 3.0), "steps": 6, "stack": 64}
+
+
+@pytest.fixture(scope="module")
+def result(tmp_path_factory):
+    cache = tmp_path_factory.mktemp("grid") / "runs.jsonl"
+    return conflict.run(MICRO, workers=1, cache=cache), cache
+
+
+def test_every_cell_is_tuned_then_run_on_every_seed(result):
+    result, _ = result
+    cells = conflict.cells(MICRO)
+    assert len(result["cells"]) == len(cells)
+    tune = [r for r in result["rows"] if r["phase"] == "tune"]
+    final = [r for r in result["rows"] if r["phase"] == "final"]
+    assert len(final) == len(cells) * len(MICRO["seeds"])
+    # every cell tried every learning rate, and the weighted arm every weight too
+    weighted = [r for r in tune if r["arm"] == "weighted" and r["p"] == 1.0]
+    assert len(weighted) == len(MICRO["lrs"]["sgd"]) * len(MICRO["weights"])
+    best = conflict.choose(tune)
+    for row in final:
+        chosen = best[conflict.tuning_key(row)]
+        assert (row["lr"], row["weight"]) == (chosen["lr"], chosen["weight"])
+        assert conflict.score(chosen) == min(conflict.score(r) for r in tune
+                                             if conflict.tuning_key(r) == conflict.tuning_key(row))
+
+
+def test_aggregates_pair_by_seed_and_label_detach(result):
+    result, _ = result
+    by = {(c["arm"], c["heads"], c["p"]): c for c in result["cells"]}
+    single = by[("single_a", "separate", 0.0)]
+    if single["rel_a"] is not None:
+        assert single["rel_a"] == [0.0, 0.0]          # the single-task model against itself
+    # at p = 0 the tasks are identical: PCGrad never projects, so it equals the sum seed by seed
+    pc = by[("pcgrad", "shared", 0.0)]
+    if pc["vs_sum_a"] is not None:
+        assert pc["vs_sum_a"][0] == pytest.approx(0.0, abs=1e-9)
+    text = conflict.markdown(result)
+    assert "0 (by construction)" in text
+    rows = [line for line in text.splitlines() if line.startswith("| shared") or
+            line.startswith("| separate")]
+    assert len(rows) == len(result["cells"])
+    for c in result["cells"]:
+        assert c["seeds"] == len(MICRO["seeds"]) and 0 <= c["diverged"] <= c["seeds"]
+
+
+def test_write_and_resume(result, tmp_path, monkeypatch):
+    result, cache = result
+    paths = tmp_path / "grid.json", tmp_path / "grid.md", tmp_path / "runs.csv"
+    conflict.write(result, *paths)
+    table = json.loads(paths[0].read_text(encoding="utf-8"))
+    assert "rows" not in table and len(table["cells"]) == len(result["cells"])
+    assert paths[2].read_text(encoding="utf-8").count("\n") == len(result["rows"]) + 1
+    text = lesson08.format_cells(table["cells"])
+    assert "by construction" in text and "PCGrad" in text
+
+    def no_training(*args, **kwargs):
+        raise AssertionError("a resumed grid must not train again")
+
+    monkeypatch.setattr(conflict, "run_stack", no_training)
+    again = conflict.run(MICRO, workers=1, cache=cache)
+    assert again["rows"] == result["rows"]
+
+
+def test_stacks_group_by_optimizer_and_learning_rate():
+    jobs = conflict.tuning_jobs(MICRO)
+    stacks = conflict.stacks(jobs, 5)
+    assert sum(len(s) for s in stacks) == len(jobs) and max(len(s) for s in stacks) <= 5
+    assert all(len({(j["optimizer"], j["lr"]) for j in s}) == 1 for s in stacks)
+
+
+def test_two_workers_give_the_same_rows_as_one(tmp_path):
+    config = {**MICRO, "ps": (1.0,), "seeds": (0,), "lrs": {"sgd": (0.5,)}, "weights": (0.1,),
+              "stack": 3}
+    jobs = conflict.final_jobs(config, conflict.choose(
+        conflict._run_all(conflict.tuning_jobs(config), config, 1)))
+    one = conflict._run_all(jobs, config, 1)
+    two = conflict._run_all(jobs, config, 2)
+    for a, b in zip(one, two, strict=True):
+        assert a["arm"] == b["arm"] and a["seed"] == b["seed"]
+        assert math.isclose(a["a_ppl"], b["a_ppl"], rel_tol=1e-6) or a["diverged"]
+
+
+def test_lesson_figures_and_tables_from_a_grid(result):
+    import matplotlib.pyplot as plt
+
+    result, _ = result
+    grid = {k: v for k, v in result.items() if k != "rows"}
+    fig = lesson08.plot_grid_conflict(grid)
+    assert all(ax.get_xlabel() and ax.get_title() for ax in fig.axes)
+    assert fig.axes[0].get_ylabel() == "share of training steps"
+    fig2 = lesson08.plot_grid_effect(grid, p=1.0)
+    assert len(fig2.axes) == 1 and "λ = 10" in fig2.axes[0].get_title()
+    plt.close(fig)
+    plt.close(fig2)
+    assert len(lesson08.grid_cells(grid, arm="pcgrad")) == 2 + 1    # p = 0, 1 shared; p = 1 separate
+    with pytest.raises(ValueError, match="can be matched on"):
+        lesson08.grid_cells(grid, seed=0)
+
+
+def test_run_cells_reproduces_the_grid_rows(result):
+    import matplotlib.pyplot as plt
+
+    from rnnlab.text import load_corpus_time_machine
+
+    result, _ = result
+    corpus, vocab = load_corpus_time_machine()
+    cells = [c for c in result["cells"] if c["p"] == 1.0 and (c["heads"] == "shared" or
+                                                              c["arm"] == "detach")
+             or c["arm"].startswith("single")]
+    settings = {k: MICRO[k] for k in ("num_hiddens", "num_steps", "batch_size", "steps",
+                                      "max_tokens")}
+    live = lesson08.run_cells(corpus, vocab, cells, seeds=MICRO["seeds"], **settings)
+    for r in live:
+        rows = sorted((x for x in result["rows"] if x["phase"] == "final" and
+                       all(x[k] == r["cell"][k] for k in ("arm", "heads", "optimizer", "p", "lam"))),
+                      key=lambda x: x["seed"])
+        for mine, stored in zip(r["runs"], rows, strict=True):
+            assert mine["a_ppl"] == pytest.approx(stored["a_ppl"], rel=1e-5) or stored["diverged"]
+    summary = lesson08.summarize_cells(live)
+    assert "PCGrad" in summary and "rel_a" in summary["plain sum"]
+    assert "by construction" in lesson08.format_summary(summary)
+    fig = lesson08.plot_live(live[:2])
+    assert fig.axes[0].get_xlabel() == "training step"
+    plt.close(fig)
