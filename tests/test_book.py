@@ -7,10 +7,8 @@ MathJax error), load every figure, switch language to their twin page, and log n
 error and no failed request; a crawl of the whole site (every ``href`` and ``src`` of
 every page reached from the two landing pages) must find no missing file.
 
-The Chinese pages come from ``notebooks/zh/`` when it holds lessons. Until it does, they
-are built from a small fixture: lessons 00 and 04 and the solutions to 04, copied from the
-English edition with a Chinese marker in their titles, and ``test_the_chinese_pages_are_the_real_edition``
-is skipped, saying so. Screenshots land in ``tests/artifacts/book_*.png`` (git-ignored).
+The Chinese pages come from ``notebooks/zh/`` (the built Chinese edition) and
+``README.zh-CN.md``. Screenshots land in ``tests/artifacts/book_*.png`` (git-ignored).
 """
 
 from __future__ import annotations
@@ -40,33 +38,12 @@ CHROMIUM_ARGS = [
     "--disable-background-networking", "--disable-component-update", "--disable-sync",
 ]
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
-FIXTURE_MARK = "（测试副本）"
-FIXTURE_LESSONS = ["00_start_here", "04_rnn_from_scratch"]
 LESSON = "04_rnn_from_scratch"
 # (page, its twin in the other language)
 PAGES = [("index.html", "zh/index.html"), (f"{LESSON}.html", f"zh/{LESSON}.html"),
          ("zh/index.html", "index.html"), (f"zh/{LESSON}.html", f"{LESSON}.html")]
 
 pytestmark = pytest.mark.browser
-
-
-def real_zh_edition() -> bool:
-    return any(ZH_NOTEBOOKS.glob("[0-9][0-9]_*.ipynb"))
-
-
-def make_zh_fixture(folder: Path) -> Path:
-    """Lessons 00 and 04 and 04's solutions, copied from the English edition, titles marked."""
-    (folder / "solutions").mkdir(parents=True)
-    sources = [NOTEBOOKS / f"{name}.ipynb" for name in FIXTURE_LESSONS]
-    sources.append(NOTEBOOKS / "solutions" / f"{LESSON}_solutions.ipynb")
-    for source in sources:
-        nb = json.loads(source.read_text(encoding="utf-8"))
-        first = next(c for c in nb["cells"] if c["cell_type"] == "markdown")
-        text = "".join(first["source"])
-        first["source"] = re.sub(r"^(#+ .*)$", lambda m: m.group(1) + FIXTURE_MARK, text, count=1, flags=re.M)
-        rel = source.relative_to(NOTEBOOKS)
-        (folder / rel).write_text(json.dumps(nb, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
-    return folder
 
 
 class Site:
@@ -101,8 +78,7 @@ class Site:
 @pytest.fixture(scope="module")
 def book(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("book")
-    zh = ZH_NOTEBOOKS if real_zh_edition() else make_zh_fixture(tmp / "zh-fixture")
-    zh_readme = ROOT / "README.zh-CN.md" if real_zh_edition() else tmp / "no-README.zh-CN.md"
+    zh, zh_readme = ZH_NOTEBOOKS, ROOT / "README.zh-CN.md"
     out = tmp / "site"
     result = subprocess.run([sys.executable, str(ROOT / "scripts" / "build_book.py"), "--out", str(out),
                              "--zh-notebooks", str(zh), "--zh-readme", str(zh_readme)],
@@ -205,13 +181,10 @@ def test_no_page_loads_anything_from_the_network(book):
 
 
 def test_the_chinese_pages_are_the_real_edition(book):
-    if not real_zh_edition():
-        pytest.skip(f"{ZH_NOTEBOOKS} holds no lesson yet: the Chinese pages were built from a fixture "
-                    "(lessons 00 and 04, English text, titles marked)")
     lessons = sorted(ZH_NOTEBOOKS.glob("[0-9][0-9]_*.ipynb"))
     assert [p.name for p in lessons] == [p.name for p in sorted(NOTEBOOKS.glob("[0-9][0-9]_*.ipynb"))]
     text = (book["out"] / f"zh/{LESSON}.html").read_text(encoding="utf-8")
-    assert FIXTURE_MARK not in text and re.search(r"[\u4e00-\u9fff]{20}", text)
+    assert re.search(r"[\u4e00-\u9fff]{20}", text)
 
 
 def test_every_internal_link_of_the_site_resolves(book, site):

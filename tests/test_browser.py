@@ -45,7 +45,7 @@ CHROMIUM = Path(os.environ.get("RNNLAB_CHROMIUM", "/usr/bin/chromium"))
 
 # Lessons whose panels recompute in about a second: lesson 00's one-number recurrence
 # and lesson 01's AR prediction (the whole lesson runs in about 5 s).
-JUPYTERLAB_LESSONS = ["00_start_here", "01_sequence_models"]
+JUPYTERLAB_LESSONS = ["00_start_here", "01_sequence_models", "zh/00_start_here"]   # and one Chinese lesson
 SLIDESHOW_LESSON = "00_start_here"
 
 # Generous for a loaded 2-core machine; each wait ends as soon as its condition holds.

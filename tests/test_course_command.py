@@ -108,7 +108,6 @@ def test_a_bad_lang_is_refused_clearly(args, said):
 ZH_LESSON = ROOT / "notebooks" / "zh" / "00_start_here.ipynb"
 
 
-@pytest.mark.skipif(not ZH_LESSON.is_file(), reason="notebooks/zh/00_start_here.ipynb is not built yet")
 def test_course_sh_lang_zh_serves_the_chinese_lesson_with_the_zh_cn_locale(tmp_path):
     port, token = free_port(), secrets.token_hex(16)
     env = {**os.environ, "JUPYTER_RUNTIME_DIR": str(tmp_path), "JUPYTER_CONFIG_DIR": str(tmp_path)}
