@@ -6,6 +6,7 @@ The test passes no --allow-root of its own. ``--lang zh`` opens the Chinese edit
 (notebooks/zh/) with JupyterLab's interface locale set to zh_CN for that run only.
 """
 
+import contextlib
 import json
 import os
 import secrets
@@ -28,30 +29,18 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def test_course_sh_serves_lesson_00_on_localhost(tmp_path):
+@contextlib.contextmanager
+def course_server(tmp_path, *args):
+    """`./course.sh *args` on a free port of 127.0.0.1; yields (base URL, token, process, log path)."""
     port, token = free_port(), secrets.token_hex(16)
     env = {**os.environ, "JUPYTER_RUNTIME_DIR": str(tmp_path), "JUPYTER_CONFIG_DIR": str(tmp_path)}
-    args = ["./course.sh", "--no-browser", f"--port={port}", f"--IdentityProvider.token={token}"]
     log_path = tmp_path / "course.log"  # a file, not a pipe: a full pipe would stall the server
     log = log_path.open("wb")
-    proc = subprocess.Popen(args, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
-                            start_new_session=True)
-    # course.sh serves the notebooks/ folder, with lesson 00 opened
-    url = f"http://127.0.0.1:{port}/api/contents/00_start_here.ipynb?content=0&token={token}"
+    proc = subprocess.Popen(["./course.sh", *args, "--no-browser", f"--port={port}",
+                             f"--IdentityProvider.token={token}"], cwd=ROOT, env=env, stdout=log,
+                            stderr=subprocess.STDOUT, start_new_session=True)
     try:
-        deadline, last_error = time.monotonic() + 180, None
-        while time.monotonic() < deadline:
-            assert proc.poll() is None, log_path.read_text(errors="replace")[-3000:]
-            try:
-                with urllib.request.urlopen(url, timeout=5) as response:
-                    assert response.status == 200
-                    assert b'"name": "00_start_here.ipynb"' in response.read().replace(b'":"', b'": "')
-                    break
-            except OSError as exc:  # not listening yet
-                last_error = exc
-                time.sleep(1)
-        else:
-            raise AssertionError(f"JupyterLab did not serve lesson 00 within 180 s: {last_error}")
+        yield f"http://127.0.0.1:{port}", token, proc, log_path
     finally:
         os.killpg(proc.pid, signal.SIGTERM)
         try:
@@ -59,6 +48,29 @@ def test_course_sh_serves_lesson_00_on_localhost(tmp_path):
         except subprocess.TimeoutExpired:
             os.killpg(proc.pid, signal.SIGKILL)
         log.close()
+
+
+def wait_until_served(base, token, proc, log_path, notebook: str) -> bytes:
+    """The contents API's answer for ``notebook`` once the server answers (within 180 s)."""
+    url = f"{base}/api/contents/{notebook}?content=0&token={token}"
+    deadline, last_error = time.monotonic() + 180, None
+    while time.monotonic() < deadline:
+        assert proc.poll() is None, log_path.read_text(errors="replace")[-3000:]
+        try:
+            with urllib.request.urlopen(url, timeout=5) as response:
+                assert response.status == 200
+                return response.read()
+        except OSError as exc:  # not listening yet
+            last_error = exc
+            time.sleep(1)
+    raise AssertionError(f"JupyterLab did not serve {notebook} within 180 s: {last_error}")
+
+
+def test_course_sh_serves_lesson_00_on_localhost(tmp_path):
+    with course_server(tmp_path) as (base, token, proc, log_path):
+        # course.sh serves the notebooks/ folder, with lesson 00 opened
+        answer = wait_until_served(base, token, proc, log_path, "00_start_here.ipynb")
+        assert b'"name": "00_start_here.ipynb"' in answer.replace(b'":"', b'": "')
     said = AS_ROOT in log_path.read_text(errors="replace")
     assert said == (os.geteuid() == 0), "course.sh must say it starts with --allow-root exactly when root"
 
@@ -109,29 +121,8 @@ ZH_LESSON = ROOT / "notebooks" / "zh" / "00_start_here.ipynb"
 
 
 def test_course_sh_lang_zh_serves_the_chinese_lesson_with_the_zh_cn_locale(tmp_path):
-    port, token = free_port(), secrets.token_hex(16)
-    env = {**os.environ, "JUPYTER_RUNTIME_DIR": str(tmp_path), "JUPYTER_CONFIG_DIR": str(tmp_path)}
-    args = ["./course.sh", "--lang", "zh", "--no-browser", f"--port={port}",
-            f"--IdentityProvider.token={token}"]
-    log_path = tmp_path / "course.log"
-    log = log_path.open("wb")
-    proc = subprocess.Popen(args, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
-                            start_new_session=True)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline, last_error = time.monotonic() + 180, None
-        while time.monotonic() < deadline:
-            assert proc.poll() is None, log_path.read_text(errors="replace")[-3000:]
-            try:
-                url = f"{base}/api/contents/zh/00_start_here.ipynb?content=0&token={token}"
-                with urllib.request.urlopen(url, timeout=5) as response:
-                    assert response.status == 200
-                break
-            except OSError as exc:
-                last_error = exc
-                time.sleep(1)
-        else:
-            raise AssertionError(f"JupyterLab did not serve the Chinese lesson 00 within 180 s: {last_error}")
+    with course_server(tmp_path, "--lang", "zh") as (base, token, proc, log_path):
+        wait_until_served(base, token, proc, log_path, "zh/00_start_here.ipynb")
         url = f"{base}/lab/api/settings/@jupyterlab/translation-extension:plugin?token={token}"
         with urllib.request.urlopen(url, timeout=30) as response:
             settings = json.loads(response.read())
@@ -139,10 +130,3 @@ def test_course_sh_lang_zh_serves_the_chinese_lesson_with_the_zh_cn_locale(tmp_p
         with urllib.request.urlopen(f"{base}/lab/api/translations/?token={token}", timeout=30) as response:
             packs = json.loads(response.read())["data"]
         assert "zh_CN" in packs, f"the zh-CN language pack is not installed: {sorted(packs)}"
-    finally:
-        os.killpg(proc.pid, signal.SIGTERM)
-        try:
-            proc.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            os.killpg(proc.pid, signal.SIGKILL)
-        log.close()

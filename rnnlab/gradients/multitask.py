@@ -43,7 +43,25 @@ METHODS = ("sum", "pcgrad", "detach")
 VOWELS = set("aeiou")
 
 
-class MultiTaskRNN(nn.Module):
+class _OneLayerRNN(nn.Module):
+    """The shared part of the lesson-08 models: one ``nn.RNN`` layer read by two heads."""
+
+    def begin_state(self, batch_size: int, device=None) -> tuple:
+        device = model_device(self) if device is None else device
+        return (torch.zeros(1, check_int("batch_size", batch_size, minimum=1), self.num_hiddens,
+                            device=device),)
+
+    def hidden(self, X: torch.Tensor, state=None):
+        """The hidden states as time-major rows ``(T * B, hidden)`` and the final state."""
+        X = check_tokens(X, self.vocab_size)
+        if state is None:
+            state = self.begin_state(X.shape[0], X.device)
+        (h0,) = check_state(state, [(1, X.shape[0], self.num_hiddens)])
+        H, h = self.rnn(F.one_hot(X.T, self.vocab_size).float(), h0)   # H: (T, B, hidden)
+        return H.reshape(-1, self.num_hiddens), (h,)
+
+
+class MultiTaskRNN(_OneLayerRNN):
     """A shared ``nn.RNN`` over one-hot characters, with a next-char head and an auxiliary head.
 
     The course's model conventions: ``forward(X, state)`` takes indices
@@ -69,19 +87,9 @@ class MultiTaskRNN(nn.Module):
     def head_parameters(self):
         return list(self.head_next.parameters()) + list(self.head_aux.parameters())
 
-    def begin_state(self, batch_size: int, device=None) -> tuple:
-        device = model_device(self) if device is None else device
-        return (torch.zeros(1, check_int("batch_size", batch_size, minimum=1), self.num_hiddens,
-                            device=device),)
-
     def forward(self, X: torch.Tensor, state=None):
-        X = check_tokens(X, self.vocab_size)
-        if state is None:
-            state = self.begin_state(X.shape[0], X.device)
-        (h0,) = check_state(state, [(1, X.shape[0], self.num_hiddens)])
-        H, h = self.rnn(F.one_hot(X.T, self.vocab_size).float(), h0)   # H: (T, B, hidden)
-        H = H.reshape(-1, self.num_hiddens)                             # time-major rows
-        return (self.head_next(H), self.head_aux(H.detach() if self.detach_aux else H)), (h,)
+        H, state = self.hidden(X, state)
+        return (self.head_next(H), self.head_aux(H.detach() if self.detach_aux else H)), state
 
 
 def multitask_targets(corpus, vocab, aux: str, num_steps: int, starts: torch.Tensor):
@@ -226,7 +234,7 @@ def letter_substitution(vocab, p: float, seed: int = 0) -> torch.Tensor:
     return sub
 
 
-class TwoTaskRNN(nn.Module):
+class TwoTaskRNN(_OneLayerRNN):
     """Lesson 08. One ``nn.RNN`` over one-hot characters and an output head for tasks A and B.
 
     ``heads="shared"``: one head serves both tasks (everything is shared);
@@ -257,19 +265,9 @@ class TwoTaskRNN(nn.Module):
         shared = list(self.rnn.parameters())
         return shared + list(self.head_a.parameters()) if self.heads == "shared" else shared
 
-    def begin_state(self, batch_size: int, device=None) -> tuple:
-        device = model_device(self) if device is None else device
-        return (torch.zeros(1, check_int("batch_size", batch_size, minimum=1), self.num_hiddens,
-                            device=device),)
-
     def forward(self, X: torch.Tensor, state=None):
-        X = check_tokens(X, self.vocab_size)
-        if state is None:
-            state = self.begin_state(X.shape[0], X.device)
-        (h0,) = check_state(state, [(1, X.shape[0], self.num_hiddens)])
-        H, h = self.rnn(F.one_hot(X.T, self.vocab_size).float(), h0)   # H: (T, B, hidden)
-        H = H.reshape(-1, self.num_hiddens)                             # (T * B, hidden)
-        return (self.head_a(H), self.head_b(H.detach() if self.detach_b else H)), (h,)
+        H, state = self.hidden(X, state)
+        return (self.head_a(H), self.head_b(H.detach() if self.detach_b else H)), state
 
 
 @dataclasses.dataclass(frozen=True)
