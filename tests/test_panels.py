@@ -255,3 +255,11 @@ def test_plot_course_run_marks_every_learning_rate_drop():
     assert "lr 0.01 → 0.003" in legend and "lr 0.003 → 0.001" in legend
     assert "best n-gram (6.20)" in legend
     assert ax.get_xlabel() == "epoch" and ax.get_ylabel() == "perplexity"
+
+
+def test_the_ablation_table_is_found_from_any_folder(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)                       # a lesson in notebooks/zh/ runs from there
+    assert lesson04.ablation_table().startswith("Each run")
+    monkeypatch.setattr(lesson04, "ABLATION_TABLE", tmp_path / "missing.md")
+    with pytest.raises(FileNotFoundError, match="benchmarks/ablation.py"):
+        lesson04.ablation_table()

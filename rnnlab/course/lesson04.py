@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import functools
 import time
+from pathlib import Path
 
 import torch
 
@@ -199,3 +200,16 @@ def plot_course_run(history, baseline: float, schedule):
     ax.legend()
     fig.tight_layout()
     return fig
+
+
+#: The table ``benchmarks/ablation.py`` writes (in the repository, beside the package).
+ABLATION_TABLE = Path(__file__).resolve().parents[2] / "benchmarks" / "ablation.md"
+
+
+def ablation_table() -> str:
+    """Lesson 04. The stored ablation table, from its description on (measured when last run)."""
+    if not ABLATION_TABLE.is_file():
+        raise FileNotFoundError(f"{ABLATION_TABLE} is missing: run python benchmarks/ablation.py in the "
+                                "repository to measure it (about 8 minutes)")
+    text = ABLATION_TABLE.read_text(encoding="utf-8")
+    return text[text.index("Each run"):]
