@@ -76,7 +76,7 @@ def test_lesson_ends_with_exercises_and_has_speaker_notes(path):
     headings = [i for i, c in enumerate(nb["cells"]) if c["cell_type"] == "markdown"
                 and re.search(EXERCISES_HEADING, "".join(c["source"]), re.M)]
     assert headings, "a lesson ends with an '## Exercises' section ('## 练习' in the Chinese edition)"
-    exercises = "".join("".join(c["source"]) for c in nb["cells"][headings[-1]:]
+    exercises = "\n".join("".join(c["source"]) for c in nb["cells"][headings[-1]:]
                         if c["cell_type"] == "markdown")
     assert len(re.findall(r"^\s*\d+\.\s", exercises, re.M)) >= 3, "at least three exercises"
     assert "rnnlab.course.exercises" in "".join("".join(c["source"]) for c in nb["cells"]), \
