@@ -104,6 +104,20 @@ def multitask_targets(corpus, vocab, aux: str, num_steps: int, starts: torch.Ten
     return X, Y_next, is_vowel[Y_next].long()
 
 
+def _check_budget(steps, eval_every, num_steps, batch_size, val_fraction) -> tuple[int, int, int, int]:
+    """The training budget both lesson-08 trainers take, checked: steps, eval_every, num_steps, batch_size."""
+    steps = check_int("steps", steps, minimum=1)
+    eval_every = check_int("eval_every", eval_every, minimum=1)
+    if steps % eval_every:
+        raise ValueError(f"steps ({steps}) must be a multiple of eval_every ({eval_every})")
+    num_steps = check_int("num_steps", num_steps, minimum=1)
+    batch_size = check_int("batch_size", batch_size, minimum=1)
+    if not (isinstance(val_fraction, float) and 0 < val_fraction < 1):
+        raise ValueError(f"val_fraction must be a float strictly between 0 and 1, got "
+                         f"{val_fraction!r}")
+    return steps, eval_every, num_steps, batch_size
+
+
 class WindowLoader:
     """``batches`` minibatches of random windows per pass: ``(X, (Y_next, Y_aux))``."""
 
@@ -153,16 +167,9 @@ def train_multitask(corpus, vocab, *, method: str = "sum", aux: str = "skip2",
     """
     check_choice("method", method, METHODS)
     check_choice("aux", aux, AUX_TASKS)
-    steps = check_int("steps", steps, minimum=1)
-    eval_every = check_int("eval_every", eval_every, minimum=1)
-    if steps % eval_every:
-        raise ValueError(f"steps ({steps}) must be a multiple of eval_every ({eval_every})")
-    num_steps = check_int("num_steps", num_steps, minimum=1)
-    batch_size = check_int("batch_size", batch_size, minimum=1)
+    steps, eval_every, num_steps, batch_size = _check_budget(steps, eval_every, num_steps, batch_size,
+                                                             val_fraction)
     lr = check_positive_float("lr", lr)
-    if not (isinstance(val_fraction, float) and 0 < val_fraction < 1):
-        raise ValueError(f"val_fraction must be a float strictly between 0 and 1, got "
-                         f"{val_fraction!r}")
     g = torch.Generator().manual_seed(check_int("seed", seed, minimum=0))
     corpus = torch.as_tensor(corpus, dtype=torch.long)
     train_text, val_text = train_val_split(corpus, val_fraction)
@@ -456,15 +463,8 @@ def train_conflict(corpus, vocab, runs, *, optimizer: str = "sgd", lr: float = 1
         raise ValueError(f"runs must be a non-empty sequence of ConflictRun, got {runs!r}"[:200])
     optimizer = check_choice("optimizer", optimizer, ("sgd", "adam"))
     lr = check_positive_float("lr", lr)
-    steps = check_int("steps", steps, minimum=1)
-    eval_every = check_int("eval_every", eval_every, minimum=1)
-    if steps % eval_every:
-        raise ValueError(f"steps ({steps}) must be a multiple of eval_every ({eval_every})")
-    num_steps = check_int("num_steps", num_steps, minimum=1)
-    batch_size = check_int("batch_size", batch_size, minimum=1)
-    if not (isinstance(val_fraction, float) and 0 < val_fraction < 1):
-        raise ValueError(f"val_fraction must be a float strictly between 0 and 1, got "
-                         f"{val_fraction!r}")
+    steps, eval_every, num_steps, batch_size = _check_budget(steps, eval_every, num_steps, batch_size,
+                                                             val_fraction)
     corpus = torch.as_tensor(corpus, dtype=torch.long)
     if max_tokens is not None:
         corpus = corpus[:check_int("max_tokens", max_tokens, minimum=2)]
