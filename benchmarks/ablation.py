@@ -34,9 +34,10 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 import rnnlab  # noqa: E402
+from rnnlab.experiments import COURSE_RECIPE, SEED_RECIPE, run_recipe  # noqa
 from rnnlab.text.corpus import heldout_stream  # noqa: E402
 from rnnlab.text.ngram import baseline_perplexity  # noqa: E402
-from rnnlab.training import COURSE_RECIPE, SEED_RECIPE, run_recipe, stream_perplexity  # noqa: E402
+from rnnlab.training import stream_perplexity  # noqa: E402
 
 OUTPUT = ROOT / "benchmarks" / "ablation.md"
 PASSES = 4          # passes over the training part of the book per run (the lesson: 18)

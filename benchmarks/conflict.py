@@ -13,7 +13,7 @@ every cell of the grid on its own, each candidate trained for the same
 number of steps — the same budget for every arm; the score is the mean of the two tasks'
 validation log-perplexities (a single-task arm: its own task's). *Final*: every
 cell of the grid trained with its tuned settings on each of ``seeds``. Every
-run is one model of a :func:`rnnlab.gradients.multitask.train_conflict` stack: runs that
+run is one model of a :func:`rnnlab.experiments.multitask.train_conflict` stack: runs that
 share an optimizer and a learning rate are trained together as independent slices of one
 set of tensors (the results do not depend on what else is in the stack; tests check it),
 and the stacks are shared out over ``--workers`` processes.
@@ -42,7 +42,7 @@ if str(ROOT) not in sys.path:  # run as a script: make `benchmarks` and `rnnlab`
 
 import torch  # noqa: E402
 
-from rnnlab.gradients import multitask  # noqa: E402
+from rnnlab.experiments import multitask  # noqa: E402
 from rnnlab.text import load_corpus_time_machine  # noqa: E402
 
 FULL = {"ps": (0.0, 0.3, 1.0), "lams": (1.0, 10.0), "optimizers": ("sgd", "adam"),

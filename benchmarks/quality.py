@@ -17,7 +17,7 @@ from __future__ import annotations
 import torch
 
 import rnnlab
-from rnnlab.training import COURSE_RECIPE, SEED_RECIPE, Recipe
+from rnnlab.experiments import COURSE_RECIPE, SEED_RECIPE, Recipe
 
 
 def run_with_budget(recipe: Recipe, budget_s: float) -> dict:

@@ -26,7 +26,7 @@ import torch  # noqa: E402
 
 from benchmarks import quality, scaling, throughput  # noqa: E402
 from rnnlab import fused  # noqa: E402
-from rnnlab.training import COURSE_RECIPE, SEED_RECIPE  # noqa: E402
+from rnnlab.experiments import COURSE_RECIPE, SEED_RECIPE  # noqa: E402
 
 PARTS = ("throughput", "threads", "quality", "scaling")
 DEFAULT_OUTPUT = ROOT / "benchmarks" / "results.md"

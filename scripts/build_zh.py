@@ -7,7 +7,7 @@
     .venv/bin/python scripts/build_zh.py --skeleton 04_rnn_from_scratch   # print a file to start from
 
 The format (one section per English markdown cell, "<!-- cell <id> en <sha1[:12]> -->") is described
-in rnnlab/i18n/edition.py. Built notebooks are never edited by hand: edit the translation, rebuild.
+in scripts/zh_edition.py. Built notebooks are never edited by hand: edit the translation, rebuild.
 """
 
 from __future__ import annotations
@@ -18,8 +18,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "scripts"))
 
-from rnnlab.i18n import edition  # noqa: E402
+import zh_edition as edition  # noqa: E402  (beside this script)
 
 
 def _select(stems, root: Path, require_translation: bool = True) -> list[Path]:

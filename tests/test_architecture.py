@@ -1,9 +1,11 @@
-"""The package's shape: no import cycles, and every rnnlab name a lesson mentions exists."""
+"""The package's shape: layers that import only downwards (the table below), no import cycles,
+and every rnnlab name a lesson mentions exists."""
 
 import ast
 import importlib
 import json
 import re
+import shutil
 from pathlib import Path
 
 import pytest
@@ -14,14 +16,30 @@ NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb")) + sorted(
     (ROOT / "notebooks" / "solutions").glob("*.ipynb"))
 
 
-def module_name(path: Path) -> str:
-    parts = path.relative_to(ROOT).with_suffix("").parts
+# The layers, lowest first. A module may import modules of its own layer and of the layers below
+# it, never above: algorithms are functions on tensors, the loop drives models, experiments drive
+# the loop, lessons show experiments. Every module must be listed (a new file needs a layer).
+LAYERS = (
+    ("ground", ("rnnlab.checks", "rnnlab.device", "rnnlab.randomness", "rnnlab.metrics",
+                "rnnlab.files", "rnnlab.i18n", "rnnlab.data")),
+    ("text", ("rnnlab.text",)),
+    ("models", ("rnnlab.models", "rnnlab.fused", "rnnlab.generation", "rnnlab.series")),
+    ("algorithms", ("rnnlab.gradients",)),
+    ("training", ("rnnlab.training",)),
+    ("experiments", ("rnnlab.experiments",)),
+    ("course", ("rnnlab.course", "rnnlab.notebook")),
+    ("edge", ("rnnlab.compat",)),
+)
+
+
+def module_name(path: Path, root: Path = ROOT) -> str:
+    parts = path.relative_to(root).with_suffix("").parts
     return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
 
 
-def imported_modules(path: Path) -> set[str]:
+def imported_modules(path: Path, root: Path = ROOT) -> set[str]:
     """The rnnlab modules ``path`` imports at module level (function-level imports included)."""
-    name = module_name(path)
+    name = module_name(path, root)
     package = name if path.name == "__init__.py" else name.rsplit(".", 1)[0]
     found = set()
     for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
@@ -39,19 +57,48 @@ def imported_modules(path: Path) -> set[str]:
             # "from .pkg import mod" imports the module pkg.mod when it is one
             for alias in node.names:
                 candidate = f"{target}.{alias.name}"
-                if (ROOT / Path(*candidate.split("."))).with_suffix(".py").exists():
+                if (root / Path(*candidate.split("."))).with_suffix(".py").exists():
                     found.add(candidate)
                 else:
                     found.add(target)
     return found
 
 
-def import_graph() -> dict[str, set[str]]:
-    """Module -> the modules it imports. Package ``__init__`` files are left out: they only
-    re-export, and Python resolves a package's submodules whatever order they load in."""
-    modules = {module_name(p): p for p in PACKAGE.rglob("*.py") if p.name != "__init__.py"}
-    return {name: {m for m in imported_modules(p) if m in modules and m != name}
-            for name, p in modules.items()}
+def import_graph(root: Path = ROOT, packages: bool = False) -> dict[str, set[str]]:
+    """Module -> the modules it imports. Package ``__init__`` files are left out unless
+    ``packages`` (the cycle test leaves them out: they only re-export, and Python resolves a
+    package's submodules whatever order they load in)."""
+    every = {module_name(p, root): p for p in (root / "rnnlab").rglob("*.py")}
+    files = {n: p for n, p in every.items() if packages or p.name != "__init__.py"}
+    return {name: {m for m in imported_modules(p, root) if m in files and m != name}
+            for name, p in files.items()}
+
+
+def layer_of(module: str) -> int | None:
+    """The index in LAYERS of the layer holding ``module`` (longest prefix wins); None if none."""
+    best, best_len = None, -1
+    for i, (_, prefixes) in enumerate(LAYERS):
+        for prefix in prefixes:
+            if (module == prefix or module.startswith(prefix + ".")) and len(prefix) > best_len:
+                best, best_len = i, len(prefix)
+    return best
+
+
+def layer_violations(graph: dict[str, set[str]]) -> list[str]:
+    """Every import that runs up the table, and every module the table does not place."""
+    problems = []
+    for module, imports in sorted(graph.items()):
+        if module == "rnnlab":   # the front door re-exports from every layer
+            continue
+        mine = layer_of(module)
+        if mine is None:
+            problems.append(f"{module} is in no layer of LAYERS")
+            continue
+        for target in sorted(imports):
+            theirs = layer_of(target)
+            if theirs is not None and theirs > mine:
+                problems.append(f"{module} ({LAYERS[mine][0]}) imports {target} ({LAYERS[theirs][0]})")
+    return problems
 
 
 def find_cycle(graph: dict[str, set[str]]):
@@ -86,12 +133,48 @@ def test_cycle_finder_finds_a_cycle():
     assert find_cycle({"a": {"b"}, "b": set()}) is None
 
 
-def test_algorithms_do_not_import_experiments():
-    graph = import_graph()
-    for algorithm in ("rnnlab.gradients.pcgrad", "rnnlab.gradients.conflict",
-                      "rnnlab.gradients.clipping", "rnnlab.training.loop"):
-        assert not any(m.startswith("rnnlab.course") for m in graph[algorithm]), algorithm
-        assert "rnnlab.gradients.multitask" not in graph[algorithm], algorithm
+def test_every_import_runs_down_the_layers():
+    graph = import_graph(packages=True)
+    assert "rnnlab.gradients.pcgrad" in graph and "rnnlab.experiments.multitask" in graph
+    assert layer_violations(graph) == []
+
+
+def test_an_injected_upward_import_is_caught(tmp_path):
+    """The layer test can fail: a copy of the package where an algorithm imports the loop."""
+    shutil.copytree(PACKAGE, tmp_path / "rnnlab")
+    assert layer_violations(import_graph(tmp_path, packages=True)) == []
+    clipping = tmp_path / "rnnlab" / "gradients" / "clipping.py"
+    clipping.write_text(clipping.read_text(encoding="utf-8") + "\nfrom ..training.loop import train\n",
+                        encoding="utf-8")
+    (tmp_path / "rnnlab" / "stray.py").write_text("from . import checks\n", encoding="utf-8")
+    found = layer_violations(import_graph(tmp_path, packages=True))
+    assert found == ["rnnlab.gradients.clipping (algorithms) imports rnnlab.training.loop (training)",
+                     "rnnlab.stray is in no layer of LAYERS"]
+
+
+def test_algorithms_and_text_never_import_training_or_experiments():
+    graph = import_graph(packages=True)
+    for module, imports in graph.items():
+        if module.startswith(("rnnlab.gradients", "rnnlab.text")):
+            assert not any(m.startswith(("rnnlab.training", "rnnlab.experiments", "rnnlab.course"))
+                           for m in imports), module
+
+
+def test_package_inits_only_re_export():
+    """An ``__init__`` holds imports, its docstring and ``__all__``, nothing else."""
+    for init in PACKAGE.rglob("__init__.py"):
+        for node in ast.parse(init.read_text(encoding="utf-8")).body:
+            is_import = isinstance(node, (ast.Import, ast.ImportFrom))
+            is_doc = isinstance(node, ast.Expr) and isinstance(node.value, ast.Constant)
+            names = [t.id for t in node.targets] if isinstance(node, ast.Assign) else []
+            is_export = names == ["__all__"] or (names == ["__version__"] and init.parent == PACKAGE)
+            assert is_import or is_doc or is_export, f"{init}: line {node.lineno}"
+
+
+def test_the_runtime_package_holds_no_build_tools():
+    """``import rnnlab`` loads what a lesson runs; the edition builder lives in scripts/."""
+    assert not (PACKAGE / "i18n" / "edition.py").exists()
+    assert (ROOT / "scripts" / "zh_edition.py").exists()
 
 
 def mentioned_names() -> set[str]:

@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 
 import rnnlab
 from rnnlab.course import lesson07
+from rnnlab.experiments import truncation
 from rnnlab.gradients import bptt, jacobians
 from rnnlab.gradients.bptt import PARAM_NAMES
 from rnnlab.models import RNNScratch
@@ -195,13 +196,13 @@ def test_bptt_panel_returns_figure_and_text():
 
 
 def test_measure_bptt_cost_memory_grows_with_steps_and_truncation_caps_it():
-    full = bptt.measure_bptt_cost((4, 8, 16), batch_size=4, num_hiddens=8, repeats=1)
+    full = truncation.measure_bptt_cost((4, 8, 16), batch_size=4, num_hiddens=8, repeats=1)
     assert [r["num_steps"] for r in full] == [4, 8, 16]
     mem = [r["saved_MB"] for r in full]
     assert mem[0] < mem[1] < mem[2]
     # Linear growth: equal increments per step.
     assert (mem[2] - mem[1]) == pytest.approx(2 * (mem[1] - mem[0]), rel=0.05)
-    cut = bptt.measure_bptt_cost((4, 8, 16), batch_size=4, num_hiddens=8, truncation=4, repeats=1)
+    cut = truncation.measure_bptt_cost((4, 8, 16), batch_size=4, num_hiddens=8, truncation=4, repeats=1)
     assert [r["saved_MB"] for r in cut] == pytest.approx([mem[0]] * 3, rel=0.01)
     assert all(r["ms"] > 0 for r in full)
 
@@ -212,13 +213,13 @@ def test_train_bptt_modes_learn_and_reject_bad_mode():
     loader = rnnlab.SeqDataLoader(train, 8, 12, use_random_iter=True, seed=0)
     val_loader = rnnlab.SeqDataLoader(val, 4, 12, seed=0, random_offset=False)
     for mode in ("full", "truncated", "randomized"):
-        h, model = bptt.train_bptt(loader, val_loader, len(vocab), 16, mode=mode, truncation=3,
+        h, model = truncation.train_bptt(loader, val_loader, len(vocab), 16, mode=mode, truncation=3,
                                    epochs=2, lr=1.0)
         assert len(h.train_ppl) == len(h.val_ppl) == 2 and h.info["mode"] == mode
         assert isinstance(model, rnnlab.RNNScratch)
         assert h.train_ppl[-1] < len(vocab)        # better than guessing uniformly
     with pytest.raises(ValueError, match="mode must be one of"):
-        bptt.train_bptt(loader, val_loader, len(vocab), mode="partial")
+        truncation.train_bptt(loader, val_loader, len(vocab), mode="partial")
 
 
 # ---------------------------------------------------------------- what chunked truncation keeps
@@ -297,8 +298,8 @@ def test_cost_lengths_and_panel_report_deterministic_memory():
         lesson07.cost_lengths(lesson07.MAX_COST_STEPS + 1)
     kw = dict(batch_size=4, num_hiddens=8, repeats=1)
     fig, text = lesson07.cost_panel(16, 4, **kw)
-    full = bptt.measure_bptt_cost([16], **kw)[0]["saved_MB"]
-    cut = bptt.measure_bptt_cost([16], truncation=4, **kw)[0]["saved_MB"]
+    full = truncation.measure_bptt_cost([16], **kw)[0]["saved_MB"]
+    cut = truncation.measure_bptt_cost([16], truncation=4, **kw)[0]["saved_MB"]
     assert f"saves {full:.2f} MB" in text and f"at most {cut:.2f} MB" in text and cut < full
     assert lesson07.cost_panel(16, 4, **kw)[1] == text          # no timing in the text
     assert [list(line.get_xdata()) for line in fig.axes[0].lines] == [[4, 8, 16]] * 2

@@ -7,7 +7,8 @@ from hypothesis import strategies as st
 
 import rnnlab
 from rnnlab.course import lesson08
-from rnnlab.gradients import conflict, multitask, toy
+from rnnlab.experiments import multitask, toy
+from rnnlab.gradients import conflict
 
 
 def test_cosine_similarity_values():

@@ -5,7 +5,7 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import pytest  # noqa: E402
 
-from rnnlab.gradients.explosion import grad_norm_vs_steps, plot_grad_norm_vs_steps  # noqa: E402
+from rnnlab.experiments.explosion import grad_norm_vs_steps, plot_grad_norm_vs_steps  # noqa: E402
 
 
 def test_large_radius_explodes_small_radius_does_not():

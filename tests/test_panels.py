@@ -222,7 +222,7 @@ def test_explosion_lengths_double_up_to_num_steps_and_check_it():
 
 
 def test_explosion_panel_grows_with_num_steps_and_reports_what_clipping_does():
-    from rnnlab.gradients.explosion import grad_norm_vs_steps
+    from rnnlab.experiments.explosion import grad_norm_vs_steps
 
     fig, text = lesson05.explosion_panel(num_steps=40, radius=4.0, theta=1.0)
     line = fig.axes[0].lines[0]

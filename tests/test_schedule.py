@@ -3,9 +3,10 @@ import dataclasses
 import pytest
 import torch
 
+from rnnlab.experiments import COURSE_RECIPE, Recipe, recipe_data, run_recipe
+from rnnlab.experiments.recipes import check_schedule
 from rnnlab.models import RNNScratch
-from rnnlab.training import COURSE_RECIPE, Recipe, recipe_data, run_recipe, train
-from rnnlab.training.recipes import check_schedule
+from rnnlab.training import train
 
 TINY = dataclasses.replace(COURSE_RECIPE, max_tokens=3_000, batch_size=8, num_steps=8,
                            num_hiddens=8, max_val_tokens=500)

@@ -9,6 +9,7 @@ import torch  # noqa: E402
 
 from rnnlab import series  # noqa: E402
 from rnnlab.course import lesson01  # noqa: E402
+from rnnlab.experiments import autoregressive  # noqa: E402
 
 
 def test_noisy_sine_is_seeded_and_noisy():
@@ -214,9 +215,9 @@ def test_mlp_autoregressive_learns_the_sine_and_works_with_the_k_step_tools():
     before = torch.rand(1)
     torch.manual_seed(123)
     _, x = series.noisy_sine(seed=1)
-    mlp = series.fit_mlp_autoregressive(x, 4, n_train=600, seed=5)
+    mlp = autoregressive.fit_mlp_autoregressive(x, 4, n_train=600, seed=5)
     assert torch.equal(torch.rand(1), before)  # the caller's random stream is untouched
-    again = series.fit_mlp_autoregressive(x, 4, n_train=600, seed=5)
+    again = autoregressive.fit_mlp_autoregressive(x, 4, n_train=600, seed=5)
     one = series.predict_one_step(mlp, x)
     assert torch.equal(one, series.predict_one_step(again, x))  # seeded: the same model
     assert one.shape == (996,) and not one.requires_grad
@@ -228,4 +229,4 @@ def test_mlp_autoregressive_learns_the_sine_and_works_with_the_k_step_tools():
     with pytest.raises(ValueError, match="4 columns"):
         mlp(torch.zeros(2, 3))
     with pytest.raises(ValueError, match="no training window"):
-        series.fit_mlp_autoregressive(x, 4, n_train=4)
+        autoregressive.fit_mlp_autoregressive(x, 4, n_train=4)

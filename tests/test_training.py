@@ -7,22 +7,18 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from torch import nn
 
+from rnnlab.experiments import COURSE_RECIPE, SEED_RECIPE, Recipe, quick_train, recipe_data
 from rnnlab.generation import sample
 from rnnlab.models import RNNModel, RNNScratch
 from rnnlab.text.minibatches import SeqDataLoader
 from rnnlab.text.vocab import Vocab
 from rnnlab.training import (
-    COURSE_RECIPE,
-    SEED_RECIPE,
     History,
-    Recipe,
     TrainingDiverged,
     TrainingInterrupted,
     evaluate_perplexity,
     plot_grad_norms,
     plot_history,
-    quick_train,
-    recipe_data,
     train,
 )
 
@@ -383,7 +379,7 @@ def test_training_evaluation_and_generation_on_cuda():
 def test_perplexity_of_a_huge_loss_is_inf_not_an_overflow_error():
     import math
 
-    from rnnlab.training import perplexity
+    from rnnlab.metrics import perplexity
     assert perplexity(math.log(28)) == pytest.approx(28)
     assert perplexity(1e4) == math.inf
 

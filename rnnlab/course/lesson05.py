@@ -6,12 +6,12 @@ import math
 import time
 
 from ..checks import check_int
+from ..experiments.explosion import grad_norm_vs_steps, plot_grad_norm_vs_steps
+from ..experiments.recipes import quick_train
 from ..generation import predict
 from ..gradients.clipping import check_theta
-from ..gradients.explosion import grad_norm_vs_steps, plot_grad_norm_vs_steps
 from ..i18n import tr
 from ..training.loop import TrainingDiverged, TrainingInterrupted
-from ..training.recipes import quick_train
 from .report import PREFIX, RunReport, _curves_figure, _diverged_figure, _summary
 
 
@@ -112,7 +112,7 @@ def explosion_lengths(num_steps: int) -> list[int]:
 def explosion_panel(num_steps: int = 40, radius: float = 4.0, theta=1.0):
     """Lesson 05's num_steps panel: the gradient norm against the number of steps it flows through.
 
-    The tanh scratch RNN of :func:`rnnlab.gradients.explosion.grad_norm_vs_steps` (64 hidden
+    The tanh scratch RNN of :func:`rnnlab.experiments.explosion.grad_norm_vs_steps` (64 hidden
     units, ``ρ(W_hh) = radius``, random tokens, the same weights for every length), measured at
     :func:`explosion_lengths` ``(num_steps)``; θ dashed. Returns ``(figure, text)``; the text
     says what clipping at θ does to the gradient at ``num_steps``. No timing: the same on

@@ -7,11 +7,11 @@ import time
 import torch
 
 from ..checks import check_choice, check_int, check_positive_float
+from ..experiments.recipes import Recipe, recipe_data
 from ..generation import predict
 from ..gradients.clipping import check_theta
 from ..models import CELLS, RNNModel, RNNScratch
 from ..training.loop import TrainingInterrupted, train
-from ..training.recipes import Recipe, recipe_data
 from .report import PREFIX, RunReport, _curves_figure, _summary
 
 #: Model kinds the concise-RNN panel can train: the scratch RNN and torch's three layers.

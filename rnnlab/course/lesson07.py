@@ -7,7 +7,7 @@ from dataclasses import dataclass
 import torch
 
 from ..checks import check_int
-from ..gradients.bptt import measure_bptt_cost
+from ..experiments.truncation import measure_bptt_cost
 from ..gradients.jacobians import jacobian_norm_matrix, plot_jacobian_norms
 from ..i18n import tr
 
@@ -110,7 +110,7 @@ def cost_panel(num_steps: int = 128, truncation: int = 16, *, batch_size: int = 
                num_hiddens: int = 128, vocab_size: int = 28, repeats: int = 3):
     """Lesson 07's cost panel: memory and time of full and truncated BPTT against ``num_steps``.
 
-    :func:`~rnnlab.gradients.bptt.measure_bptt_cost` at :func:`cost_lengths` ``(num_steps)``,
+    :func:`~rnnlab.experiments.truncation.measure_bptt_cost` at :func:`cost_lengths` ``(num_steps)``,
     for full BPTT and for chunks of ``truncation`` steps. Returns ``(figure, text)``. The text
     gives only the memory, which is the same on every machine; the time (this machine, this
     load) is in the right-hand plot only.

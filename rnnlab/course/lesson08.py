@@ -5,8 +5,8 @@ from __future__ import annotations
 import torch
 
 from ..checks import check_choice
-from ..gradients.multitask import eval_steps, val_loss
-from ..gradients.toy import TOY_METHODS, TOY_START, plot_toy, run_toy, toy_losses
+from ..experiments.multitask import eval_steps, val_loss
+from ..experiments.toy import TOY_METHODS, TOY_START, plot_toy, run_toy, toy_losses
 from ..i18n import tr
 
 
@@ -196,12 +196,12 @@ def run_cells(corpus, vocab, cells, seeds=(0, 1, 2, 3, 4), steps: int | None = N
     """Train grid ``cells`` (each with its tuned ``lr`` and ``weight``) on every seed.
 
     Cells that share an optimizer and learning rate train as one stack
-    (:func:`~rnnlab.gradients.multitask.train_conflict`). Returns, per cell, the
-    cell and ``"runs"``: one :func:`~rnnlab.gradients.multitask.conflict_summary`
+    (:func:`~rnnlab.experiments.multitask.train_conflict`). Returns, per cell, the
+    cell and ``"runs"``: one :func:`~rnnlab.experiments.multitask.conflict_summary`
     per seed, and ``"history"``/``"index"`` to find its per-step traces.
     ``settings`` (``num_hiddens`` …) default to the grid's.
     """
-    from ..gradients.multitask import ConflictRun, conflict_summary, train_conflict
+    from ..experiments.multitask import ConflictRun, conflict_summary, train_conflict
 
     names = ("num_hiddens", "num_steps", "batch_size", "steps", "max_tokens")
     given = set(settings) | ({"steps"} if steps is not None else set())
@@ -229,7 +229,7 @@ def run_cells(corpus, vocab, cells, seeds=(0, 1, 2, 3, 4), steps: int | None = N
 def summarize_cells(results) -> dict:
     """Per cell label: each measure's mean ± 95 % CI over seeds, and the change of each task's
     perplexity against the single-task cells among ``results`` (paired by seed)."""
-    from ..gradients.multitask import mean_ci
+    from ..experiments.multitask import mean_ci
 
     single = {r["cell"]["arm"]: r for r in results if r["cell"]["arm"].startswith("single")}
     out = {}

@@ -4,7 +4,7 @@ Two tasks each pull the shared parameters their own way. The cosine similarity
 of their gradients says how: near 1 they agree, near 0 they are unrelated,
 below 0 they *conflict*. These measurements are used by PCGrad
 (:mod:`rnnlab.gradients.pcgrad`) and by the multi-task experiment
-(:mod:`rnnlab.gradients.multitask`); they depend on neither.
+(:mod:`rnnlab.experiments.multitask`); they depend on neither.
 """
 
 from __future__ import annotations

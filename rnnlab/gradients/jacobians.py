@@ -5,17 +5,11 @@ from __future__ import annotations
 import torch
 
 from ..checks import check_choice, check_int, check_positive_float
+from ..metrics import spectral_radius
 from ..models import RNNScratch
 
 
 # ---------------------------------------------------------------- eigenvalues and Jacobians
-def spectral_radius(W: torch.Tensor) -> float:
-    """The largest absolute eigenvalue of a square matrix."""
-    if W.ndim != 2 or W.shape[0] != W.shape[1]:
-        raise ValueError(f"W must be a square matrix, got shape {tuple(W.shape)}")
-    return float(torch.linalg.eigvals(W.double()).abs().max())
-
-
 def make_w_hh(num_hiddens: int, radius: float, generator: torch.Generator | None = None,
               ) -> torch.Tensor:
     """A random Gaussian ``(H, H)`` matrix rescaled so its spectral radius is exactly ``radius``."""

@@ -1,4 +1,4 @@
-"""The course in two languages: message catalogues (``tr``) and the Chinese edition's build (``edition``)."""
+"""The course in two languages: the message catalogues (``tr``). The Chinese edition's build
+tool is a developer's script (``scripts/zh_edition.py``), not part of what ``import rnnlab`` loads."""
 
 from .messages import LANGUAGES, get_language, set_language, tr
-from . import edition

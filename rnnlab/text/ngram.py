@@ -153,7 +153,7 @@ def perplexity(model: NgramModel, tokens, start: int | None = None) -> float:
     uniform guessing scores; infinite means some token got probability 0.
     """
     # imported here: rnnlab.training's package imports the text package (one direction at load)
-    from ..training.metrics import perplexity as from_mean_loss
+    from ..metrics import perplexity as from_mean_loss
 
     nll = model.nll(tokens, start)
     return from_mean_loss(sum(nll) / len(nll))   # the course's one perplexity (inf past a float)

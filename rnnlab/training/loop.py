@@ -36,9 +36,9 @@ from ..checks import check_choice, check_int, check_positive_float
 from ..device import resolve_device
 from ..gradients.clipping import check_theta, grad_clipping
 from ..i18n import tr
+from ..metrics import perplexity
 from ..models import detach_state, model_device
 from .history import History, plot_history
-from .metrics import perplexity
 
 OPTIMIZERS = ("sgd", "adam")
 STATE_POLICIES = ("fresh", "carry")

@@ -11,7 +11,7 @@ from ..device import resolve_device
 from ..gradients.clipping import check_theta
 from ..models import RNNScratch
 from ..text.minibatches import load_data_time_machine_split
-from .loop import OPTIMIZERS, train
+from ..training.loop import OPTIMIZERS, train
 
 
 # --------------------------------------------------------------------------- recipes

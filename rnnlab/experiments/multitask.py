@@ -32,11 +32,11 @@ from torch import nn
 from torch.nn import functional as F
 
 from ..checks import check_choice, check_int, check_positive_float
+from ..gradients.conflict import conflict_share
+from ..gradients.pcgrad import pcgrad_backward, pcgrad_rows
 from ..models import check_state, check_tokens, model_device
 from ..text.corpus import train_val_split
 from ..training.loop import train
-from .conflict import conflict_share
-from .pcgrad import pcgrad_backward, pcgrad_rows
 
 AUX_TASKS = ("vowel", "skip2")
 METHODS = ("sum", "pcgrad", "detach")

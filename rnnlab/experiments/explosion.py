@@ -14,9 +14,9 @@ import torch
 from torch.nn import functional as F
 
 from ..checks import check_int, check_positive_float
+from ..gradients.clipping import global_grad_norm
+from ..gradients.jacobians import make_w_hh
 from ..models import RNNScratch
-from .clipping import global_grad_norm
-from .jacobians import make_w_hh
 
 DEFAULT_STEPS = (5, 10, 20, 40, 80)
 

@@ -21,7 +21,7 @@ from __future__ import annotations
 import torch
 
 from ..checks import check_choice, check_int, check_positive_float
-from .pcgrad import pcgrad_rows  # noqa: F401  (re-exported: toy.pcgrad_rows)
+from ..gradients.pcgrad import pcgrad_rows  # noqa: F401  (re-exported: toy.pcgrad_rows)
 
 TOY_START = (0.5, -3.0)
 TOY_METHODS = ("adam", "pcgrad")
