@@ -5,7 +5,7 @@ and every code block of the notes runs unchanged (only the sample input ``X``,
 which the notes never define, has to be made first), and so does the code of
 the d2l chapters this course builds on: sequence models, text preprocessing,
 language models and the dataset, RNN from scratch, concise RNN, and GRU, LSTM,
-deep and bidirectional RNNs (tested in ``tests/test_d2l_chapters.py``). The
+deep and bidirectional RNNs (tested in ``tests/compat/test_d2l_chapters.py``). The
 functions follow d2l's signatures; underneath they are rnnlab's own data
 pipeline, clipping, training loop and text generation, so there is one
 implementation of each.

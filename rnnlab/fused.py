@@ -4,7 +4,7 @@
 (``h_t = tanh(x_t W_xh + h_{t-1} W_hh + b_h)``, ``o_t = h_t W_hq + b_q``) without
 building a graph, keeps only the hidden states, and differentiates by hand with
 the equations of :func:`rnnlab.gradients.bptt.bptt_gradients` (lesson 07), the
-weight gradients as one product over all steps. ``tests/test_fused.py`` checks
+weight gradients as one product over all steps. ``tests/models/test_fused.py`` checks
 it against autograd. :func:`default_threads` is the measured thread policy
 (``benchmarks/run.py`` prints the table behind it).
 """

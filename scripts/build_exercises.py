@@ -11,7 +11,7 @@ The lesson keeps every cell before its "## Exercises" heading; from there on it 
 untagged and ``lesson`` cells. The solutions notebook ``notebooks/solutions/NN_name_solutions.ipynb`` is
 the source's untagged and ``solution`` cells. A cell that is unchanged (same id and source) keeps its
 stored outputs; a new or edited one has none until the notebook is executed again
-(``scripts/execute_notebooks.py``). ``tests/test_exercise_sources.py`` fails when a generated file is
+(``scripts/execute_notebooks.py``). ``tests/notebooks/test_exercise_sources.py`` fails when a generated file is
 out of date with its source.
 
     python scripts/build_exercises.py            # rebuild every lesson's exercises and solutions

@@ -29,7 +29,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 ANSI = re.compile(r"\x1b\[[0-9;]*m|#x1B\[[0-9;]*m")
-# The same nbval options as ./test.sh (tests/test_stress_script.py checks they agree).
+# The same nbval options as ./test.sh (tests/tooling/test_stress_script.py checks they agree).
 NBVAL_STRICT = ["--nbval", "--nbval-current-env", "--nbval-sanitize-with", "notebooks/sanitize.cfg",
                 "--nbval-cell-timeout", "3600"]
 

@@ -5,7 +5,7 @@ markdown cell, in notebook order, each opened by ``<!-- cell <id> en <sha1[:12] 
 source> -->``. Building replaces every markdown cell's source by its section and copies every code
 cell byte for byte, except that ``rnnlab.notebook.setup(`` gets ``lang="zh"``. :func:`check_edition`
 lists every stale cell (the English changed), missing or unknown section, and every built cell that
-differs from what the build gives; ``scripts/build_zh.py`` and ``tests/test_zh_edition.py`` use it.
+differs from what the build gives; ``scripts/build_zh.py`` and ``tests/notebooks/test_zh_edition.py`` use it.
 """
 
 from __future__ import annotations

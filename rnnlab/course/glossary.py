@@ -127,7 +127,7 @@ TERMS = [
 
 
 #: Lesson 00. The Chinese rendering of every term's meaning, keyed by the term's English (same
-#: order as TERMS; ``tests/test_i18n.py`` checks that every term has one and no other key exists).
+#: order as TERMS; ``tests/ground/test_i18n.py`` checks that every term has one and no other key exists).
 MEANINGS_ZH = {
     "recurrent neural network (RNN)": "在每个时间步把隐状态反馈回来的网络",
     "tabular data": "一行行相互独立的样本，没有顺序",

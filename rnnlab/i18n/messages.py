@@ -2,7 +2,7 @@
 of the language ``rnnlab.notebook.setup(lang=...)`` chose ("en" by default) and fills in ``fields``.
 
 The catalogues, ``rnnlab/i18n/en.py`` and ``rnnlab/i18n/zh.py``, are dicts with identical keys and,
-per key, identical ``{fields}`` (``tests/test_i18n.py`` checks both). English is the default, and
+per key, identical ``{fields}`` (``tests/ground/test_i18n.py`` checks both). English is the default, and
 its messages are the ones the English lessons store, word for word.
 """
 

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import nbformat
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 spec = importlib.util.spec_from_file_location("stress_nbval", ROOT / "scripts" / "stress_nbval.py")
 stress_nbval = importlib.util.module_from_spec(spec)
 spec.loader.exec_module(stress_nbval)

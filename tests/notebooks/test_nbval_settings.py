@@ -3,7 +3,7 @@
 import importlib.util
 from pathlib import Path
 
-CONFTEST = Path(__file__).resolve().parent.parent / "notebooks" / "conftest.py"
+CONFTEST = Path(__file__).resolve().parents[2] / "notebooks" / "conftest.py"
 
 
 def test_nbval_waits_long_enough_for_a_loaded_kernels_last_outputs():

@@ -19,7 +19,7 @@ from torch import nn
 
 from rnnlab import compat
 
-SEED_DIR = Path(__file__).resolve().parents[1].parent / "shared" / "seed"
+SEED_DIR = Path(__file__).resolve().parents[2].parent / "shared" / "seed"
 SEED_FILE = "000_f26a8f96fa864c4d.txt"
 D2L_IMPORT = "from d2l import torch as d2l"
 COMPAT_IMPORT = "from rnnlab import compat as d2l"

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-NETBLOCK = Path(__file__).resolve().parent / "netblock"
+NETBLOCK = Path(__file__).resolve().parents[1] / "netblock"
 TEST_NET = ("192.0.2.1", 80)  # TEST-NET-1: never reached, the block refuses first
 
 CONNECT = ("import socket\n"

@@ -8,7 +8,7 @@ import pytest
 from rnnlab.text import corpus
 from rnnlab.text.corpus import TIME_MACHINE_FILE, CorpusError, read_data_file
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]
 REAL = REPO / "rnnlab" / "data" / TIME_MACHINE_FILE
 
 

@@ -15,7 +15,7 @@ from rnnlab.gradients.bptt import bptt_gradients, truncation_weights
 from rnnlab.gradients.memory import saved_tensor_bytes
 from rnnlab.models import RNNScratch
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 

@@ -6,7 +6,7 @@ import pytest
 from rnnlab.course import glossary, lesson00
 from rnnlab.course.exercises import nb00
 
-SEED = Path(__file__).resolve().parents[2] / "shared" / "seed"
+SEED = Path(__file__).resolve().parents[3] / "shared" / "seed"
 
 
 def test_every_glossary_term_is_a_term_of_the_seed_notes():

@@ -8,7 +8,7 @@ import nbformat
 import pytest
 from nbclient import NotebookClient
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 # A lesson that seeds, samples minibatches, fits models and draws figures, and runs in seconds.
 LESSON = ROOT / "notebooks" / "03_language_models.ipynb"
 
