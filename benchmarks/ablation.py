@@ -35,6 +35,7 @@ if str(ROOT) not in sys.path:
 
 import rnnlab  # noqa: E402
 from rnnlab.experiments import COURSE_RECIPE, SEED_RECIPE, run_recipe  # noqa
+from rnnlab.files import write_text_atomic  # noqa: E402
 from rnnlab.text.corpus import heldout_stream  # noqa: E402
 from rnnlab.text.ngram import baseline_perplexity  # noqa: E402
 from rnnlab.training import stream_perplexity  # noqa: E402
@@ -165,9 +166,7 @@ def main(argv=None) -> int:
         return 0
     results = measure(args.passes)
     text = report(results, args.passes, SEEDS, started, time.perf_counter() - t0)
-    tmp = OUTPUT.with_suffix(".md.tmp")
-    tmp.write_text(text, encoding="utf-8")
-    tmp.replace(OUTPUT)
+    write_text_atomic(OUTPUT, text)
     print(text)
     return 0
 

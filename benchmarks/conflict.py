@@ -28,6 +28,7 @@ import argparse
 import csv
 import datetime
 import functools
+import io
 import json
 import math
 import multiprocessing
@@ -43,6 +44,7 @@ if str(ROOT) not in sys.path:  # run as a script: make `benchmarks` and `rnnlab`
 import torch  # noqa: E402
 
 from rnnlab.experiments import multitask  # noqa: E402
+from rnnlab.files import write_text_atomic  # noqa: E402
 from rnnlab.text import load_corpus_time_machine  # noqa: E402
 
 FULL = {"ps": (0.0, 0.3, 1.0), "lams": (1.0, 10.0), "optimizers": ("sgd", "adam"),
@@ -314,24 +316,16 @@ def run(config: dict, workers: int = 1, cache: Path | None = None, log=None) -> 
             "cells": aggregate(final_rows, config, best)}
 
 
-def _write(path: Path, text: str) -> None:
-    tmp = path.with_name(path.name + ".tmp")
-    tmp.write_text(text, encoding="utf-8")
-    os.replace(tmp, path)
-
-
 def write(result: dict, json_path=DEFAULT_JSON, md_path=DEFAULT_MD, csv_path=DEFAULT_CSV) -> None:
     """The aggregated table as JSON and markdown, every run as CSV (each written atomically)."""
     table = {k: v for k, v in result.items() if k != "rows"}
-    _write(Path(json_path), json.dumps(table, indent=1, ensure_ascii=False) + "\n")
-    _write(Path(md_path), markdown(result))
-    fields = list(result["rows"][0])
-    tmp = Path(csv_path).with_name(Path(csv_path).name + ".tmp")
-    with open(tmp, "w", newline="", encoding="utf-8") as f:
-        writer = csv.DictWriter(f, fieldnames=fields)
-        writer.writeheader()
-        writer.writerows(result["rows"])
-    os.replace(tmp, csv_path)
+    write_text_atomic(json_path, json.dumps(table, indent=1, ensure_ascii=False) + "\n")
+    write_text_atomic(md_path, markdown(result))
+    rows = io.StringIO(newline="")
+    writer = csv.DictWriter(rows, fieldnames=list(result["rows"][0]))
+    writer.writeheader()
+    writer.writerows(result["rows"])
+    write_text_atomic(csv_path, rows.getvalue())
 
 
 def main(argv=None) -> int:
@@ -344,7 +338,7 @@ def main(argv=None) -> int:
     if args.workers < 1:
         parser.error(f"--workers must be >= 1, got {args.workers}")
     if args.render:
-        _write(DEFAULT_MD, markdown(json.loads(DEFAULT_JSON.read_text(encoding="utf-8"))))
+        write_text_atomic(DEFAULT_MD, markdown(json.loads(DEFAULT_JSON.read_text(encoding="utf-8"))))
         return 0
     cache = None if args.tiny else DEFAULT_CACHE
     result = run(TINY if args.tiny else FULL, workers=args.workers, cache=cache,

@@ -27,6 +27,7 @@ import torch  # noqa: E402
 from benchmarks import quality, scaling, throughput  # noqa: E402
 from rnnlab import fused  # noqa: E402
 from rnnlab.experiments import COURSE_RECIPE, SEED_RECIPE  # noqa: E402
+from rnnlab.files import write_text_atomic  # noqa: E402
 
 PARTS = ("throughput", "threads", "quality", "scaling")
 DEFAULT_OUTPUT = ROOT / "benchmarks" / "results.md"
@@ -231,7 +232,7 @@ def main(argv=None) -> int:
     printed = run(parts, quick=args.quick, budget_s=budget)
     output = args.output or (None if args.quick else DEFAULT_OUTPUT)
     if output is not None:
-        output.write_text("\n".join(printed) + "\n", encoding="utf-8")
+        write_text_atomic(output, "\n".join(printed) + "\n")
         print(f"\nwritten to {output}")
     return 0
 

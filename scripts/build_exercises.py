@@ -11,8 +11,8 @@ The lesson keeps every cell before its "## Exercises" heading; from there on it 
 untagged and ``lesson`` cells. The solutions notebook ``notebooks/solutions/NN_name_solutions.ipynb`` is
 the source's untagged and ``solution`` cells. A cell that is unchanged (same id and source) keeps its
 stored outputs; a new or edited one has none until the notebook is executed again
-(``scripts/execute_notebooks.py``). ``tests/notebooks/test_exercise_sources.py`` fails when a generated file is
-out of date with its source.
+(``scripts/execute_notebooks.py``). ``tests/notebooks/test_exercise_sources.py`` fails when a generated
+file is out of date with its source.
 
     python scripts/build_exercises.py            # rebuild every lesson's exercises and solutions
     python scripts/build_exercises.py --check    # list what is out of date; exit 1 if anything is
@@ -23,10 +23,10 @@ from __future__ import annotations
 import argparse
 import copy
 import json
-import os
 import sys
-import tempfile
 from pathlib import Path
+
+from rnnlab.files import write_text_atomic
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = ROOT / "notebooks"
@@ -58,14 +58,7 @@ def dump(nb: dict) -> str:
 
 
 def write_atomic(path: Path, text: str) -> None:
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
-            f.write(text)
-        os.replace(tmp, path)
-    except BaseException:
-        os.unlink(tmp)
-        raise
+    write_text_atomic(path, text)
 
 
 def lesson_path(source: Path) -> Path:

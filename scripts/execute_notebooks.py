@@ -20,6 +20,8 @@ from pathlib import Path
 import nbformat
 from nbclient import NotebookClient
 
+from rnnlab.files import write_text_atomic
+
 ROOT = Path(__file__).resolve().parents[1]
 
 
@@ -61,7 +63,7 @@ def execute(path: Path, timeout: int = 900) -> float:
         cell.metadata.pop("execution", None)
         if cell.cell_type == "code":
             drop_progress_bars(cell, path)
-    nbformat.write(nb, path)
+    write_text_atomic(path, nbformat.writes(nb))
     return seconds
 
 

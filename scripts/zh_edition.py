@@ -14,10 +14,10 @@ import copy
 import dataclasses
 import hashlib
 import json
-import os
 import re
-import tempfile
 from pathlib import Path
+
+from rnnlab.files import write_text_atomic
 
 LANG = "zh"
 MARKER = re.compile(r"^<!-- cell (?P<id>[A-Za-z0-9_-]+) en (?P<hash>[0-9a-f]{12}) -->\s*$")
@@ -255,16 +255,12 @@ def write_notebook(nb: dict, path: Path) -> None:
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     text = json.dumps(nb, sort_keys=True, indent=1, ensure_ascii=False) + "\n"
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(text)
-        if json.loads(Path(tmp).read_text(encoding="utf-8")) != nb:  # pragma: no cover
+
+    def reads_back(tmp: Path) -> None:
+        if json.loads(tmp.read_text(encoding="utf-8")) != nb:  # pragma: no cover
             raise OSError(f"{tmp} did not read back as written")
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+
+    write_text_atomic(path, text, check=reads_back)
 
 
 def build(english_path: Path, root: Path) -> tuple[Path, bool, list[Problem]]:

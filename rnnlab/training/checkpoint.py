@@ -16,14 +16,13 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
-import tempfile
 from pathlib import Path
 
 import torch
 
 from ..checks import to_builtin
 from ..device import resolve_device
+from ..files import atomic_path
 from ..models import MODEL_CLASSES
 from ..text.vocab import Vocab
 from .history import History
@@ -104,27 +103,16 @@ def save_checkpoint(path, model, vocab: Vocab, hyperparams: dict | None = None,
         "history": None if history is None else history.to_dict(),
     }
     payload["digest"] = _digest(payload)
-    try:
-        fd, tmp_name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    except OSError as exc:
-        raise type(exc)(exc.errno, f"cannot save a checkpoint to {str(path)!r}: cannot write in "
-                        f"the folder {str(path.parent)!r} ({exc.strerror or exc}); choose a "
-                        "folder you can write to") from exc
-    tmp = Path(tmp_name)
-    try:
-        with os.fdopen(fd, "wb") as f:
-            torch.save(payload, f)
-            f.flush()
-            os.fsync(f.fileno())
-        try:  # a file that cannot be read back is not a save
+
+    def loads_back(tmp: Path) -> None:  # a file that cannot be read back is not a save
+        try:
             _load(tmp, torch.device("cpu"))
         except CheckpointError as exc:
             raise CheckpointError(f"the checkpoint for {str(path)!r} was written but does not "
                                   f"load back, so it was not saved: {exc}") from exc
-        os.replace(tmp, path)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
+
+    with atomic_path(path, check=loads_back, what="a checkpoint") as tmp, open(tmp, "wb") as f:
+        torch.save(payload, f)
     return path
 
 

@@ -9,6 +9,7 @@ import pytest
 import torch
 from torch import nn
 
+from rnnlab import files
 from rnnlab.models import RNNModel, RNNScratch
 from rnnlab.text.vocab import Vocab
 from rnnlab.training import History
@@ -83,7 +84,7 @@ def test_saving_into_a_read_only_folder_names_the_path(tmp_path, monkeypatch):
     def refuse(*args, **kwargs):
         raise PermissionError(13, "Permission denied")
 
-    monkeypatch.setattr(ckpt.tempfile, "mkstemp", refuse)  # as a read-only folder answers
+    monkeypatch.setattr(files.tempfile, "mkstemp", refuse)  # as a read-only folder answers
     with pytest.raises(PermissionError, match=f"cannot save a checkpoint to '{tmp_path / 'm.pt'}'"
                        ".*Permission denied"):
         save_checkpoint(tmp_path / "m.pt", RNNScratch(len(VOCAB), 3), VOCAB)
