@@ -3,7 +3,7 @@
 Both recipes train :class:`rnnlab.RNNScratch` and are validated on the same
 held-out text, the last 10 % of the book (which neither trains on): the
 seed's recipe trains on the first 10,000 characters, the course's on the rest
-of the book (see :func:`rnnlab.training.recipe_data`).
+of the book (see :func:`rnnlab.experiments.recipe_data`).
 
 The budget counts *training* seconds only (tokens / measured tokens per
 second, as :func:`rnnlab.train` records them), so the time spent validating
@@ -24,7 +24,7 @@ def run_with_budget(recipe: Recipe, budget_s: float) -> dict:
     """Train by ``recipe`` for at most ``budget_s`` training seconds; return what it reached."""
     # run_recipe's steps (the recipe's seed, data and model), with the budget as the epoch hook
     torch.manual_seed(recipe.seed)
-    train_loader, val_loader, vocab = rnnlab.training.recipe_data(recipe)
+    train_loader, val_loader, vocab = rnnlab.experiments.recipe_data(recipe)
     model = rnnlab.RNNScratch(len(vocab), recipe.num_hiddens, device="cpu")
     tokens_per_epoch = train_loader.num_tokens_per_epoch  # the same every epoch
     curve = []  # (training seconds so far, validation perplexity) after each epoch

@@ -37,6 +37,7 @@ def comparable_outputs(nb):
     return kept
 
 
+@pytest.mark.slow  # starts other processes
 def test_same_seed_same_outputs_figures_included():
     if not LESSON.is_file():
         pytest.fail(f"{LESSON.name} is missing")

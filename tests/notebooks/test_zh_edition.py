@@ -12,6 +12,8 @@ from pathlib import Path
 
 import pytest
 
+from rnnlab import files
+
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "scripts"))
 import zh_edition as edition  # noqa: E402  (a developer tool beside scripts/build_zh.py)
@@ -173,6 +175,7 @@ def test_orphans_are_listed(copy_root):
         ("notebooks/zh/translations/99_nothing.md", None, "orphan")]
 
 
+@pytest.mark.slow  # starts other processes
 def test_build_zh_check_exits_non_zero_listing_the_stale_cell(copy_root):
     path = copy_root / "notebooks" / LESSON00.name
     nb = edition.load_notebook(path)
@@ -196,7 +199,7 @@ def test_the_build_writes_atomically(copy_root, monkeypatch):
     def fail(*args):
         raise OSError("disk full")
 
-    monkeypatch.setattr(edition.os, "replace", fail)
+    monkeypatch.setattr(files.os, "replace", fail)  # the one atomic write (rnnlab.files)
     with pytest.raises(OSError, match="disk full"):
         edition.build(copy_root / "notebooks" / LESSON00.name, copy_root)
     assert built.read_bytes() == before

@@ -41,6 +41,7 @@ def test_the_intact_file_still_reads(data_dir):
     assert read_data_file().startswith(REAL.read_text(encoding="utf-8")[:50])
 
 
+@pytest.mark.slow  # starts other processes
 def test_git_treats_the_corpus_as_binary():
     try:
         out = subprocess.run(["git", "check-attr", "text", "diff", "--", str(REAL)], cwd=REPO,

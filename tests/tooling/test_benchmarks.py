@@ -188,7 +188,7 @@ def test_ablation_changes_one_thing_at_a_time_on_the_same_tokens():
 
     for passes in (3, 4, 18):
         assert ablation.base_recipe(passes).epochs == passes
-    assert ablation.base_recipe(18).schedule == rnnlab.training.COURSE_SCHEDULE
+    assert ablation.base_recipe(18).schedule == rnnlab.experiments.COURSE_SCHEDULE
     recipes = ablation.variants(3, train_tokens=40_000)
     base = recipes["course recipe"]
     fields = [f for f in base.to_dict() if f not in ("schedule", "lr", "epochs")]

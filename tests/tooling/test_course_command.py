@@ -19,6 +19,8 @@ from pathlib import Path
 
 import pytest
 
+pytestmark = pytest.mark.slow  # starts other processes: left out of ./test.sh --fast
+
 ROOT = Path(__file__).resolve().parents[2]
 AS_ROOT = "==> running as root (a container?): starting JupyterLab with --allow-root"
 

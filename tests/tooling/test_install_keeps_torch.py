@@ -21,6 +21,8 @@ from pathlib import Path
 import pytest
 import tomllib
 
+pytestmark = pytest.mark.slow  # runs pip in throw-away environments: left out of ./test.sh --fast
+
 ROOT = Path(__file__).resolve().parents[2]
 HOST_TORCH = "2.99.0"  # "newer than anything the course pins"
 OFFERED_TORCH = "2.13.0"

@@ -12,6 +12,8 @@ from pathlib import Path
 
 import pytest
 
+pytestmark = pytest.mark.slow  # starts other processes: left out of ./test.sh --fast
+
 NETBLOCK = Path(__file__).resolve().parents[1] / "netblock"
 TEST_NET = ("192.0.2.1", 80)  # TEST-NET-1: never reached, the block refuses first
 

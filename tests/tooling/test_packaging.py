@@ -12,6 +12,7 @@ import sys
 from importlib import metadata
 from pathlib import Path
 
+import pytest
 import tomllib
 from packaging.requirements import Requirement
 from packaging.version import Version
@@ -114,6 +115,7 @@ def test_binder_requirements_name_the_same_packages_and_use_the_constraints():
     assert "pip install --no-deps ./slides-extension" in post_build
 
 
+@pytest.mark.slow  # starts other processes
 def test_jupyterlab_lists_the_slideshow_and_no_incompatible_extension():
     result = subprocess.run([sys.executable, "-m", "jupyterlab.labextensions", "list"],
                             capture_output=True, text=True, timeout=120,
@@ -137,6 +139,7 @@ def test_ci_runs_the_readme_test_command():
     assert "./course.sh" in readme
 
 
+@pytest.mark.slow  # starts other processes
 def test_presenting_is_documented_and_the_slideshow_is_installed():
     readme = (ROOT / "README.md").read_text()
     presenting = readme.split("## Presenting", 1)[1].split("\n## ", 1)[0]

@@ -4,6 +4,9 @@ import importlib.util
 from pathlib import Path
 
 import nbformat
+import pytest
+
+pytestmark = pytest.mark.slow  # starts other processes: left out of ./test.sh --fast
 
 ROOT = Path(__file__).resolve().parents[2]
 spec = importlib.util.spec_from_file_location("stress_nbval", ROOT / "scripts" / "stress_nbval.py")

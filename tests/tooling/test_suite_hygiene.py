@@ -6,7 +6,11 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 TESTS = Path(__file__).resolve().parents[1]
+
+pytestmark = pytest.mark.slow  # starts other processes: left out of ./test.sh --fast
 
 
 LEAVES_A_FIGURE = '''
