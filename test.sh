@@ -28,5 +28,9 @@ echo "==> pytest"
 status=0
 .venv/bin/python -m pytest --nbval --nbval-current-env \
     --nbval-sanitize-with notebooks/sanitize.cfg --nbval-cell-timeout 3600 "$@" || status=$?
+if [ "$#" -eq 0 ]; then  # the whole suite: the lessons again, computed another way
+    echo "==> nbval under another numeric path (scripts/other_numeric_path.sh)"
+    scripts/other_numeric_path.sh -q || status=$?
+fi
 [ -x "$chromium" ] || echo "$no_browser"
 exit "$status"
