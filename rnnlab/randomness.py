@@ -18,17 +18,12 @@ import random
 from .checks import check_int
 
 _stream: random.Random | None = None
-_seed: int | None = None
 
 
 def set_course_seed(seed) -> None:
     """Start the course-wide stream of seeds from ``seed`` (``None`` turns it off)."""
-    global _stream, _seed
-    if seed is None:
-        _stream, _seed = None, None
-        return
-    _seed = check_int("seed", seed, minimum=0)
-    _stream = random.Random(_seed)
+    global _stream
+    _stream = None if seed is None else random.Random(check_int("seed", seed, minimum=0))
 
 
 def draw_seed(seed=None) -> int:
