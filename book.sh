@@ -5,6 +5,6 @@
 # Extra arguments go to scripts/build_book.py, e.g. ./book.sh --repo OWNER/rnnlab
 set -euo pipefail
 cd "$(dirname "$0")"
-source scripts/bootstrap.sh
+RNNLAB_EXTRAS=lab,book source scripts/bootstrap.sh
 .venv/bin/python scripts/build_book.py "$@"
 echo "==> open _build/book/index.html, or serve it: .venv/bin/python -m http.server -d _build/book 8000"
