@@ -9,7 +9,7 @@
 #                      marker); a few minutes on a 2-core laptop. CI runs the full ./test.sh.
 set -euo pipefail
 cd "$(dirname "$0")"
-source scripts/bootstrap.sh
+RNNLAB_EXTRAS=lab,test,book source scripts/bootstrap.sh
 chromium=${RNNLAB_CHROMIUM:-/usr/bin/chromium}
 no_browser="==> browser tests SKIPPED: $chromium not found. Install Chromium to run them:
     sudo apt-get install chromium fonts-noto-cjk   (Debian/Ubuntu; .ci/run does this)

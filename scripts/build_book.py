@@ -14,8 +14,20 @@ own ``_static/mathjax/`` (copied from the ``jupyter-server-mathjax`` package tha
 installed), the notebook CSS is nbconvert's own, and a live panel (an ipywidgets view, which
 needs a kernel) is replaced by the figure and text the notebook saved with it, plus a line
 saying how to run it live. ``--repo`` (or ``$RNNLAB_BOOK_REPO``, or GitHub Actions'
-``$GITHUB_REPOSITORY``) adds a Binder link to that line and points links to repository files
-(``CONTRIBUTING.md``, …) at GitHub; without it such links become plain text.
+``$GITHUB_REPOSITORY``) adds Binder and Colab launch links to every page (``--branch``, default
+``main``, names the branch they open) and points links to repository files (``CONTRIBUTING.md``, …)
+at GitHub; without it such links become plain text. Every lesson and solution page also offers its
+notebook for download (the committed ``.ipynb``, copied beside the page).
+
+For readers: a skip-to-content link, dark colours where the system asks for them
+(``prefers-color-scheme``), a phone layout whose lesson list folds behind a button, print styles
+(no navigation, code wrapped), alt text on every figure, the ``check`` cells (claim-checking asserts,
+see ``scripts/tidy_notebooks.py``) behind a "checks" toggle, and offline full-text search in both
+languages when Pagefind is installed (``pagefind[extended]``, in the ``book`` extra).
+
+A malformed notebook (not JSON, no ``cells``, a cell without ``cell_type``, ``source`` or ``id``)
+stops the build with a message naming the file and the cell; a failed build leaves nothing
+behind (no ``_build/book.tmp``) and the previous site as it was.
 """
 
 from __future__ import annotations
@@ -28,6 +40,7 @@ import os
 import posixpath
 import re
 import shutil
+import subprocess
 import sys
 import time
 from dataclasses import dataclass, field
@@ -52,6 +65,11 @@ LABELS = {
                           "in the clone, or <a href=\"{binder}\">open this lesson on Binder</a>",
         "panel_how": "in a clone of the repository, run <code>./course.sh</code> (README: the commands)",
         "notes": "For the instructor (speaker notes; hidden in the slideshow)",
+        "skip": "Skip to content", "menu": "Lessons", "launch": "Run this lesson",
+        "download": "Download the notebook (.ipynb)", "binder": "Open in Binder", "colab": "Open in Colab",
+        "launch_course": "Run the course", "checks": "checks (the asserts that test this lesson's claims)",
+        "figure_alt": "Figure {n} of “{title}”, section “{section}”: the plot this cell drew",
+        "search": "Search",
     },
     "zh": {
         "html_lang": "zh-CN", "home": "rnnlab", "lessons": "课程", "solutions": "习题解答",
@@ -66,8 +84,43 @@ LABELS = {
                           "<code>./course.sh</code>，或<a href=\"{binder}\">在 Binder 上打开本课</a>",
         "panel_how": "在仓库的克隆中运行 <code>./course.sh</code>（见 README 中的命令）",
         "notes": "给讲课教师（讲者备注；幻灯片放映时不显示）",
+        "skip": "跳到正文", "menu": "课程目录", "launch": "运行本课",
+        "download": "下载笔记本（.ipynb）", "binder": "在 Binder 中打开", "colab": "在 Colab 中打开",
+        "launch_course": "运行课程", "checks": "检查（验证本课结论的 assert 语句）",
+        "figure_alt": "《{title}》的图 {n}，小节“{section}”：此单元格绘制的图",
+        "search": "搜索",
     },
 }
+
+
+class BookError(Exception):
+    """Malformed input, named: the file and, where it is one cell's fault, the cell."""
+
+
+def load_notebook(path: Path) -> dict:
+    """The notebook at ``path``, checked for what the book reads; a BookError naming file and cell."""
+    try:
+        nb = json.loads(path.read_text(encoding="utf-8"))
+    except UnicodeDecodeError as exc:
+        raise BookError(f"{path}: not UTF-8 text ({exc})") from None
+    except json.JSONDecodeError as exc:
+        raise BookError(f"{path}: not a notebook: invalid JSON at line {exc.lineno}, column {exc.colno} "
+                        f"({exc.msg}); a truncated or half-written file?") from None
+    if not isinstance(nb, dict) or not isinstance(nb.get("cells"), list):
+        raise BookError(f"{path}: not a notebook: no 'cells' list at the top level")
+    if not isinstance(nb.get("metadata", {}), dict):
+        raise BookError(f"{path}: 'metadata' must be an object")
+    for i, cell in enumerate(nb["cells"]):
+        if not isinstance(cell, dict):
+            raise BookError(f"{path}: cell {i} is not an object")
+        for key in ("cell_type", "source", "id"):
+            if key not in cell:
+                raise BookError(f"{path}: cell {i} (id {cell.get('id', '?')}) has no '{key}'")
+        if not isinstance(cell["source"], (str, list)):
+            raise BookError(f"{path}: cell {i} (id {cell['id']}): 'source' must be a string or a list "
+                            "of lines")
+        cell.setdefault("metadata", {})
+    return nb
 
 
 @dataclass
@@ -85,8 +138,14 @@ class Page:
 # --------------------------------------------------------------------------- sources
 
 
+def repo_path(path: Path) -> str:
+    """``path`` as a path in the repository (what Binder and Colab open); its name if outside it."""
+    resolved = path.resolve()
+    return resolved.relative_to(ROOT).as_posix() if resolved.is_relative_to(ROOT) else path.name
+
+
 def notebook_title(path: Path) -> str:
-    nb = json.loads(path.read_text(encoding="utf-8"))
+    nb = load_notebook(path)
     for cell in nb["cells"]:
         if cell["cell_type"] == "markdown":
             for line in "".join(cell["source"]).splitlines():
@@ -133,8 +192,9 @@ def markdown_html(text: str) -> str:
 
 
 class Book:
-    def __init__(self, out: Path, repo: str | None, editions: dict[str, tuple[Path, Path | None]]):
-        self.out, self.repo = out, repo
+    def __init__(self, out: Path, repo: str | None, editions: dict[str, tuple[Path, Path | None]],
+                 branch: str = "main", search: bool = True):
+        self.out, self.repo, self.branch, self.search = out, repo, branch, search
         self.editions = editions          # lang -> (notebooks folder, README)
         self.pages: list[Page] = []
         self.by_out: dict[str, Page] = {}
@@ -209,7 +269,7 @@ class Book:
         def one(match: re.Match) -> str:
             attrs, inner = match.group(1), match.group(2)
             m = re.search(r'href="([^"]*)"', attrs)
-            if m is None:
+            if m is None or re.search(r"\sdownload=", attrs):  # no link, or the book's own download
                 return match.group(0)
             new = self.rewrite_link(page, html.unescape(m.group(1)))
             if new is None:  # a repository file the site does not hold, and no repository to link to
@@ -222,8 +282,18 @@ class Book:
     def header(self, page: Page) -> str:
         labels = LABELS[page.lang]
         home = self.by_out[self.index_of(page.lang)]
-        parts = [f'<header class="book-bar"><a class="book-title" href="{self.href(page, home)}">rnnlab</a>',
+        parts = [f'<a class="book-skip" href="#book-content">{labels["skip"]}</a>',
+                 '<script>document.documentElement.classList.add("book-js")</script>',
+                 '<header class="book-bar">',
+                 f'<button class="book-menu" type="button" aria-controls="book-toc" aria-expanded="false" '
+                 f'onclick="var t=document.getElementById(\'book-toc\');'
+                 f'this.setAttribute(\'aria-expanded\', t.classList.toggle(\'book-toc-open\'))">'
+                 f'☰ {labels["menu"]}</button>',
+                 f'<a class="book-title" href="{self.href(page, home)}">rnnlab</a>',
                  f'<span class="book-page-title">{html.escape(page.title)}</span>']
+        if self.search:
+            parts.append(f'<div class="book-search" id="book-search" role="search" '
+                         f'aria-label="{labels["search"]}"></div>')
         twin = self.twin(page)
         if twin is not None:
             other = labels["other_lang"]
@@ -232,6 +302,37 @@ class Book:
         parts.append("</header>")
         parts.append(self.toc(page))
         return "\n".join(parts)
+
+    # ---- ways in: download, Binder, Colab
+    def notebook_download(self, page: Page) -> str:
+        """Where the page's notebook is copied in the site, beside the page."""
+        return page.out.removesuffix(".html") + ".ipynb"
+
+    def launch_urls(self, rel: str) -> dict[str, str]:
+        """Binder and Colab links that open ``rel`` (a path in the repository); none without --repo."""
+        if self.repo is None:
+            return {}
+        return {"binder": f"https://mybinder.org/v2/gh/{self.repo}/{self.branch}?urlpath=lab/tree/{rel}",
+                "colab": f"https://colab.research.google.com/github/{self.repo}/blob/{self.branch}/{rel}"}
+
+    def launch(self, page: Page) -> str:
+        labels = LABELS[page.lang]
+        links = []
+        if page.kind in ("lesson", "solution"):
+            rel = repo_path(page.source)
+            name = page.source.name
+            links.append(f'<a class="book-download" href="{self.href(page, self.notebook_download(page))}" '
+                         f'download="{html.escape(name)}">{labels["download"]}</a>')
+            heading = labels["launch"]
+        else:
+            rel = repo_path(self.lang_pages(page.lang, "lesson")[0].source)
+            heading = labels["launch_course"]
+        for kind, url in self.launch_urls(rel).items():
+            links.append(f'<a class="book-{kind}" href="{html.escape(url)}">{labels[kind]}</a>')
+        if not links:
+            return ""
+        return (f'<nav class="book-launch" aria-label="{heading}">'
+                f'<span class="book-launch-label">{heading}:</span> ' + " · ".join(links) + "</nav>")
 
     def toc(self, page: Page) -> str:
         labels = LABELS[page.lang]
@@ -249,7 +350,7 @@ class Book:
                 sub = f"<ul><li>{link(solutions[lesson.source.stem], labels['solutions_of'])}</li></ul>"
             items.append(f"<li>{link(lesson)}{sub}</li>")
         prose = {p.key: p for p in self.pages if p.lang == page.lang and p.kind == "prose"}
-        return (f'<nav class="book-toc" aria-label="{labels["lessons"]}"><ul>'
+        return (f'<nav class="book-toc" id="book-toc" aria-label="{labels["lessons"]}"><ul>'
                 f'<li>{link(prose["index"])}</li>'
                 f'<li class="book-toc-heading">{labels["lessons"]}</li>{"".join(items)}'
                 f'<li class="book-toc-heading">{link(prose["solutions"])}</li>'
@@ -307,12 +408,22 @@ class Book:
             "</script>\n"
             f'<script src="{src}"></script>\n')
 
+    def search_head(self, page: Page) -> str:
+        """Pagefind's search box (its files are made after the pages, in pagefind/)."""
+        if not self.search:
+            return ""
+        root = self.root(page)
+        return (f'<link rel="stylesheet" href="{root}pagefind/pagefind-ui.css">\n'
+                f'<script src="{root}pagefind/pagefind-ui.js"></script>\n'
+                "<script>window.addEventListener('DOMContentLoaded', function () {\n"
+                "  new PagefindUI({element: '#book-search', showImages: false, resetStyles: false});\n"
+                "});</script>\n")
+
     # ---- notebooks
     def static_panel(self, page: Page, data: dict) -> str:
         labels = LABELS[page.lang]
         if self.repo is not None:
-            rel = page.source.resolve().relative_to(ROOT).as_posix()
-            binder = f"https://mybinder.org/v2/gh/{self.repo}/HEAD?urlpath=lab/tree/{rel}"
+            binder = self.launch_urls(repo_path(page.source))["binder"]
             how = labels["panel_how_repo"].format(repo=self.repo, binder=html.escape(binder))
         else:
             how = labels["panel_how"]
@@ -330,8 +441,12 @@ class Book:
     def without_widgets(self, page: Page, nb: dict) -> tuple[dict, int]:
         nb = copy.deepcopy(nb)
         nb["metadata"].pop("widgets", None)
-        panels = 0
+        panels, figures, section = 0, 0, page.title
         for cell in nb["cells"]:
+            if cell["cell_type"] == "markdown":
+                source = "".join(cell["source"]) if isinstance(cell["source"], list) else cell["source"]
+                headings = re.findall(r"^#{1,4}\s+(.+)$", source, re.M)
+                section = re.sub(r"[`*_$\\]", "", headings[-1]).strip() if headings else section
             if cell["metadata"].get("slideshow", {}).get("slide_type") == "notes":
                 # A speaker note reads as an aside for the instructor, not as lesson text.
                 source = "".join(cell["source"]) if isinstance(cell["source"], list) else cell["source"]
@@ -342,19 +457,28 @@ class Book:
                 if WIDGET_VIEW in data:
                     output["data"] = {"text/html": self.static_panel(page, data)}
                     panels += 1
+                elif "image/png" in data or "image/jpeg" in data:
+                    figures += 1  # the template writes metadata.alt as the image's alt text
+                    output.setdefault("metadata", {})["alt"] = LABELS[page.lang]["figure_alt"].format(
+                        n=figures, title=page.title, section=section)
         return nb, panels
 
     def render_notebook(self, exporter, page: Page) -> str:
         import nbformat
 
-        raw = json.loads(page.source.read_text(encoding="utf-8"))
+        raw = load_notebook(page.source)
         nb_dict, panels = self.without_widgets(page, raw)
         page.extra["panels"] = panels
-        nb = nbformat.reads(json.dumps(nb_dict), as_version=4)
-        resources = {"metadata": {"name": page.title},
-                     "book": {"root": self.root(page), "header": self.header(page),
-                              "footer": self.footer(page), "mathjax": self.mathjax(page)}}
-        body, _ = exporter.from_notebook_node(nb, resources=resources)
+        try:
+            nb = nbformat.reads(json.dumps(nb_dict), as_version=4)
+            resources = {"metadata": {"name": page.title},
+                         "book": {"root": self.root(page), "header": self.header(page),
+                                  "footer": self.footer(page),
+                                  "mathjax": self.mathjax(page) + self.search_head(page),
+                                  "launch": self.launch(page), "checks": LABELS[page.lang]["checks"]}}
+            body, _ = exporter.from_notebook_node(nb, resources=resources)
+        except Exception as exc:  # nbformat's validation or the export: name the file
+            raise BookError(f"{page.source}: {type(exc).__name__}: {str(exc)[:500]}") from exc
         # nbconvert takes ISO 639-1 codes only ("zh", not "zh-CN"): set the page's language here.
         lang = LABELS[page.lang]["html_lang"]
         return re.sub(r'<html lang="[^"]*">', f'<html lang="{lang}">', body, count=1)
@@ -372,9 +496,10 @@ class Book:
                 f"<title>{html.escape(page.title)} · rnnlab</title>\n"
                 f'<link rel="stylesheet" href="{root}_static/jupyterlab.css">\n'
                 f'<link rel="stylesheet" href="{root}_static/book.css">\n'
-                f"{self.mathjax(page)}</head>\n"
+                f"{self.mathjax(page)}{self.search_head(page)}</head>\n"
                 '<body class="book-page">\n'
-                f"{self.header(page)}\n<main class=\"book-main\"><article class=\"book-prose\">\n{body}\n"
+                f"{self.header(page)}\n<main class=\"book-main\" id=\"book-content\" tabindex=\"-1\" "
+                f"data-pagefind-body>{self.launch(page)}<article class=\"book-prose\">\n{body}\n"
                 f"</article>{self.footer(page)}</main>\n</body>\n</html>\n")
 
     def landing(self, page: Page) -> str:
@@ -411,6 +536,17 @@ class Book:
         tmp = self.out.with_name(self.out.name + ".tmp")
         shutil.rmtree(tmp, ignore_errors=True)
         tmp.mkdir(parents=True)
+        try:
+            counts = self._build_into(tmp, exporter)
+        except BaseException:  # an error or a Ctrl-C: nothing half-written stays, the old site stays
+            shutil.rmtree(tmp, ignore_errors=True)
+            raise
+        if self.out.exists():
+            shutil.rmtree(self.out)
+        tmp.rename(self.out)
+        return counts
+
+    def _build_into(self, tmp: Path, exporter) -> dict:
         self.static(tmp / "_static")
         self.plan()
         # Landing pages first: they set their titles, which other pages' headers show.
@@ -428,11 +564,20 @@ class Book:
             target = tmp / page.out
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_text(text, encoding="utf-8")
+            if page.kind in ("lesson", "solution"):  # the download link's file
+                shutil.copyfile(page.source, tmp / self.notebook_download(page))
         (tmp / ".nojekyll").write_text("")  # GitHub Pages: serve _static/ as it is
-        if self.out.exists():
-            shutil.rmtree(self.out)
-        tmp.rename(self.out)
+        if self.search:
+            self.index_for_search(tmp)
         return {lang: sum(p.lang == lang for p in self.pages) for lang in self.editions}
+
+    @staticmethod
+    def index_for_search(site: Path) -> None:
+        """Pagefind's index of every page, one per language (from <html lang>), in site/pagefind/."""
+        done = subprocess.run([sys.executable, "-m", "pagefind", "--site", str(site)],
+                              capture_output=True, text=True, timeout=1800)
+        if done.returncode != 0 or not (site / "pagefind" / "pagefind-ui.js").is_file():
+            raise BookError(f"Pagefind could not index {site}:\n{(done.stdout + done.stderr)[-2000:]}")
 
     def static(self, folder: Path) -> None:
         import jupyter_server_mathjax
@@ -443,8 +588,12 @@ class Book:
         shutil.copytree(mathjax, folder / "mathjax")
         lab = next(Path(p) / "lab" / "static" for p in jupyter_path("nbconvert", "templates")
                    if (Path(p) / "lab" / "static" / "index.css").exists())
-        css = (lab / "index.css").read_text(encoding="utf-8") + "\n" + (lab / "theme-light.css").read_text(
-            encoding="utf-8")
+        # JupyterLab's light theme, and its dark one where the reader's system asks for dark colours.
+        def read(name: str) -> str:
+            return (lab / name).read_text(encoding="utf-8")
+
+        css = (read("index.css") + "\n" + read("theme-light.css")
+               + "\n@media (prefers-color-scheme: dark) {\n" + read("theme-dark.css") + "\n}\n")
         (folder / "jupyterlab.css").write_text(css, encoding="utf-8")
         shutil.copy(HERE / "book.css", folder / "book.css")
 
@@ -460,7 +609,12 @@ def main(argv: list[str] | None = None) -> int:
     repo = os.environ.get("RNNLAB_BOOK_REPO") or os.environ.get("GITHUB_REPOSITORY") or None
     parser.add_argument("--repo", default=repo,
                         help="OWNER/NAME on GitHub, for the Binder link and links to repository files")
+    parser.add_argument("--branch", default="main", help="the branch the Binder and Colab links open")
+    parser.add_argument("--no-search", action="store_true",
+                        help="no search box (the default without Pagefind: pip install 'pagefind[extended]')")
     args = parser.parse_args(argv)
+    if not re.fullmatch(r"[A-Za-z0-9_./-]+", args.branch):
+        parser.error(f"--branch must be a branch name, got {args.branch!r}")
     if args.repo is not None and not REPO_PATTERN.match(args.repo):
         parser.error(f"--repo must look like OWNER/NAME, got {args.repo!r}")
     if not any(args.notebooks.glob("[0-9][0-9]_*.ipynb")):
@@ -470,8 +624,18 @@ def main(argv: list[str] | None = None) -> int:
         editions["zh"] = (args.zh_notebooks, args.zh_readme if args.zh_readme.exists() else None)
     else:
         print(f"==> no Chinese edition: {args.zh_notebooks} holds no lesson; building English only")
+    import importlib.util
+
+    search = not args.no_search and importlib.util.find_spec("pagefind") is not None
+    if not args.no_search and not search:
+        print("==> no search box: Pagefind is not installed (pip install 'pagefind[extended]', "
+              "the book extra has it)")
     start = time.perf_counter()
-    counts = Book(args.out.resolve(), args.repo, editions).build()
+    try:
+        counts = Book(args.out.resolve(), args.repo, editions, args.branch, search).build()
+    except BookError as exc:
+        print(f"build_book: {exc}", file=sys.stderr)
+        return 1
     print(f"==> book: {', '.join(f'{n} {lang} pages' for lang, n in counts.items())} in {args.out} "
           f"({time.perf_counter() - start:.1f} s)")
     return 0

@@ -11,6 +11,13 @@ JavaScript. These tests do what a student and an instructor do:
   slides one cell at a time with Shift+Enter until the slide with a panel is on
   screen, move its slider, and wait until its figure changes, with no error in
   the browser console.
+* ``test_speaker_notes_are_marked_and_the_presenter_view_follows_the_deck``: the
+  notes cells carry a visible "Speaker notes" label in the notebook view; the
+  command palette's "Open Presenter View" opens a second window that shows, slide
+  after slide, exactly the notes of the slide on screen.
+
+A slider is moved as a presenter moves it: a real mouse click on its handle, then
+one arrow key (not a programmatic focus).
 
 The lessons driven are the quick ones (seconds per run); the panel is found by the
 widget in the page, never by cell index. Marked ``browser``: ``pytest -m browser``
@@ -414,17 +421,17 @@ def on_screen(locator) -> bool:
 
 
 def press_slider_once(page, panel) -> tuple[str, str, str]:
-    """Focus the panel's first slider handle and press one arrow key, towards the side of
-    its range that has room (ArrowRight unless the value is at the top). Returns
-    (key, readout before, readout after)."""
+    """Click the panel's first slider handle with the mouse, as a presenter does, and press
+    one arrow key, towards the side of its range that has room (ArrowRight unless the value
+    is at the top). Returns (key, readout before, readout after)."""
     slider = panel.locator(".widget-slider").first
     handle = slider.locator(".noUi-handle").first
     readout = slider.locator(".widget-readout")
     now, top = (float(handle.get_attribute(a)) for a in ("aria-valuenow", "aria-valuemax"))
     key = "ArrowRight" if now < top else "ArrowLeft"
     before = readout.inner_text()
-    handle.focus()
-    handle.press(key)
+    handle.click()  # a real click (mouse down and up at the handle), not handle.focus()
+    page.keyboard.press(key)
     page.wait_for_function("([r, v]) => r.innerText !== v",
                            arg=[readout.element_handle(), before], timeout=10_000)
     return key, before, readout.inner_text()
@@ -563,4 +570,66 @@ def test_panel_responds_in_the_slideshow(lab, page):
     page.keyboard.press("Escape")
     page.wait_for_function(f"() => !document.querySelector('{NOTEBOOK}').classList.contains('jp-Deck')",
                            timeout=10_000)
+    assert page.console.errors == [], "errors in the browser console:\n" + "\n".join(page.console.errors)
+
+
+def slide_type(cell: dict) -> str | None:
+    return cell["metadata"].get("slideshow", {}).get("slide_type")
+
+
+def notes_of_slide(nb: dict, at: int) -> list[str]:
+    """The speaker notes of the (sub)slide holding cell ``at``, as the presenter view reads them."""
+    cells = nb["cells"]
+
+    def starts(i: int) -> bool:
+        return i == 0 or slide_type(cells[i]) in ("slide", "subslide")
+
+    start = next(i for i in range(at, -1, -1) if starts(i))
+    end = next((i for i in range(at + 1, len(cells)) if starts(i)), len(cells))
+    return ["".join(c["source"]).strip() for c in cells[start:end] if slide_type(c) == "notes"]
+
+
+def test_speaker_notes_are_marked_and_the_presenter_view_follows_the_deck(lab, page):
+    lesson = SLIDESHOW_LESSON
+    nb = copy_lesson(lab, lesson)
+    open_notebook(page, lab, f"{lesson}.ipynb")
+    notes = [i for i, c in enumerate(nb["cells"]) if slide_type(c) == "notes"]
+    assert notes, f"{lesson} has speaker notes"
+    page.wait_for_function(f"(n) => document.querySelectorAll('{NOTEBOOK} .rnnlab-notes-cell').length === n",
+                           arg=len(notes), timeout=10_000)
+    marked = page.evaluate(f"""() => [...document.querySelectorAll('{NOTEBOOK} .jp-Cell')]
+        .flatMap((c, i) => c.classList.contains('rnnlab-notes-cell') ? [i] : [])""")
+    assert marked == notes
+    label = page.evaluate(f"""() => getComputedStyle(
+        document.querySelector('{NOTEBOOK} .rnnlab-notes-cell'), '::before').content""")
+    assert label == '"Speaker notes"'
+
+    # The presenter opens the view from the command palette, then starts the deck.
+    with page.context.expect_page() as opened:
+        page.keyboard.press("Control+Shift+C")
+        page.keyboard.type("Open Presenter View")
+        page.keyboard.press("Enter")
+    presenter = opened.value
+    presenter.wait_for_selector("#slide:not(:empty)")
+    page.locator(f"{NOTEBOOK} .jp-Toolbar [data-command='deck:toggle']").click()
+    page.wait_for_function(f"() => document.querySelector('{NOTEBOOK}').classList.contains('jp-Deck')")
+    page.locator(f"{NOTEBOOK} .jp-Cell.jp-deck-mod-onscreen").first.click()
+    seen_slides, with_notes = set(), 0
+    for _ in range(len(nb["cells"])):
+        first = deck_cells(page)["onScreen"][0]
+        expected = notes_of_slide(nb, first)
+        presenter.wait_for_function(
+            """(expected) => {
+                const shown = [...document.querySelectorAll('.note')].map(n => n.textContent.trim());
+                return JSON.stringify(shown) === JSON.stringify(expected);
+            }""", arg=expected, timeout=10_000)
+        seen_slides.add(first)
+        with_notes += bool(expected)
+        if len(seen_slides) >= 4 and with_notes and len(seen_slides) > with_notes:
+            break  # slides with notes and slides without: the view followed both ways
+        page.keyboard.press("Space")
+        page.wait_for_timeout(300)
+    screenshot(presenter, f"{lesson}-presenter-view")
+    assert len(seen_slides) >= 4, f"the deck showed only the slides starting at {sorted(seen_slides)}"
+    assert with_notes >= 1, "the presenter view never showed a slide's notes"
     assert page.console.errors == [], "errors in the browser console:\n" + "\n".join(page.console.errors)

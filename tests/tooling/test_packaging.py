@@ -88,9 +88,12 @@ def test_this_environment_was_installed_from_the_constraints():
 def test_course_and_test_scripts_install_with_the_constraints():
     bootstrap = (ROOT / "scripts" / "bootstrap.sh").read_text()
     assert "constraints.txt" in bootstrap and '-c "$constraints"' in bootstrap
-    assert '-e ".[lab,test,book]" ./slides-extension' in bootstrap
+    assert '-e ".[$RNNLAB_EXTRAS]" ./slides-extension' in bootstrap
     for script in ("course.sh", "test.sh", "book.sh"):
         assert "source scripts/bootstrap.sh" in (ROOT / script).read_text()
+    # who gets what (tests/tooling/test_bootstrap_plan.py runs each plan)
+    assert "RNNLAB_EXTRAS=lab,test,book source scripts/bootstrap.sh" in (ROOT / "test.sh").read_text()
+    assert "RNNLAB_EXTRAS=lab,book source scripts/bootstrap.sh" in (ROOT / "book.sh").read_text()
 
 
 def test_environment_yml_names_the_same_packages_and_uses_the_constraints():
