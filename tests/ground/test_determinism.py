@@ -24,7 +24,8 @@ def comparable_outputs(nb):
     """Every output except those of cells that declare their output varies (timings, widget ids)."""
     kept = []
     for cell in nb.cells:
-        if cell.cell_type != "code" or "NBVAL_IGNORE_OUTPUT" in cell.source:
+        if (cell.cell_type != "code" or "NBVAL_IGNORE_OUTPUT" in cell.source
+                or "nbval-ignore-output" in cell.metadata.get("tags", [])):
             continue
         streams = {}
         for out in cell.outputs:

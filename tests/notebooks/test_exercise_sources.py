@@ -60,7 +60,10 @@ def test_reference_answers_pass_their_checkers_and_stubs_do_not(source):
     assert solved, "every lesson has at least one checked exercise with a reference answer"
     for cell in solved:
         text, src = outputs_text(cell), build_exercises.source_text(cell)
+        tags = cell.get("metadata", {}).get("tags", [])
         assert "NBVAL_IGNORE_OUTPUT" not in src and "NBVAL_SKIP" not in src, \
+            f"{cell['id']}: nbval must compare a checker's verdict"
+        assert not {"nbval-ignore-output", "nbval-skip"} & set(tags), \
             f"{cell['id']}: nbval must compare a checker's verdict"
         assert "✅" in text and "❌" not in text, f"reference answer {cell['id']} fails its checker: {text!r}"
     stubs = [c for c in checked_cells(lesson_nb)]
