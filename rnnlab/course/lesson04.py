@@ -22,8 +22,7 @@ from pathlib import Path
 import torch
 
 from ..checks import check_choice, check_int, check_positive_float
-from ..experiments.recipes import (COURSE_RECIPE, COURSE_SCHEDULE, SEED_RECIPE, recipe_data,
-                                   run_recipe)
+from ..experiments.recipes import COURSE_RECIPE, COURSE_SCHEDULE, SEED_RECIPE, recipe_data, run_recipe
 from ..generation import predict, sample
 from ..gradients.clipping import check_theta
 from ..i18n import tr
@@ -33,8 +32,7 @@ from ..text.corpus import heldout_stream, load_corpus_time_machine, train_val_sp
 from ..text.minibatches import SeqDataLoader
 from ..text.ngram import baseline_perplexity
 from ..training.history import History, plot_grad_norms
-from ..training.loop import (OPTIMIZERS, TrainingDiverged, evaluate_perplexity, stream_perplexity,
-                             train)
+from ..training.loop import OPTIMIZERS, TrainingDiverged, evaluate_perplexity, stream_perplexity, train
 from .report import PREFIX, RunReport, _diverged_figure
 
 #: Tokens in every update of the panel: batch size × num_steps, whatever num_steps is.
