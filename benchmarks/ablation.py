@@ -64,8 +64,8 @@ def variants(passes: int = PASSES, train_tokens: int | None = None) -> dict:
         base = dataclasses.replace(base, max_tokens=train_tokens)
     small = dataclasses.replace(base, max_tokens=SEED_RECIPE.max_tokens)
     # as many passes over the short text as give the same updates (so the same tokens)
-    stretch = max(1, round(len(rnnlab.training.recipe_data(base)[0])
-                           / len(rnnlab.training.recipe_data(small)[0])))
+    stretch = max(1, round(len(rnnlab.experiments.recipe_data(base)[0])
+                           / len(rnnlab.experiments.recipe_data(small)[0])))
 
     def scaled(schedule, factor=1.0, epochs=1):
         return tuple((lr * factor, n * epochs) for lr, n in schedule)

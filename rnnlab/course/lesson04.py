@@ -216,13 +216,6 @@ def plot_course_run(history, baseline: float, schedule):
 ABLATION_TABLE = Path(__file__).resolve().parents[2] / "benchmarks" / "ablation.md"
 
 
-def ablation_table() -> str:
-    """Lesson 04. The stored ablation table, from its description on (measured when last run)."""
-    if not ABLATION_TABLE.is_file():
-        raise FileNotFoundError(f"{ABLATION_TABLE} is missing: run python benchmarks/ablation.py in the "
-                                "repository to measure it (about 8 minutes)")
-    text = ABLATION_TABLE.read_text(encoding="utf-8")
-    return text[text.index("Each run"):]
 
 
 # --------------------------------------------------------------------------- the stored long runs
@@ -235,6 +228,9 @@ LONG_RUN_FILES = {name: f"lesson04_{name}_run.json" for name in LONG_RUNS}
 LONG_RUN_PREFIXES = ("time traveller ", "the time machine ")
 #: Temperatures of the samples stored with the course run (drawn with generator seed 0).
 TEMPERATURES = (0.2, 0.5, 0.8, 1.0, 1.5)
+#: The warm-up comparison: prefixes of WARMUP_PREFIX characters at WARMUP_PLACES places.
+WARMUP_PREFIX = 30
+WARMUP_PLACES = 500
 
 
 @dataclasses.dataclass
@@ -299,7 +295,9 @@ def long_run(name: str, epochs: int | None = None, device=None, progress: bool =
                                            temperature=T, generator=0) for T in TEMPERATURES})
         stream, start = heldout_stream(64)   # 64 training characters, then all held-out text
         _, val_loader, _ = recipe_data(recipe)
-        numbers = {"ngram_ppl": baseline_perplexity(),
+        warm, cold = warmup_comparison(model, val_loader.corpus, WARMUP_PREFIX, WARMUP_PLACES)
+        numbers = {"warmup_ppl": warm, "no_warmup_ppl": cold,
+                   "ngram_ppl": baseline_perplexity(),
                    "loader_ppl": evaluate_perplexity(model, val_loader),
                    "loader_tokens": val_loader.num_tokens_per_epoch,
                    "stream_ppl": stream_perplexity(model, stream, start),
@@ -321,6 +319,7 @@ def stored_run(name: str) -> LongRun:
                                 "in the repository to make it")
     data = json.loads(path.read_text(encoding="utf-8"))
     data["history"] = History.from_dict(data["history"])
+    data["versions"] = {**data["versions"], "stored": True}
     return LongRun(**data)
 
 
@@ -473,3 +472,84 @@ def plot_time_major(batch_size: int = 2, num_steps: int = 3):
     fig.suptitle(tr("lesson04.fig.time_major_title"), fontsize=FONT)
     fig.tight_layout()
     return fig
+
+
+def run_report(run: LongRun) -> str:
+    """Lesson 04. What a long run shows, in the reader's language: where it comes from, then its numbers."""
+    if not isinstance(run, LongRun):
+        raise TypeError(f"run must be a LongRun (lesson04.get_run), got {type(run).__name__}")
+    h = run.history
+    source = (tr("lesson04.run.stored", torch=run.versions.get("torch", "?"),
+                 rnnlab=run.versions.get("rnnlab", "?"))
+              if run.versions.get("stored") else tr("lesson04.run.live"))
+    if run.name == "seed":
+        best_epoch = h.val_epochs[h.val_ppl.index(h.best_val_ppl)]
+        # the last validation perplexity of a memorising run is chaotic: as a whole number only
+        body = tr("lesson04.seed.report", epochs=h.epochs, train=_ppl(h.train_ppl[-1]),
+                  best=_ppl(h.best_val_ppl), best_epoch=best_epoch, last=f"{h.val_ppl[-1]:.0f}")
+    else:
+        body = tr("lesson04.course.report", best=_ppl(h.best_val_ppl),
+                  ngram=run.numbers["ngram_ppl"], train=_ppl(h.train_ppl[-1]))
+    return source + "\n" + body
+
+
+def plot_seed_run(run: LongRun):
+    """Lesson 04. The textbook recipe's training and validation perplexity per epoch (log scale)."""
+    import matplotlib.pyplot as plt
+
+    from ..training.history import plot_history
+
+    if not isinstance(run, LongRun):
+        raise TypeError(f"run must be a LongRun (lesson04.get_run), got {type(run).__name__}")
+    fig, ax = plt.subplots(figsize=(8, 4.2))
+    plot_history(run.history, ax=ax)
+    ax.set_yscale("log")
+    ax.set_title(tr("lesson04.seed.title", epochs=run.history.epochs))
+    fig.tight_layout()
+    return fig
+
+
+def warmup_report(results: dict, prefix_len: int = WARMUP_PREFIX,
+                  places: int = WARMUP_PLACES) -> str:
+    """Lesson 04. ``{"train_ch8" or "course": (with warm-up, without)}`` as lines in the reader's language.
+
+    Perplexities to one decimal above 10 would print digits another CPU moves, so a model's
+    numbers are printed to the precision of the larger one: whole numbers from 10 on.
+    """
+    lines = [tr("lesson04.warmup.header", prefix_len=prefix_len, n=places)]
+    for key, (warm, cold) in results.items():
+        fmt = "{:.0f}" if max(warm, cold) >= 10 else "{:.1f}"
+        lines.append(tr("lesson04.warmup.line", model=tr(f"lesson04.warmup.{key}"),
+                        warm=fmt.format(warm), cold=fmt.format(cold)))
+    return "\n".join(lines)
+
+
+#: The ablation's row labels (as benchmarks/ablation.py writes them) -> their catalogue keys.
+ABLATION_LABELS = {
+    "course recipe": "course", "text: first 10,000 characters": "text",
+    "hidden size 512": "hidden", "optimiser: SGD (lr 1 → 0.3 → 0.1)": "sgd",
+    "sequential partitioning (carried state)": "sequential", "batch size 32": "batch",
+    "num_steps 35": "num_steps", "no schedule (lr 0.01 throughout)": "schedule"}
+
+
+def ablation_table() -> str:
+    """Lesson 04. The stored ablation table (measured when last run), in the reader's language."""
+    import re
+
+    if not ABLATION_TABLE.is_file():
+        raise FileNotFoundError(f"{ABLATION_TABLE} is missing: run python benchmarks/ablation.py in the "
+                                "repository to measure it (about 8 minutes)")
+    text = ABLATION_TABLE.read_text(encoding="utf-8")
+    passes = re.search(r"(\d+) passes over", text)
+    ngram = re.search(r"n-gram scores ([\d.]+)", text)
+    rows = [line for line in text.splitlines() if line.startswith("| ")][1:]   # below the header
+    if passes is None or ngram is None or not rows:
+        raise ValueError(f"{ABLATION_TABLE} is not a table benchmarks/ablation.py wrote; rerun it")
+    lines = [tr("lesson04.ablation.intro", passes=int(passes.group(1)), ngram=ngram.group(1)), "",
+             tr("lesson04.ablation.header"), "|---|---:|---:|---:|---:|---:|"]
+    for row in rows:
+        cells = [c.strip() for c in row.strip().strip("|").split("|")]
+        key = ABLATION_LABELS.get(cells[0])
+        cells[0] = tr(f"lesson04.ablation.{key}") if key else cells[0]
+        lines.append("| " + " | ".join(cells) + " |")
+    return "\n".join(lines)
