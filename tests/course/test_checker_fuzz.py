@@ -267,7 +267,9 @@ PLACEHOLDERS = [
     (lambda: nb04.check_predict(lambda prefix, *a: prefix),
      "prefix 'time traveller ' plus 12 predictions is 27 characters; yours has 15"),
     (lambda: nb04.check_train_epoch(_placeholder_fn),
-     "with sequential partitioning the weights after one epoch differ from rnnlab.train's. Check the order (state, forward, mean loss on Y.T.reshape(-1), backward, clip to 1, p -= lr * p.grad) and that the gradients are zeroed after each step."),
+     "with sequential partitioning the weights after one epoch differ from rnnlab.train's. Check "
+     "the order (state, forward, mean loss on Y.T.reshape(-1), backward, clip to 1, "
+     "p -= lr * p.grad) and that the gradients are zeroed after each step."),
     (lambda: nb04.check_temperature_softmax(_placeholder_fn),
      "calling softmax_t(logits, temperature) raised TypeError: must be real number, not NoneType"),
     (lambda: nb05.check_clip(_placeholder_fn),
