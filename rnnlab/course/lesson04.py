@@ -376,7 +376,7 @@ def plot_warmup(prefix: str = "time ", predicted: str = "tra"):
                          f"got {prefix!r} and {predicted!r}")
     inputs = list(prefix) + list(predicted[:-1])
     n_warm = len(prefix) - 1
-    fig, ax = _canvas((1.15 * len(inputs) + 2.2, 4.6))
+    fig, ax = _canvas((1.15 * len(inputs) + 3.2, 5.0))
     show = {" ": "␣"}
     for t, ch in enumerate(inputs):
         x = 1.15 * t
@@ -408,13 +408,13 @@ def plot_warmup(prefix: str = "time ", predicted: str = "tra"):
     pred_right = 1.15 * (len(inputs) - 1) + 0.45
     ax.annotate("", xy=(pred_left, -0.55), xytext=(pred_right, -0.55),
                 arrowprops={"arrowstyle": "|-|", "lw": 1.2, "color": "tab:red"})
-    ax.text((pred_left + pred_right) / 2, -0.8, tr("lesson04.fig.predict_span"), ha="center",
+    ax.text((pred_left + pred_right) / 2, -1.25, tr("lesson04.fig.predict_span"), ha="center",
             va="top", fontsize=FONT - 1, color="tab:red")
     ax.text(-1.75, 2.4, tr("lesson04.fig.outputs"), ha="right", va="center", fontsize=FONT - 1)
     ax.text(-1.75, 0.0, tr("lesson04.fig.inputs"), ha="right", va="center", fontsize=FONT - 1)
     ax.set_title(tr("lesson04.fig.warmup_title", prefix=prefix), fontsize=FONT)
     ax.set_xlim(-3.6, 1.15 * len(inputs))
-    ax.set_ylim(-1.4, 2.9)
+    ax.set_ylim(-1.8, 2.9)
     fig.tight_layout()
     return fig
 
@@ -434,7 +434,7 @@ def plot_time_major(batch_size: int = 2, num_steps: int = 3):
     batch_size = check_int("batch_size", batch_size, minimum=1, maximum=4)
     num_steps = check_int("num_steps", num_steps, minimum=1, maximum=5)
     colors = plt.get_cmap("Pastel1").colors
-    fig, (left, right) = plt.subplots(1, 2, figsize=(12, 1.0 + 0.55 * batch_size * num_steps),
+    fig, (left, right) = plt.subplots(1, 2, figsize=(12, 1.6 + 0.55 * batch_size * num_steps),
                                       gridspec_kw={"width_ratios": [1, 1.5]})
     for ax in (left, right):
         ax.set_axis_off()
@@ -455,20 +455,20 @@ def plot_time_major(batch_size: int = 2, num_steps: int = 3):
         right.add_patch(plt.Rectangle((0, y), 2.6, 0.9, fc=colors[t % len(colors)], ec="black"))
         right.text(1.3, y + 0.45, tr("lesson04.fig.output_row", i=i, b=b, t=t), ha="center",
                    va="center", fontsize=FONT - 2)
-        right.text(3.1, y + 0.45, f"Y[{b},{t}]  ✓", ha="left", va="center", fontsize=FONT - 2,
+        right.text(3.2, y + 0.45, f"Y[{b},{t}]  ✓", ha="left", va="center", fontsize=FONT - 2,
                    color="tab:green")
         wb, wt = divmod(i, num_steps)         # what Y.reshape(-1) puts in row i
         mark = "✓" if (wb, wt) == (b, t) else "✗"
-        right.text(5.0, y + 0.45, f"Y[{wb},{wt}]  {mark}", ha="left", va="center",
+        right.text(5.4, y + 0.45, f"Y[{wb},{wt}]  {mark}", ha="left", va="center",
                    fontsize=FONT - 2, color="tab:green" if mark == "✓" else "tab:red")
-    right.text(1.3, rows + 0.3, tr("lesson04.fig.outputs_shape", rows=rows), ha="center",
+    right.text(1.3, rows + 0.9, tr("lesson04.fig.outputs_shape", rows=rows), ha="center",
                va="bottom", fontsize=FONT)
-    right.text(3.1, rows + 0.3, "Y.T.reshape(-1)", ha="left", va="bottom", fontsize=FONT - 1,
+    right.text(3.2, rows + 0.15, "Y.T.reshape(-1)", ha="left", va="bottom", fontsize=FONT - 1,
                color="tab:green")
-    right.text(5.0, rows + 0.3, "Y.reshape(-1)", ha="left", va="bottom", fontsize=FONT - 1,
+    right.text(5.4, rows + 0.15, "Y.reshape(-1)", ha="left", va="bottom", fontsize=FONT - 1,
                color="tab:red")
-    right.set_xlim(-0.2, 6.8)
-    right.set_ylim(-0.3, rows + 1.2)
+    right.set_xlim(-0.2, 7.2)
+    right.set_ylim(-0.3, rows + 1.6)
     fig.suptitle(tr("lesson04.fig.time_major_title"), fontsize=FONT)
     fig.tight_layout()
     return fig
@@ -513,12 +513,12 @@ def warmup_report(results: dict, prefix_len: int = WARMUP_PREFIX,
                   places: int = WARMUP_PLACES) -> str:
     """Lesson 04. ``{"train_ch8" or "course": (with warm-up, without)}`` as lines in the reader's language.
 
-    Perplexities to one decimal above 10 would print digits another CPU moves, so a model's
-    numbers are printed to the precision of the larger one: whole numbers from 10 on.
+    The stored course run's numbers print to one decimal (they are read from a file); a model
+    trained in the notebook prints whole numbers, the digits another CPU's rounding leaves alone.
     """
     lines = [tr("lesson04.warmup.header", prefix_len=prefix_len, n=places)]
     for key, (warm, cold) in results.items():
-        fmt = "{:.0f}" if max(warm, cold) >= 10 else "{:.1f}"
+        fmt = "{:.1f}" if key == "course" else "{:.0f}"
         lines.append(tr("lesson04.warmup.line", model=tr(f"lesson04.warmup.{key}"),
                         warm=fmt.format(warm), cold=fmt.format(cold)))
     return "\n".join(lines)
