@@ -279,7 +279,7 @@ MESSAGES = {
     'lesson04.ablation.sgd': '优化器：SGD（学习率 1 → 0.3 → 0.1）',
     'lesson04.ablation.sequential': '顺序划分（传递状态）',
     'lesson04.ablation.batch': '批量大小 32',
-    'lesson04.ablation.num_steps': 'num_steps 35',
+    'lesson04.ablation.num_steps': 'num_steps（时间步数）35',
     'lesson04.ablation.schedule': '无学习率调度（始终为 0.01）',
     'nb04.check_train_epoch.not_number': '权重是对的；请把困惑度作为一个数（float）返回，你返回的是 {got}',
 }
