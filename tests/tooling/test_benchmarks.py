@@ -188,7 +188,7 @@ def test_ablation_changes_one_thing_at_a_time_on_the_same_tokens():
 
     for passes in (3, 4, 18):
         assert ablation.base_recipe(passes).epochs == passes
-    assert ablation.base_recipe(18).schedule == rnnlab.training.COURSE_SCHEDULE
+    assert ablation.base_recipe(18).schedule == rnnlab.experiments.COURSE_SCHEDULE
     recipes = ablation.variants(3, train_tokens=40_000)
     base = recipes["course recipe"]
     fields = [f for f in base.to_dict() if f not in ("schedule", "lr", "epochs")]
@@ -196,9 +196,9 @@ def test_ablation_changes_one_thing_at_a_time_on_the_same_tokens():
         changed = [f for f in fields if getattr(recipe, f) != getattr(base, f)]
         assert len(changed) == (0 if label in ("course recipe", "no schedule (lr 0.01 throughout)")
                                 else 1), label
-        tokens = len(rnnlab.training.recipe_data(recipe)[0]) * recipe.epochs * \
+        tokens = len(rnnlab.experiments.recipe_data(recipe)[0]) * recipe.epochs * \
             recipe.batch_size * recipe.num_steps
-        base_tokens = len(rnnlab.training.recipe_data(base)[0]) * base.epochs * \
+        base_tokens = len(rnnlab.experiments.recipe_data(base)[0]) * base.epochs * \
             base.batch_size * base.num_steps
         assert abs(tokens - base_tokens) <= 0.1 * base_tokens, label   # the same training tokens
     results = ablation.measure(passes=3, seeds=(0,), train_tokens=12_000, quick=True)
