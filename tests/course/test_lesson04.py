@@ -59,10 +59,14 @@ def test_time_major_picture_marks_the_rows_that_Y_reshape_gets_wrong():
 
 
 def test_lesson04_figures_speak_chinese():
+    from rnnlab.i18n.fonts import use_cjk_font
+
     set_language("zh")
     try:
-        text = " ".join(diagrams.labels(lesson04.plot_warmup()) + diagrams.labels(
-            lesson04.plot_time_major()))
+        with matplotlib.rc_context():   # the CJK font for this test only
+            use_cjk_font()
+            text = " ".join(diagrams.labels(lesson04.plot_warmup()) + diagrams.labels(
+                lesson04.plot_time_major()))
     finally:
         set_language("en")
     assert "预热期" in text and "输出" in text and "warm-up" not in text and "outputs" not in text
