@@ -166,14 +166,6 @@ class RNNScratch(nn.Module):
         device = model_device(self) if device is None else resolve_device(device)
         return (torch.zeros(batch_size, self.num_hiddens, device=device, dtype=self.W_hh.dtype),)
 
-    def step(self, x_onehot: torch.Tensor, H: torch.Tensor):
-        """One time step exactly as written in the notes; returns ``(O_t, H_t)``.
-
-        ``x_onehot`` has shape ``(batch, vocab_size)``, ``H`` ``(batch, num_hiddens)``.
-        """
-        H = torch.tanh(x_onehot @ self.W_xh + H @ self.W_hh + self.b_h)
-        return H @ self.W_hq + self.b_q, H
-
     def recurrence(self, X: torch.Tensor, H: torch.Tensor, carry_weights=None) -> torch.Tensor:
         """Lesson 04. ``H_t = tanh(X_t W_xh + b_h + H_{t-1} W_hh)`` for every step; all ``H_t``.
 

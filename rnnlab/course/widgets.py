@@ -115,6 +115,8 @@ def choice_slider(description: str, options, value):
 
 
 def dropdown(description: str, options, value):
+    # option labels in the reader's language too (those the catalogues know)
+    options = [(label(text), option) for text, option in _pairs(options)]
     return widgets.Dropdown(options=options, value=value, description=label(description),
                             style={"description_width": "initial"})
 

@@ -5,6 +5,7 @@ matplotlib.use("Agg")
 import matplotlib.figure  # noqa: E402
 import matplotlib.pyplot as plt  # noqa: E402
 import pytest  # noqa: E402
+import torch  # noqa: E402
 
 from rnnlab.course import (
     lesson04,
@@ -13,6 +14,7 @@ from rnnlab.course import (
     )
 from rnnlab.course.report import PREFIX  # noqa: E402
 from rnnlab.models import RNNModel, RNNScratch  # noqa: E402
+from rnnlab.text.corpus import load_corpus_time_machine  # noqa: E402
 from rnnlab.training import History  # noqa: E402
 
 TINY = dict(max_tokens=2_000, seed=0, progress=False)
@@ -30,7 +32,7 @@ def test_training_panel_trains_draws_and_generates():
     fig, report = lesson04.training_panel(num_steps=8, temperature=0.7, **{**SMALL, "updates": 40})
     assert isinstance(fig, matplotlib.figure.Figure) and len(fig.axes) == 2
     h = report.history
-    assert h.epochs == 2 and len(h.val_ppl) == 2 and h.info["val_updates"] == [20, 40]
+    assert h.epochs == 2 and len(h.val_ppl) == 2 and h.val_epochs == [1, 2]   # after each pass
     assert report.sample.startswith(PREFIX) and len(report.sample) == len(PREFIX) + 40
     assert "validation perplexity" in report.text and report.diverged is None
     assert "T = 0.7: 'time traveller" in report.text
@@ -86,17 +88,22 @@ def test_training_panel_schemes_and_optimizers_reach_the_loop():
     assert seq.train_ppl != h.train_ppl                     # another batch order, another run
 
 
-def test_training_panel_validates_on_the_tokens_the_ngram_scores():
-    from rnnlab.text.corpus import heldout_stream
-    from rnnlab.training import stream_perplexity
+def test_training_panel_validates_on_the_held_out_characters_the_ngram_scores():
+    from rnnlab.text.corpus import train_val_split
+    from rnnlab.training import evaluate_perplexity
 
     _, report = lesson04.training_panel(num_steps=8, **SMALL)
     panel_val = report.history.val_ppl[-1]
-    # retrain the same model by hand and score it on the n-gram's tokens
+    # retrain the same model by hand and score it on the panel's validation text
     history, model, _ = lesson04._panel_run(8, 8, 1.0, 3.0, 20, "sgd", "sequential", 0, False)
-    stream, start = heldout_stream(lesson04.PANEL_WARMUP, lesson04.PANEL_VAL_TOKENS)
-    assert len(stream) - start == lesson04.PANEL_VAL_TOKENS
-    assert stream_perplexity(model, stream, start) == panel_val
+    loader = lesson04.panel_val_loader()
+    _, val = train_val_split(load_corpus_time_machine()[0])
+    assert loader.batch_size == 1 and not loader.use_random_iter   # one row, state carried
+    assert loader.num_tokens_per_epoch == lesson04.PANEL_VAL_TOKENS - 1   # all but the first
+    row = torch.cat([X[0] for X, _ in loader])
+    assert row.tolist() == list(val[:lesson04.PANEL_VAL_TOKENS - 1])
+    assert evaluate_perplexity(model, loader) == panel_val
+    assert report.history.val_epochs == [1]                       # validated by train itself
 
 
 def test_training_panel_reports_divergence_instead_of_raising():

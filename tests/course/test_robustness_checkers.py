@@ -27,51 +27,27 @@ def test_state_shapes_rejects_float_shapes():
     assert not one.ok and "extra parentheses" in one.message
 
 
-def _right_step(x, H, params):
-    W_xh, W_hh, b_h, W_hq, b_q = params
-    H = torch.tanh(x @ W_xh + H @ W_hh + b_h)
-    return H @ W_hq + b_q, H
+def test_predict_and_train_epoch_checkers_do_not_touch_torch_global_rng():
+    from rnnlab.generation import predict
 
-
-def test_rnn_step_that_zeroes_the_weights_in_place_is_not_correct():
-    def cheat(x, H, params):
-        W_xh, W_hh, b_h, W_hq, b_q = params
-        W_xh.zero_(), W_hh.zero_(), W_hq.zero_()
-        H_new = torch.tanh(b_h.expand(H.shape[0], -1))
-        return H_new @ W_hq + b_q, H_new
-
-    fb = nb04.check_rnn_step(cheat)
-    assert not fb.ok and "in place" in fb.message and "W_xh" in fb.message
-
-
-def test_rnn_step_that_updates_H_in_place_is_correct():
-    def in_place(x, H, params):
-        W_xh, W_hh, b_h, W_hq, b_q = params
-        H.copy_(torch.tanh(x @ W_xh + H @ W_hh + b_h))
-        return H @ W_hq + b_q, H
-
-    fb = nb04.check_rnn_step(in_place)
-    assert fb.ok, fb
-    assert "overwrote" in fb.message
-
-
-def test_rnn_step_float64_and_numpy_results_are_judged_not_crashed():
-    def float64(x, H, params):
-        return _right_step(x.double(), H.double(), [p.double() for p in params])
-
-    assert nb04.check_rnn_step(float64).ok
-    assert nb04.check_rnn_step(lambda x, H, p: tuple(t.numpy() for t in _right_step(x, H, p))).ok
-    for bad in (lambda x, H, p: (None, None), lambda x, H, p: (H, H.T), lambda x, H, p: (H,)):
-        fb = nb04.check_rnn_step(bad)
-        assert not fb.ok and fb.message
-
-
-def test_rnn_step_does_not_touch_torch_global_rng():
     torch.manual_seed(123)
-    expected = torch.rand(1)
+    expected = torch.rand(3)
     torch.manual_seed(123)
-    nb04.check_rnn_step(_right_step)
-    assert torch.equal(torch.rand(1), expected)
+    nb04.check_predict(lambda p, n, net, v, d: predict(p, n, net, v))
+    nb04.check_train_epoch(lambda *a: None)
+    assert torch.equal(torch.rand(3), expected)
+
+
+def test_train_epoch_wants_one_number_not_an_array():
+    from rnnlab.training import train
+
+    def as_array(net, it, lr, random_iter):
+        ppl = train(net, it, epochs=1, lr=lr, theta=1.0,
+                    state="fresh" if random_iter else "carry").train_ppl[-1]
+        return torch.tensor([[ppl]])
+
+    fb = nb04.check_train_epoch(as_array)
+    assert not fb.ok and "one number" in fb.message
 
 
 def test_clip_with_flattened_gradients_gets_feedback():

@@ -87,17 +87,6 @@ def test_scratch_equals_the_notes_one_hot_loop():
     torch.testing.assert_close(h, ref_h, atol=1e-6, rtol=0)
 
 
-def test_step_is_one_column_of_forward():
-    torch.manual_seed(3)
-    model = RNNScratch(V, H)
-    X = _tokens(2, 1)
-    (h0,) = model.begin_state(2)
-    o, h = model.step(F.one_hot(X[:, 0], V).float(), h0)
-    out, (h_fwd,) = model(X)
-    torch.testing.assert_close(o, out)
-    torch.testing.assert_close(h, h_fwd)
-
-
 def test_to_torch_round_trip_gives_the_same_function():
     torch.manual_seed(4)
     model = RNNScratch(V, H)

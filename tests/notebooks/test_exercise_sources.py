@@ -93,7 +93,7 @@ def edit(path: Path, change):
 
 def solution_cell(nb):
     return next(c for c in nb["cells"] if "solution" in c["metadata"].get("tags", [])
-                and c["cell_type"] == "code" and "check_rnn_step" in build_exercises.source_text(c))
+                and c["cell_type"] == "code" and "check_predict" in build_exercises.source_text(c))
 
 
 def test_an_edited_source_makes_both_notebooks_stale_until_rebuilt(notebooks_copy):
@@ -103,7 +103,7 @@ def test_an_edited_source_makes_both_notebooks_stale_until_rebuilt(notebooks_cop
     def change(nb):
         solution_cell(nb)["source"] = "# a better answer\n" + build_exercises.source_text(solution_cell(nb))
         stub = next(c for c in nb["cells"] if "lesson" in c["metadata"].get("tags", [])
-                    and "check_rnn_step" in build_exercises.source_text(c))
+                    and "check_predict" in build_exercises.source_text(c))
         stub["source"] = "# a clearer stub\n" + build_exercises.source_text(stub)
 
     edit(source, change)

@@ -1,0 +1,27 @@
+"""A lesson's main path: cells and words of markdown outside ``## Going further`` (tag ``going-further``).
+
+    .venv/bin/python scripts/lesson_budget.py notebooks/04_rnn_from_scratch.ipynb
+
+Words are whitespace-separated pieces of the markdown cells' source, with LaTeX and code spans
+counted as written; the guide is at most 60 cells and 2,600 words of markdown.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+
+
+def budget(path: str) -> tuple[int, int, int]:
+    """``(main-path cells, main-path markdown words, going-further cells)``."""
+    with open(path, encoding="utf-8") as f:
+        cells = json.load(f)["cells"]
+    main = [c for c in cells if "going-further" not in c.get("metadata", {}).get("tags", [])]
+    words = sum(len("".join(c["source"]).split()) for c in main if c["cell_type"] == "markdown")
+    return len(main), words, len(cells) - len(main)
+
+
+if __name__ == "__main__":
+    for path in sys.argv[1:]:
+        n, words, extra = budget(path)
+        print(f"{path}: main path {n} cells, {words:,} words of markdown; going further {extra} cells")
