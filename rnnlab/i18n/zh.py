@@ -1,4 +1,4 @@
-"""简体中文消息：与 ``en.py`` 的键和 {字段} 完全一致（tests/ground/test_i18n.py 检查）。术语以笔记和词汇表为准。"""
+"""简体中文消息：与 ``en.py`` 的键和 {字段} 完全一致（tests/ground/test_i18n.py 检查）。术语以笔记和术语表为准。"""
 
 MESSAGES = {
     # ------------------------------------------------------------------ rnnlab.notebook.setup
@@ -24,7 +24,7 @@ MESSAGES = {
     "glossary.header": "| English | 中文 | 课 | 含义 |",
     "glossary.no_match": "_没有匹配的术语。_",
     # ------------------------------------------------------------------ course/report.py
-    "report.after_epochs": "训练 {epochs} 轮后：训练困惑度 {train_ppl:.2f}",
+    "report.after_epochs": "训练 {epochs} 个迭代周期后：训练困惑度 {train_ppl:.2f}",
     "report.validation": "，验证困惑度 {val_ppl:.2f}（最佳 {best:.2f}）",
     "report.trained_in": "训练用时 {seconds:.1f} s",
     "report.greedy_sample": "贪心采样：{sample!r}",
@@ -32,7 +32,7 @@ MESSAGES = {
     # ------------------------------------------------------------------ exercises/nb00.py
     "nb00.translation_strings": ("请把中文术语和你的英文翻译作为两个字符串给出，例如 "
                                  "check_translation('循环神经网络', '...')；收到的是 {chinese} 和 {english}"),
-    "nb00.not_a_term": "{chinese!r} 不是词汇表中的术语；用 rnnlab.glossary.lookup('') 列出全部术语。",
+    "nb00.not_a_term": "{chinese!r} 不是术语表中的术语；用 rnnlab.glossary.lookup('') 列出全部术语。",
     "nb00.translation_correct": "{chinese} = {english}：{meaning}（第 {lesson} 课）。",
     "nb00.translation_wrong": "{english!r} 不对。提示：第 {lesson} 课讲 {chinese}，它的意思是“{meaning}”。",
     "nb00.give_w": "请给出一个有限的数 w，例如 0.5；收到的是 {answer}",
@@ -160,7 +160,7 @@ MESSAGES = {
     "widget.min_freq": "min_freq",
     "widget.batch_size": "batch_size",
     "widget.clipping θ": "裁剪阈值 θ",
-    "widget.epochs": "轮数",
+    "widget.epochs": "迭代周期数",
     "widget.hidden size": "隐藏单元数",
     "widget.learning rate": "学习率",
     "widget.num_steps": "num_steps",
@@ -224,5 +224,5 @@ MESSAGES = {
     "nb08.check_pcgrad_combine.plain": "这是梯度的直接总和（或平均）：什么都没有投影，可这些梯度是冲突的。",
     "nb08.check_pcgrad_combine.wrong": "对 {n} 个梯度，更新应为 {want}，你给的是 {got}：把每个 g_i 对与它冲突（g·g_j < 0）的每个原始 g_j 按下标顺序投影，再相加。",
     "nb08.check_pcgrad_combine.correct": "投影后的梯度（每个都对其他任务的原始梯度投影）相加——这就是算法 1。（若取平均，SGD 的步长会缩短 n 倍。）",
-    "widget.panel_summary": "{kind}，控件：{controls}——运行 notebook 即可使用。",
+    "widget.panel_summary": "{kind}，控件：{controls}——运行 笔记本 即可使用。",
 }
