@@ -43,6 +43,7 @@ class Rule:
     only_in: str = ""  # a regex over the file's name; "" = every file
     allowed: tuple[str, ...] = ()  # regexes: a line matching one keeps its match
     in_quotes: bool = False  # also inside “…”
+    keep: Callable[[re.Match], bool] | None = None  # True: this match is fine after all
 
     def applies_to(self, name: str) -> bool:
         return not self.only_in or re.search(self.only_in, Path(name).name) is not None
@@ -117,6 +118,8 @@ def _matches(text: str, name: str, kind: str, rules) -> list[tuple[re.Match, Rul
         for match in re.finditer(rule.pattern, text):
             a, b = match.span()
             if a == b or inside(protected, a, b) or (not rule.in_quotes and inside(quoted, a, b)):
+                continue
+            if rule.keep is not None and rule.keep(match):
                 continue
             if any(a < e and s < b for s, e in taken):  # an earlier rule already claimed it
                 continue
