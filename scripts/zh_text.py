@@ -41,7 +41,7 @@ class Rule:
     pattern: str  # a regex over the prose
     replace: str | Callable[[re.Match], str] | None  # None: report only, never rewritten
     only_in: str = ""  # a regex over the file's name; "" = every file
-    allowed: tuple[str, ...] = ()  # regexes: a line matching one keeps its match
+    allowed: tuple[str, ...] = ()  # regexes over a line: a match inside one of theirs stays
     in_quotes: bool = False  # also inside “…”
     keep: Callable[[re.Match], bool] | None = None  # True: this match is fine after all
 
@@ -123,9 +123,11 @@ def _matches(text: str, name: str, kind: str, rules) -> list[tuple[re.Match, Rul
                 continue
             if any(a < e and s < b for s, e in taken):  # an earlier rule already claimed it
                 continue
-            first = max(i for i, s in enumerate(starts) if s <= a)
-            line = text[starts[first]:text.find("\n", a) if "\n" in text[a:] else len(text)]
-            if any(re.search(pattern, line) for pattern in rule.allowed):
+            begin = max(s for s in starts if s <= a)
+            line = text[begin:text.find("\n", a) if "\n" in text[a:] else len(text)]
+            allowed = [(begin + m.start(), begin + m.end())
+                       for pattern in rule.allowed for m in re.finditer(pattern, line)]
+            if inside(allowed, a, b):
                 continue
             taken.append((a, b))
             found.append((match, rule))

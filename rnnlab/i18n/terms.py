@@ -4,7 +4,7 @@
 notes first, then 《动手学深度学习》, d2l-zh), and the rejected variants, each a regex for a
 *whole-term* match and its replacement. ``scripts/zh_terms.py`` checks (and with ``--fix``
 rewrites) the Chinese markdown, the Chinese code comments and ``rnnlab/i18n/zh.py`` against it;
-``tests/ground/test_zh_terms.py`` fails on a rejected variant. A variant inside Chinese quotation
+``tests/notebooks/test_zh_terms_and_refs.py`` fails on a rejected variant. A variant inside Chinese quotation
 marks (“梯度剪裁”) is a quotation and stays; so does a row listed in ``allowed``.
 
 ``D2L_REFERENCES``: every numbered d2l reference the Chinese edition makes, from the English
@@ -28,7 +28,7 @@ class Term(NamedTuple):
     chinese: str
     source: str
     variants: tuple[Variant, ...]
-    allowed: tuple[str, ...] = ()  # regexes of lines where a variant is a quotation and stays
+    allowed: tuple[str, ...] = ()  # regexes: a variant inside a match of one is a quotation and stays
 
 
 TERMS: tuple[Term, ...] = (
