@@ -226,4 +226,20 @@ MESSAGES = {
     "nb08.check_pcgrad_combine.wrong": "for {n} gradients the update should be {want}, you gave {got}: project each g_i against every other original g_j it conflicts with (g·g_j < 0), in index order, then add.",
     "nb08.check_pcgrad_combine.correct": "the projected gradients, each against the others' originals, summed — Algorithm 1. (With the mean, SGD would take steps n times shorter.)",
     "widget.panel_summary": "{kind} with controls {controls} — run the notebook to use them.",
+    # ------------------------------------------------------------------ issue 23: every label a notebook's widgets use
+    "widget.optimiser": "optimiser",
+    "widget.minibatches": "minibatches",
+    "widget.updates (budget)": "updates (budget)",
+    "widget.sampling temperature": "sampling temperature",
+    "widget.Clipping threshold θ": "Clipping threshold θ",
+    "widget.Cost of BPTT against num_steps and truncation": "Cost of BPTT against num_steps and truncation",
+    "widget.Gradient norm against num_steps": "Gradient norm against num_steps",
+    "widget.PCGrad toy: where does Adam go from here?": "PCGrad toy: where does Adam go from here?",
+    "widget.Train a recurrent cell": "Train a recurrent cell",
+    "widget.Train the scratch RNN — the same budget of updates and tokens for every setting":
+        "Train the scratch RNN — the same budget of updates and tokens for every setting",
+    "widget.‖∂h_T/∂h_t‖ and what chunked truncation keeps": "‖∂h_T/∂h_t‖ and what chunked truncation keeps",
+    "widget.sequential, state carried (detached)": "sequential, state carried (detached)",
+    "widget.random, fresh state": "random, fresh state",
+    "widget.both": "both",
 }

@@ -7,7 +7,7 @@ MESSAGES = {
                           "sudo apt-get install fonts-noto-cjk（Debian/Ubuntu）"),
     # ------------------------------------------------------------------ exercises/feedback.py
     "feedback.correct": "✅ 正确。",
-    "feedback.not_yet": "❌ 还不对。",
+    "feedback.not_yet": "❌ 再想想。",
     "feedback.unchecked": ("无法检查这个答案：{error}: {detail}。请看看你的代码返回了什么（类型和形状），"
                            "再和练习的要求对照。"),
     "feedback.unchecked_short": "无法检查这个答案。",
@@ -26,7 +26,7 @@ MESSAGES = {
     # ------------------------------------------------------------------ course/report.py
     "report.after_epochs": "训练 {epochs} 个迭代周期后：训练困惑度 {train_ppl:.2f}",
     "report.validation": "，验证困惑度 {val_ppl:.2f}（最佳 {best:.2f}）",
-    "report.trained_in": "训练用时 {seconds:.1f} s",
+    "report.trained_in": "训练用时 {seconds:.1f} 秒",
     "report.greedy_sample": "贪心采样：{sample!r}",
     "report.diverged": "训练发散：",
     # ------------------------------------------------------------------ exercises/nb00.py
@@ -34,9 +34,9 @@ MESSAGES = {
                                  "check_translation('循环神经网络', '...')；收到的是 {chinese} 和 {english}"),
     "nb00.not_a_term": "{chinese!r} 不是术语表中的术语；用 rnnlab.glossary.lookup('') 列出全部术语。",
     "nb00.translation_correct": "{chinese} = {english}：{meaning}（第 {lesson} 课）。",
-    "nb00.translation_wrong": "{english!r} 不对。提示：第 {lesson} 课讲 {chinese}，它的意思是“{meaning}”。",
+    "nb00.translation_wrong": "{english!r} 不是它的英文。提示：第 {lesson} 课讲 {chinese}，它的意思是“{meaning}”。",
     "nb00.give_w": "请给出一个有限的数 w，例如 0.5；收到的是 {answer}",
-    "nb00.w_zero": "w = 0 会立刻遗忘，这太平凡了：请找一个不为零、遗忘得慢的 w。",
+    "nb00.w_zero": "w = 0 会立刻遗忘，这是平凡解：请找一个不为零、遗忘得慢的 w。",
     "nb00.w_too_big": ("练习要求 0 < |w| < 1。（当 |w| = {abs_w:g} 时，状态在 ±1 附近饱和，那里 "
                        "tanh' ≈ 0，所以 |∂h_30/∂h_0| = {s:.1e}：饱和是另一种遗忘方式，第 07 课会再讲到。）"),
     "nb00.w_correct": ("当 w = {w:g} 时，|∂h_30/∂h_0| = {s:.1e}：每一步都把对 h_0 的记忆乘以至多 "
@@ -113,7 +113,7 @@ MESSAGES = {
     "nb05.check_clip.wrong8": "调用 clip(grads, {theta}) 时抛出了 {type_name}: {exc}",
     "nb05.check_cosine_after_clipping.correct": "仍然是 -0.6。裁剪把每个梯度乘以同一个正因子，而对 c > 0 有 cos(c·a, c·b) = cos(a, b)：冲突依然存在。",
     "nb05.check_cosine_after_clipping.wrong": "{answer} 不对：当 a 和 b 都乘以同一个 c > 0 时，a·b / (‖a‖‖b‖) 会怎样？",
-    "nb05.check_cosine_after_clipping.wrong2": "0 是投影（PCGrad）给投影后梯度的结果；裁剪只做缩放，从不改变方向。",
+    "nb05.check_cosine_after_clipping.wrong2": "余弦为 0 是投影（PCGrad）之后的梯度才有的结果；裁剪只做缩放，从不改变方向。",
     "nb05.check_cosine_after_clipping.wrong3": "正因子不能翻转符号：当 c > 0 时，c·(a·b) 与 a·b 同号。",
     # ------------------------------------------------------------------ exercises/nb06.py
     "nb06.check_gru_params.correct": "3 × (V·H + H·H + 2H) = {right}：重置门、更新门和候选隐状态各有一套普通 RNN 的权重（torch 给每套两个偏置）。",
@@ -176,12 +176,12 @@ MESSAGES = {
     "widget.search": "搜索",
     "lesson05.explosion.head": "ρ = {radius:g}，num_steps = {num_steps}：‖g‖ = {norm:.3g}",
     "lesson05.explosion.growth": "（是 1 步之后范数的 {factor:.3g} 倍）",
-    "lesson05.explosion.nonfinite": "——不是有限数：任何 θ 都无法裁剪它（见 grad_clipping）",
+    "lesson05.explosion.nonfinite": "，不是有限数：任何 θ 都无法裁剪它（见 grad_clipping）",
     "lesson05.explosion.unclipped": "；不裁剪：一步 SGD 的长度是 lr × ‖g‖",
     "lesson05.explosion.clipped": "；按 θ = {theta:g} 裁剪会把它乘以 {factor:.3g}，于是这一步方向不变，长度为 lr·θ",
     "lesson05.explosion.below": "；低于 θ = {theta:g}：裁剪不改变它",
-    "lesson07.jacobian_report": "ρ = {radius:g}，{nonlinearity}：‖∂h_T/∂h_(T-{back})‖ = {norm:.2e}。{num_steps} 个时间步按 k = {truncation} 分块：每个损失平均向前保留 {steps:.1f} 步中的 {steps_kept:.1f} 步，保留雅可比范数总和的 {kept:.1%}（若用长度为 {truncation} 的滑动窗口，则会保留 {sliding:.1%}）",
-    "lesson07.cost_report": "num_steps = {num_steps}，批量 {batch_size}，{num_hiddens} 个隐藏单元：完整 BPTT 为反向传播保存 {full:.2f} MB，截断 BPTT（k = {truncation}）同一时刻最多保存 {cut:.2f} MB（少 {ratio:.1f} 倍）。时间见右图——它取决于这台机器及其负载。",
+    "lesson07.jacobian_report": "ρ = {radius:g}，{nonlinearity}：‖∂h_T/∂h_(T-{back})‖ = {norm:.2e}。把 {num_steps} 个时间步按 k = {truncation} 分块：每个损失平均保留往回 {steps:.1f} 步中的 {steps_kept:.1f} 步，以及雅可比范数总和的 {kept:.1%}（长度为 {truncation} 的滑动窗口会保留 {sliding:.1%}）",
+    "lesson07.cost_report": "num_steps = {num_steps}，批量 {batch_size}，{num_hiddens} 个隐藏单元：完整 BPTT 为反向传播保存 {full:.2f} MB，截断 BPTT（k = {truncation}）同一时刻最多保存 {cut:.2f} MB（只有前者的 1/{ratio:.1f}）。时间见右图：它取决于这台机器及其负载。",
     "lesson08.toy_report": "{method}：终点 θ = ({theta1:.2f}, {theta2:.2f})，L1 + L2 = {loss:.1f}",
     "lesson04.diverged": "发散：{message}",
     "lesson04.budget": "预算：{updates} 次更新 × {tokens:,} 个词元（批量 {batch_size} × num_steps {num_steps}）= {total:,} 个词元，对每个 num_steps 都相同",
@@ -210,7 +210,7 @@ MESSAGES = {
     "nb08.check_cosine.wrong2": "{dot:g} 是点积；再除以两个长度 ‖g_A‖ ‖g_B‖，答案才是介于 −1 和 1 之间的余弦。",
     "nb08.check_cosine.wrong3": "检查符号：g_A · g_B = 3·(−2) + 1·2 是负的。",
     "nb08.check_pcgrad_update.correct": "{want}：两个梯度都被投影（各自相对于对方的*原始*梯度），然后相加。",
-    "nb08.check_pcgrad_update.wrong": "还不对：把 g_A 投影到 g_B 的法平面上，把 g_B 投影到 g_A 的法平面上（g ← g − (g·g_other / ‖g_other‖²) g_other），再把它们相加。你给的是 {got}。",
+    "nb08.check_pcgrad_update.wrong": "把 g_A 投影到 g_B 的法平面上，把 g_B 投影到 g_A 的法平面上（g ← g − (g·g_other / ‖g_other‖²) g_other），再把它们相加。你给的是 {got}。",
     "nb08.check_pcgrad_update.wrong2": "请把更新量写成两个有限的数，例如 [x, y]；收到的是 {answer}",
     "nb08.check_pcgrad_update.wrong3": "你只投影了两个梯度中的一个。PCGrad 对每个任务一视同仁：g_A 要去掉朝向 g_B 的冲突分量，g_B 也要去掉朝向 g_A 的，然后把两个投影后的梯度相加。",
     "nb08.check_pcgrad_update.wrong4": "这是普通的和 g_A + g_B。两个梯度冲突（g_A · g_B < 0），所以 PCGrad 先去掉相冲突的分量。",
@@ -224,5 +224,21 @@ MESSAGES = {
     "nb08.check_pcgrad_combine.plain": "这是梯度的直接总和（或平均）：什么都没有投影，可这些梯度是冲突的。",
     "nb08.check_pcgrad_combine.wrong": "对 {n} 个梯度，更新应为 {want}，你给的是 {got}：把每个 g_i 对与它冲突（g·g_j < 0）的每个原始 g_j 按下标顺序投影，再相加。",
     "nb08.check_pcgrad_combine.correct": "投影后的梯度（每个都对其他任务的原始梯度投影）相加——这就是算法 1。（若取平均，SGD 的步长会缩短 n 倍。）",
-    "widget.panel_summary": "{kind}，控件：{controls}——运行 笔记本 即可使用。",
+    "widget.panel_summary": "交互面板 {kind}，控件 {controls}：运行本笔记本后即可操作。",
+    # ------------------------------------------------------------------ issue 23: every label a notebook's widgets use
+    "widget.optimiser": "优化器",
+    "widget.minibatches": "小批量的取法",
+    "widget.updates (budget)": "更新次数（预算）",
+    "widget.sampling temperature": "采样温度",
+    "widget.Clipping threshold θ": "裁剪阈值 θ",
+    "widget.Cost of BPTT against num_steps and truncation": "BPTT 的代价：随 num_steps 和截断长度的变化",
+    "widget.Gradient norm against num_steps": "梯度范数随 num_steps 的变化",
+    "widget.PCGrad toy: where does Adam go from here?": "PCGrad 玩具问题：Adam 从这里走向何处？",
+    "widget.Train a recurrent cell": "训练一个循环单元",
+    "widget.Train the scratch RNN — the same budget of updates and tokens for every setting":
+        "训练从零实现的 RNN：每种设置的更新次数和词元预算都相同",
+    "widget.‖∂h_T/∂h_t‖ and what chunked truncation keeps": "‖∂h_T/∂h_t‖ 与分块截断保留的部分",
+    "widget.sequential, state carried (detached)": "顺序划分，传递状态（已分离）",
+    "widget.random, fresh state": "随机抽样，每批重置状态",
+    "widget.both": "两者",
 }
