@@ -41,8 +41,9 @@ TERMS: tuple[Term, ...] = (
          (Variant(r"(\d+|\{epochs\}) ?轮(?![次换流])", r"\1 个迭代周期"),
           Variant("哪一轮", "哪一个迭代周期"),
           Variant("轮数", "迭代周期数"))),
-    Term("The Time Machine", "《时间机器》", "the course brief (the novel's usual Chinese title); d2l-zh 8.2.1 writes 时光机器 in its prose "
-         "and 时间机器 in its code",
+    Term("The Time Machine", "《时间机器》",
+         "the course brief (the novel's usual Chinese title); d2l-zh 8.2.1 writes 时光机器 in its "
+         "prose and 时间机器 in its code",
          (Variant("《时光机器》", "《时间机器》"),)),
     Term("carry weight", "传递权重", "lesson 07's own term (no source names it)",
          (Variant("回传权重", "传递权重"),)),

@@ -115,6 +115,9 @@ def test_every_message_key_the_code_uses_is_in_both_catalogues():
         assert all(any(k.startswith(p) for k in catalogue) for p in prefixes), (lang, prefixes)
 
 
+_CONTROLS = {"int_slider", "float_slider", "log_slider", "choice_slider", "dropdown", "Panel", "Text"}
+
+
 def _widget_texts():
     """Every label, title and option label the notebooks give rnnlab's widgets, with where."""
     texts = {}
@@ -127,8 +130,7 @@ def _widget_texts():
                 tree = ast.parse(source)
             except SyntaxError:
                 continue
-            controls = {"int_slider", "float_slider", "log_slider", "choice_slider", "dropdown", "Panel", "Text"}
-            for name, call in _calls(tree, controls):
+            for name, call in _calls(tree, _CONTROLS):
                 args = list(call.args[:1]) if name not in ("Panel", "Text") else []
                 args += [k.value for k in call.keywords if k.arg in ("title", "description")]
                 if name == "dropdown" and len(call.args) > 1 and isinstance(call.args[1], ast.List):
