@@ -49,7 +49,11 @@ def main(argv=None, root: Path = ROOT) -> int:
     root = Path(root)
     if args.skeleton:
         for path in _select(args.stems, root, require_translation=False):
-            print(edition.skeleton(edition.load_notebook(path)), end="")
+            try:
+                print(edition.skeleton(edition.load_notebook(path)), end="")
+            except edition.MalformedInput as exc:
+                print(f"error: {exc}")
+                return 1
         return 0
     if args.check:
         problems = edition.check_edition(root)
@@ -69,7 +73,7 @@ def main(argv=None, root: Path = ROOT) -> int:
     for path in paths:
         try:
             target, needs_execution, problems = edition.build(path, root)
-        except edition.TranslationFormatError as exc:
+        except edition.MalformedInput as exc:
             print(f"error: {exc}")
             count += 1
             continue

@@ -24,7 +24,11 @@ MARKER = re.compile(r"^<!-- cell (?P<id>[A-Za-z0-9_-]+) en (?P<hash>[0-9a-f]{12}
 SETUP_CALL = re.compile(r"rnnlab\.notebook\.setup\((?P<args>[^()]*)\)")
 
 
-class TranslationFormatError(ValueError):
+class MalformedInput(ValueError):
+    """An input the build cannot read: names the file, and the cell or line where it can."""
+
+
+class TranslationFormatError(MalformedInput):
     """A translation file that does not follow the format (names the file and the line)."""
 
 
@@ -42,7 +46,8 @@ class Problem:
 
     notebook: str  # the English notebook, relative to the repository root
     cell_id: str | None
-    kind: str  # "missing", "stale", "unknown", "order", "duplicate", "code cell", "built", "orphan"
+    kind: str  # "missing", "stale", "unknown", "order", "duplicate", "code cell", "built", "orphan",
+    #            "empty", "format"
     detail: str
 
     def __str__(self) -> str:
@@ -133,8 +138,38 @@ def translated_notebooks(root: Path) -> list[Path]:
 
 
 # ------------------------------------------------------------------------------ build and check
+def read_text(path: Path) -> str:
+    """The UTF-8 text of ``path``; a file that is not UTF-8 is refused naming the file and byte."""
+    data = Path(path).read_bytes()
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data[:exc.start].count(b"\n") + 1
+        raise MalformedInput(f"{path}: not UTF-8 text (line {line}, byte {exc.start}: "
+                             f"{data[exc.start:exc.start + 1]!r}); save it as UTF-8") from None
+
+
 def load_notebook(path: Path) -> dict:
-    return json.loads(Path(path).read_text(encoding="utf-8"))
+    """The notebook at ``path``, checked: JSON, a ``cells`` list, each cell with its type, source and id."""
+    try:
+        nb = json.loads(read_text(path))
+    except json.JSONDecodeError as exc:
+        raise MalformedInput(f"{path}: not a readable notebook (truncated or not JSON: {exc.msg} at "
+                             f"line {exc.lineno}, column {exc.colno})") from None
+    if not isinstance(nb, dict) or not isinstance(nb.get("cells"), list):
+        raise MalformedInput(f"{path}: not a notebook: it has no 'cells' list")
+    for index, cell in enumerate(nb["cells"]):
+        if not isinstance(cell, dict) or cell.get("cell_type") not in ("markdown", "code", "raw"):
+            raise MalformedInput(f"{path}: cell {index} (counting from 0) is not a notebook cell "
+                                 "(no cell_type 'markdown', 'code' or 'raw')")
+        if not isinstance(cell.get("source", ""), (str, list)):
+            raise MalformedInput(f"{path}: cell {index} (counting from 0): its source is neither a "
+                                 "string nor a list of lines")
+        if not isinstance(cell.get("id"), str) or not cell["id"]:
+            raise MalformedInput(f"{path}: cell {index} (counting from 0) has no 'id'; nbformat 4.5 "
+                                 "cells carry one (open and save the notebook in Jupyter to add them)")
+    nb.setdefault("metadata", {})
+    return nb
 
 
 def compare_sections(english: dict, sections: list[Section], name: str) -> list[Problem]:
@@ -158,6 +193,9 @@ def compare_sections(english: dict, sections: list[Section], name: str) -> list[
             problems.append(Problem(name, section.cell_id, "code cell",
                                     f"line {section.line} translates a {cell['cell_type']} cell; "
                                     "only markdown cells are translated"))
+        elif not section.text.strip():
+            problems.append(Problem(name, section.cell_id, "empty",
+                                    f"line {section.line}: the section is empty; translate the cell"))
         elif section.en_hash != source_hash(cell_source(cell)):
             problems.append(Problem(name, section.cell_id, "stale",
                                     f"line {section.line} translates English {section.en_hash}, the "
@@ -213,7 +251,7 @@ def plan(english_path: Path, root: Path):
     name = _relative(english_path, root)
     source = translation_path(english_path, root)
     english = load_notebook(english_path)
-    sections = parse_translation(source.read_text(encoding="utf-8"), _relative(source, root))
+    sections = parse_translation(read_text(source), _relative(source, root))
     return build_notebook(english, sections, name), compare_sections(english, sections, name)
 
 
@@ -232,7 +270,7 @@ def check_edition(root: Path) -> list[Problem]:
         name = _relative(path, root)
         try:
             expected, found = plan(path, root)
-        except TranslationFormatError as exc:
+        except MalformedInput as exc:
             problems.append(Problem(name, None, "format", str(exc)))
             continue
         problems += found
@@ -240,8 +278,11 @@ def check_edition(root: Path) -> list[Problem]:
         if not built.is_file():
             problems.append(Problem(name, None, "built", f"{_relative(built, root)} is not built; "
                                     "run scripts/build_zh.py"))
-        else:
+            continue
+        try:
             problems += compare_built(expected, load_notebook(built), name)
+        except MalformedInput as exc:
+            problems.append(Problem(name, None, "format", f"{exc}; rebuild it with scripts/build_zh.py"))
     translated = {built_path(p, root).resolve() for p in translated_notebooks(root)}
     for built in sorted((root / "notebooks" / LANG).rglob("*.ipynb")):
         if ".ipynb_checkpoints" not in built.parts and built.resolve() not in translated:
@@ -272,8 +313,11 @@ def build(english_path: Path, root: Path) -> tuple[Path, bool, list[Problem]]:
     expected, problems = plan(english_path, root)
     target = built_path(english_path, root)
     needs_execution = True
-    if target.is_file():
-        old = load_notebook(target)
+    try:  # a damaged built notebook is simply rebuilt (and executed again)
+        old = load_notebook(target) if target.is_file() else None
+    except MalformedInput:
+        old = None
+    if old is not None:
         old_code = [(c.get("id"), cell_source(c)) for c in old["cells"] if c["cell_type"] == "code"]
         new_code = [(c.get("id"), cell_source(c)) for c in expected["cells"] if c["cell_type"] == "code"]
         executed = all(c.get("execution_count") for c in old["cells"]

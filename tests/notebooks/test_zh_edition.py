@@ -196,7 +196,9 @@ def test_the_build_writes_atomically(copy_root, monkeypatch):
     def fail(*args):
         raise OSError("disk full")
 
-    monkeypatch.setattr(edition.os, "replace", fail)
+    import rnnlab.files
+
+    monkeypatch.setattr(rnnlab.files.os, "replace", fail)
     with pytest.raises(OSError, match="disk full"):
         edition.build(copy_root / "notebooks" / LESSON00.name, copy_root)
     assert built.read_bytes() == before
@@ -227,3 +229,74 @@ def test_every_english_lesson_and_solution_has_a_chinese_edition(english):
     en_code = [edition.cell_source(c) for c in en["cells"] if c["cell_type"] == "code"]
     zh_code = [edition.cell_source(c) for c in zh["cells"] if c["cell_type"] == "code"]
     assert zh_code == [edition.with_lang(s) for s in en_code], "code cells differ beyond setup(lang=\"zh\")"
+
+
+# ---------------------------------------------------------------------------- malformed input (issue 25)
+def _build_zh():
+    sys.path.insert(0, str(ROOT / "scripts"))
+    import build_zh
+
+    return build_zh
+
+
+def _check_and_build_name(copy_root, capsys, *expected):
+    """``build_zh --check`` and the build both fail, naming each of ``expected`` in their output."""
+    build_zh = _build_zh()
+    assert build_zh.main(["--check"], root=copy_root) == 1
+    checked = capsys.readouterr().out
+    assert build_zh.main([], root=copy_root) == 1
+    built = capsys.readouterr().out
+    for text in expected:
+        assert text in checked and text in built, (text, checked, built)
+
+
+def test_a_truncated_english_notebook_is_named(copy_root, capsys):
+    path = copy_root / "notebooks" / LESSON00.name
+    path.write_bytes(path.read_bytes()[:5000])
+    _check_and_build_name(copy_root, capsys, "00_start_here.ipynb: not a readable notebook (truncated")
+
+
+def test_a_notebook_without_cells_is_named(copy_root, capsys):
+    path = copy_root / "notebooks" / LESSON00.name
+    path.write_text(json.dumps({"metadata": {}, "nbformat": 4}), encoding="utf-8")
+    _check_and_build_name(copy_root, capsys, "00_start_here.ipynb: not a notebook: it has no 'cells' list")
+
+
+def test_a_cell_without_an_id_is_named_with_its_index(copy_root, capsys):
+    path = copy_root / "notebooks" / LESSON00.name
+    nb = edition.load_notebook(path)
+    del nb["cells"][3]["id"]
+    path.write_text(json.dumps(nb), encoding="utf-8")
+    _check_and_build_name(copy_root, capsys, "00_start_here.ipynb: cell 3 (counting from 0) has no 'id'")
+
+
+def test_a_translation_that_is_not_utf8_is_named_with_its_line(copy_root, capsys):
+    source = copy_root / "notebooks" / "zh" / "translations" / "00_start_here.md"
+    text = source.read_text(encoding="utf-8")
+    source.write_bytes(text.encode("gb18030"))
+    _check_and_build_name(copy_root, capsys, "00_start_here.md: not UTF-8 text (line ")
+
+
+def test_a_truncated_built_notebook_fails_the_check_and_is_rebuilt(copy_root, capsys):
+    built = copy_root / "notebooks" / "zh" / LESSON00.name
+    built.write_bytes(built.read_bytes()[:3000])
+    build_zh = _build_zh()
+    assert build_zh.main(["--check"], root=copy_root) == 1
+    assert "notebooks/zh/00_start_here.ipynb: not a readable notebook" in capsys.readouterr().out
+    _, needs_execution, problems = edition.build(copy_root / "notebooks" / LESSON00.name, copy_root)
+    assert needs_execution and problems == [] and edition.check_edition(copy_root) == []
+
+
+def test_an_empty_section_does_not_pass_the_check(copy_root, capsys):
+    source = copy_root / "notebooks" / "zh" / "translations" / "00_start_here.md"
+    english = edition.load_notebook(copy_root / "notebooks" / LESSON00.name)
+    cell = _markdown(english)[2]
+    text = source.read_text(encoding="utf-8")
+    start = text.index(edition.marker(cell))
+    end = text.index("<!-- cell", start + 1)
+    source.write_text(text[:start] + edition.marker(cell) + "\n\n   \n" + text[end:], encoding="utf-8")
+    _, _, problems = edition.build(copy_root / "notebooks" / LESSON00.name, copy_root)
+    assert [p.kind for p in problems] == ["empty"]  # the build warns too
+    assert _kinds(edition.check_edition(copy_root)) == [("notebooks/00_start_here.ipynb", cell["id"], "empty")]
+    assert _build_zh().main(["--check"], root=copy_root) == 1
+    assert f"cell {cell['id']}: empty" in capsys.readouterr().out
