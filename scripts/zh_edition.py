@@ -6,6 +6,12 @@ source> -->``. Building replaces every markdown cell's source by its section and
 cell byte for byte, except that ``rnnlab.notebook.setup(`` gets ``lang="zh"``. :func:`check_edition`
 lists every stale cell (the English changed), missing or unknown section, and every built cell that
 differs from what the build gives; ``scripts/build_zh.py`` and ``tests/notebooks/test_zh_edition.py`` use it.
+
+One translation per exercise statement: a solution notebook's markdown cell whose English is identical
+to a cell of its lesson takes the lesson's section (:func:`shared_sections`); the solution's file
+needs no section for it, and one that says something else is listed as "drift"
+(``scripts/zh_share.py --fix`` drops it). Every input the build cannot read is refused naming the
+file and, where it can, the cell or line (:class:`MalformedInput`).
 """
 
 from __future__ import annotations
@@ -172,8 +178,14 @@ def load_notebook(path: Path) -> dict:
     return nb
 
 
-def compare_sections(english: dict, sections: list[Section], name: str) -> list[Problem]:
-    """What is stale, missing, unknown or out of order in ``sections`` against ``english``."""
+def compare_sections(english: dict, sections: list[Section], name: str,
+                     shared: dict[str, Section] | None = None) -> list[Problem]:
+    """What is stale, missing, unknown or out of order in ``sections`` against ``english``.
+
+    ``shared``: the cells whose translation comes from the lesson (see :func:`shared_sections`);
+    they need no section here, and a section here that says something else is "drift".
+    """
+    shared = shared or {}
     problems = []
     cells = {c.get("id"): c for c in english["cells"]}
     markdown = [c["id"] for c in english["cells"] if c["cell_type"] == "markdown"]
@@ -193,6 +205,11 @@ def compare_sections(english: dict, sections: list[Section], name: str) -> list[
             problems.append(Problem(name, section.cell_id, "code cell",
                                     f"line {section.line} translates a {cell['cell_type']} cell; "
                                     "only markdown cells are translated"))
+        elif section.cell_id in shared and section.text != shared[section.cell_id].text:
+            problems.append(Problem(name, section.cell_id, "drift",
+                                    f"line {section.line} translates the same English as the lesson's "
+                                    f"cell {section.cell_id} differently; the lesson's translation is "
+                                    "used: scripts/zh_share.py --fix drops this copy"))
         elif not section.text.strip():
             problems.append(Problem(name, section.cell_id, "empty",
                                     f"line {section.line}: the section is empty; translate the cell"))
@@ -201,7 +218,7 @@ def compare_sections(english: dict, sections: list[Section], name: str) -> list[
                                     f"line {section.line} translates English {section.en_hash}, the "
                                     f"English cell is now {source_hash(cell_source(cell))}"))
     for cell_id in markdown:
-        if cell_id not in seen:
+        if cell_id not in seen and cell_id not in shared:
             problems.append(Problem(name, cell_id, "missing", "no section translates this markdown cell"))
     order = [s.cell_id for s in sections if s.cell_id in markdown]
     if order != sorted(order, key=markdown.index) and len(set(order)) == len(order):
@@ -209,9 +226,11 @@ def compare_sections(english: dict, sections: list[Section], name: str) -> list[
     return problems
 
 
-def build_notebook(english: dict, sections: list[Section], translates: str) -> dict:
-    """The Chinese notebook (unexecuted: code outputs empty); an untranslated cell stays English."""
-    by_id = {s.cell_id: s for s in sections}
+def build_notebook(english: dict, sections: list[Section], translates: str,
+                   shared: dict[str, Section] | None = None) -> dict:
+    """The Chinese notebook (unexecuted: code outputs empty); an untranslated cell stays English.
+    A cell in ``shared`` takes the lesson's translation (one translation per exercise statement)."""
+    by_id = {s.cell_id: s for s in sections} | dict(shared or {})
     nb = copy.deepcopy(english)
     for cell in nb["cells"]:
         if cell["cell_type"] == "markdown" and cell.get("id") in by_id:
@@ -246,13 +265,44 @@ def compare_built(expected: dict, built: dict, name: str) -> list[Problem]:
     return problems
 
 
+def lesson_of(english_path: Path, root: Path) -> Path | None:
+    """notebooks/solutions/X_solutions.ipynb → notebooks/X.ipynb (None for a lesson or without one)."""
+    path = Path(english_path)
+    if path.parent.name != "solutions" or not path.stem.endswith("_solutions"):
+        return None
+    lesson = Path(root) / "notebooks" / f"{path.stem[:-len('_solutions')]}.ipynb"
+    return lesson if lesson.is_file() else None
+
+
+def shared_sections(english_path: Path, english: dict, root: Path) -> dict[str, Section]:
+    """For a solution notebook: ``{cell id: the lesson's section}`` for each markdown cell whose English
+    is identical to a lesson cell's (the exercise statements) and whose lesson section is current."""
+    lesson = lesson_of(english_path, root)
+    if lesson is None or not translation_path(lesson, root).is_file():
+        return {}
+    lesson_nb = load_notebook(lesson)
+    source = translation_path(lesson, root)
+    by_id = {s.cell_id: s for s in parse_translation(read_text(source), _relative(source, root))}
+    by_hash = {}
+    for cell in lesson_nb["cells"]:
+        section = by_id.get(cell["id"])
+        digest = source_hash(cell_source(cell))
+        if (cell["cell_type"] == "markdown" and section is not None and section.en_hash == digest
+                and section.text.strip()):
+            by_hash.setdefault(digest, section)
+    return {c["id"]: by_hash[source_hash(cell_source(c))] for c in english["cells"]
+            if c["cell_type"] == "markdown" and source_hash(cell_source(c)) in by_hash}
+
+
 def plan(english_path: Path, root: Path):
     """``(expected Chinese notebook, problems with the translation)`` for one English notebook."""
     name = _relative(english_path, root)
     source = translation_path(english_path, root)
     english = load_notebook(english_path)
     sections = parse_translation(read_text(source), _relative(source, root))
-    return build_notebook(english, sections, name), compare_sections(english, sections, name)
+    shared = shared_sections(english_path, english, root)
+    return (build_notebook(english, sections, name, shared),
+            compare_sections(english, sections, name, shared))
 
 
 def check_edition(root: Path) -> list[Problem]:
@@ -341,3 +391,15 @@ def skeleton(english: dict) -> str:
     parts = [f"{marker(c)}\n{cell_source(c).rstrip()}\n" for c in english["cells"]
              if c["cell_type"] == "markdown"]
     return "\n".join(parts)
+
+
+def drop_sections(text: str, cell_ids) -> str:
+    """``text`` (a translation file) without the sections of ``cell_ids`` (marker to next marker)."""
+    cell_ids, keep, dropping = set(cell_ids), [], False
+    for line in text.splitlines(keepends=True):
+        match = MARKER.match(line.rstrip("\n"))
+        if match:
+            dropping = match["id"] in cell_ids
+        if not dropping:
+            keep.append(line)
+    return "".join(keep)

@@ -300,3 +300,62 @@ def test_an_empty_section_does_not_pass_the_check(copy_root, capsys):
     assert _kinds(edition.check_edition(copy_root)) == [("notebooks/00_start_here.ipynb", cell["id"], "empty")]
     assert _build_zh().main(["--check"], root=copy_root) == 1
     assert f"cell {cell['id']}: empty" in capsys.readouterr().out
+
+
+# ---------------------------------------------------------------------------- one translation per exercise
+SOLUTION00 = ROOT / "notebooks" / "solutions" / "00_start_here_solutions.ipynb"
+
+
+@pytest.fixture
+def pair_root(copy_root):
+    """``copy_root`` plus lesson 00's solution notebook and its real translation file."""
+    (copy_root / "notebooks" / "solutions").mkdir()
+    shutil.copy(SOLUTION00, copy_root / "notebooks" / "solutions" / SOLUTION00.name)
+    shutil.copy(edition.translation_path(SOLUTION00, ROOT),
+                edition.translation_path(SOLUTION00, copy_root))
+    return copy_root
+
+
+def _shared_ids(root):
+    path = root / "notebooks" / "solutions" / SOLUTION00.name
+    return sorted(edition.shared_sections(path, edition.load_notebook(path), root))
+
+
+def test_every_exercise_statement_of_the_repository_has_one_translation():
+    for path in edition.english_notebooks(ROOT):
+        assert [p for p in edition.plan(path, ROOT)[1] if p.kind == "drift"] == []
+        if edition.lesson_of(path, ROOT) is not None:
+            assert edition.shared_sections(path, edition.load_notebook(path), ROOT), path.name
+
+
+def test_a_solution_builds_its_shared_statements_from_the_lesson_translation(pair_root):
+    ids = _shared_ids(pair_root)
+    assert ids, "lesson 00 and its solutions share exercise statements"
+    solution = pair_root / "notebooks" / "solutions" / SOLUTION00.name
+    built, _, problems = edition.build(solution, pair_root)
+    assert problems == []
+    cells = {c["id"]: edition.cell_source(c) for c in edition.load_notebook(built)["cells"]}
+    lesson = {s.cell_id: s.text for s in edition.parse_translation(
+        edition.read_text(edition.translation_path(LESSON00, pair_root)))}
+    assert [cells[i] for i in ids] == [lesson[i] for i in ids]  # the tiny lesson translation, verbatim
+
+
+def test_a_solution_section_that_translates_a_statement_differently_is_flagged_and_fixed(pair_root, capsys):
+    cell_id = _shared_ids(pair_root)[0]
+    solution = pair_root / "notebooks" / "solutions" / SOLUTION00.name
+    english = edition.load_notebook(solution)
+    cell = next(c for c in english["cells"] if c["id"] == cell_id)
+    source = edition.translation_path(SOLUTION00, pair_root)
+    source.write_text(source.read_text(encoding="utf-8") + f"\n{edition.marker(cell)}\n另一种译法\n",
+                      encoding="utf-8")
+    edition.build(solution, pair_root)
+    assert ("notebooks/solutions/00_start_here_solutions.ipynb", cell_id, "drift") in \
+        {(p.notebook, p.cell_id, p.kind) for p in edition.check_edition(pair_root)}
+    sys.path.insert(0, str(ROOT / "scripts"))
+    import zh_share
+
+    assert zh_share.main([], root=pair_root) == 1
+    assert zh_share.main(["--fix"], root=pair_root) == 0
+    assert "另一种译法" not in source.read_text(encoding="utf-8")
+    edition.build(solution, pair_root)
+    assert edition.check_edition(pair_root) == []
