@@ -33,6 +33,7 @@ _MARKDOWN_PROTECTED = re.compile(
     r"|https?://[^\s)>]+|<[a-z][^>\n]*>", re.S)
 _FENCE = re.compile(r"```(?:python)?\n(?P<code>.*?)```", re.S)
 _QUOTED = re.compile(r"“[^”\n]*”")
+_LATEX = re.compile(r"\$\$.*?\$\$|(?<!\\)\$[^$\n]*(?<!\\)\$", re.S)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -44,6 +45,7 @@ class Rule:
     allowed: tuple[str, ...] = ()  # regexes over a line: a match inside one of theirs stays
     in_quotes: bool = False  # also inside “…”
     keep: Callable[[re.Match], bool] | None = None  # True: this match is fine after all
+    latex: bool = False  # look inside LaTeX ($…$, $$…$$) instead of prose
 
     def applies_to(self, name: str) -> bool:
         return not self.only_in or re.search(self.only_in, Path(name).name) is not None
@@ -106,6 +108,7 @@ def _kind(path: Path) -> str:
 def _matches(text: str, name: str, kind: str, rules) -> list[tuple[re.Match, Rule]]:
     protected = protected_spans(text, kind)
     quoted = [m.span() for m in _QUOTED.finditer(text)]
+    latex = [m.span() for m in _LATEX.finditer(text)] if kind == "markdown" else []
     starts = [0] + [m.end() for m in re.finditer("\n", text)]
 
     def inside(spans, a, b):
@@ -117,7 +120,9 @@ def _matches(text: str, name: str, kind: str, rules) -> list[tuple[re.Match, Rul
             continue
         for match in re.finditer(rule.pattern, text):
             a, b = match.span()
-            if a == b or inside(protected, a, b) or (not rule.in_quotes and inside(quoted, a, b)):
+            if a == b or (not rule.in_quotes and inside(quoted, a, b)):
+                continue
+            if (not inside(latex, a, b)) if rule.latex else inside(protected, a, b):
                 continue
             if rule.keep is not None and rule.keep(match):
                 continue

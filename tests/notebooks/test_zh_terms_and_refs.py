@@ -123,3 +123,34 @@ def test_an_unknown_or_english_numbered_reference_is_reported_never_guessed(text
 
 def test_a_known_d2l_zh_reference_passes():
     assert zh_text.scan(f"[{BOOK}9.4 节](u)；{BOOK}图 8.4.2", "x.md", zh_refs.rules()) == []
+
+
+# ------------------------------------------------------------------------------ style (point 7)
+import zh_style  # noqa: E402
+
+
+def test_the_style_rules_find_nothing_left_in_the_edition():
+    hits = zh_text.scan_files(zh_style.rules(), ROOT)
+    assert not hits, "run scripts/zh_style.py --fix:\n" + "\n".join(map(str, hits))
+
+
+@pytest.mark.parametrize("before, after", [
+    ("很长——而且很慢", "很长，而且很慢"),
+    ("记忆——隐状态——让它", "记忆（隐状态）让它"),
+    ("本身*就是*一个", "本身**就是**一个"),
+    ("*The Time Machine*", "*The Time Machine*"),  # a Latin title keeps its italics
+    ("超过 30 % 的步骤", "超过 30% 的步骤"),
+    ("意味着 291k 个参数", "意味着 29.1 万个参数"),
+    ("词表有成千上万个词元", "词表有数以千计的词元"),
+    ("$a \\qquad \\text{with } b$ 和 with", "$a \\qquad \\text{其中 } b$ 和 with"),  # LaTeX only
+    (zh_style.HAIZI_OLD, zh_style.HAIZI_NEW),
+])
+def test_the_safe_style_rewrites(before, after):
+    assert _rewrite(before, zh_style.rules()) == after
+
+
+def test_the_haizi_line_is_the_poems_and_attributed():
+    assert "给每一条河每一座山取一个温暖的名字" in zh_style.HAIZI_NEW and "海子" in zh_style.HAIZI_NEW
+    assert "《面朝大海，春暖花开》" in zh_style.HAIZI_NEW
+    text = (ROOT / "notebooks" / "zh" / "translations" / "02_text_preprocessing.md").read_text(encoding="utf-8")
+    assert zh_style.HAIZI_OLD not in text and "海子" in text
