@@ -41,7 +41,7 @@ def _latex_word(match: re.Match) -> str:
 
 def rules():
     dash_aside = zh_text.Rule("a short aside between em-dashes (——X—— → （X）)",
-                              rf"——(?P<aside>[^——，。；：、！？\n“”（）]{{1,12}})——", r"（\g<aside>）")
+                              r"——(?P<aside>[^——，。；：、！？\n“”（）]{1,12})——", r"（\g<aside>）")
     return [
         zh_text.Rule("the 海子 line, attributed and quoted as the poem has it",
                      re.escape(HAIZI_OLD), HAIZI_NEW, in_quotes=True),
