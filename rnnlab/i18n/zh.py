@@ -34,7 +34,7 @@ MESSAGES = {
                                  "check_translation('循环神经网络', '...')；收到的是 {chinese} 和 {english}"),
     "nb00.not_a_term": "{chinese!r} 不是术语表中的术语；用 rnnlab.glossary.lookup('') 列出全部术语。",
     "nb00.translation_correct": "{chinese} = {english}：{meaning}（第 {lesson} 课）。",
-    "nb00.translation_wrong": "{english!r} 不是它的英文。提示：第 {lesson} 课讲 {chinese}，它的意思是“{meaning}”。",
+    "nb00.translation_wrong": "{english!r} 不是它的英文。提示：第 {lesson} 课讲的是{chinese}，意思是“{meaning}”。",
     "nb00.give_w": "请给出一个有限的数 w，例如 0.5；收到的是 {answer}",
     "nb00.w_zero": "w = 0 会立刻遗忘，这是平凡解：请找一个不为零、遗忘得慢的 w。",
     "nb00.w_too_big": ("练习要求 0 < |w| < 1。（当 |w| = {abs_w:g} 时，状态在 ±1 附近饱和，那里 "
