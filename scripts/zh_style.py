@@ -2,7 +2,8 @@
 
     .venv/bin/python scripts/zh_style.py          # list what the rules find; exit 1 if any
     .venv/bin/python scripts/zh_style.py --fix    # rewrite the safe cases in the translations and zh.py
-    .venv/bin/python scripts/zh_style.py --dashes # count the em-dashes "——" per file (d2l-zh's RNN chapters use none)
+    .venv/bin/python scripts/zh_style.py --dashes # count the em-dashes "——" per file
+                                                  # (d2l-zh's RNN chapters use none)
 
 Safe rewrites: an em-dash before a conjunction (——而 → ，而) or before an explanation that starts with
 这/它 (——这 → ：这), a short aside between two dashes (——隐状态—— → （隐状态）); italics on Chinese
@@ -51,7 +52,8 @@ def rules():
                      "——(?=(?:" + "|".join(_CONJUNCTIONS) + "))", "，"),
         zh_text.Rule("an em-dash before an explanation (——这 → ：这)", r"——(?=[这它])", "："),
         zh_text.Rule("italics on Chinese words (CJK fonts have no italics): bold instead",
-                     rf"(?<![*A-Za-z0-9_])\*(?P<word>[{_CJK}，、]{{1,8}})\*(?![*A-Za-z0-9_])", r"**\g<word>**",
+                     rf"(?<![*A-Za-z0-9_])\*(?P<word>[{_CJK}，、]{{1,8}})\*(?![*A-Za-z0-9_])",
+                     r"**\g<word>**",
                      allowed=(r"\*斜体\*",)),  # 05 says its added table rows are in italics
         zh_text.Rule("English inside LaTeX \\text{}",
                      r"\\text\{(?P<word>(?i:" + "|".join(_LATEX_WORDS) + r"))(?P<space>\s?)\}", _latex_word,
@@ -79,6 +81,6 @@ if __name__ == "__main__":
         counts = dash_counts()
         for name, count in counts.items():
             print(f"{count:4d}  {name}")
-        print(f"{sum(counts.values()):4d}  em-dashes in all (each one a judgement: ：，（）or a new sentence)")
+        print(f"{sum(counts.values()):4d}  em-dashes in all (each a judgement: ：，（）or a new sentence)")
         sys.exit(0)
     sys.exit(zh_text.main(rules(), __doc__.splitlines()[0]))
