@@ -4,9 +4,11 @@
     .venv/bin/python scripts/build_zh.py --execute        # ... and execute those whose code changed
     .venv/bin/python scripts/build_zh.py 04_rnn_from_scratch   # only these (English stems)
     .venv/bin/python scripts/build_zh.py --check          # list stale or missing cells; exit 1 if any
+    .venv/bin/python scripts/build_zh.py --check --warnings   # ... and code cells with English comments
     .venv/bin/python scripts/build_zh.py --skeleton 04_rnn_from_scratch   # print a file to start from
 
-The format (one section per English markdown cell, "<!-- cell <id> en <sha1[:12]> -->") is described
+The format (one section per English markdown cell, "<!-- cell <id> en <sha1[:12]> -->"; optionally one per
+code cell, "<!-- cell <id> code <sha1[:12]> -->" and the cell with its comments translated) is described
 in scripts/zh_edition.py. Built notebooks are never edited by hand: edit the translation, rebuild.
 """
 
@@ -43,18 +45,31 @@ def main(argv=None, root: Path = ROOT) -> int:
     parser.add_argument("--check", action="store_true", help="report stale/missing cells, build nothing")
     parser.add_argument("--execute", action="store_true",
                         help="execute each built notebook whose code cells changed")
+    parser.add_argument("--warnings", action="store_true",
+                        help="with --check: list the code cells whose comments are still English")
     parser.add_argument("--skeleton", action="store_true",
                         help="print a translation file to start from (English text under each marker)")
     args = parser.parse_args(argv)
     root = Path(root)
     if args.skeleton:
         for path in _select(args.stems, root, require_translation=False):
-            print(edition.skeleton(edition.load_notebook(path)), end="")
+            try:
+                print(edition.skeleton(edition.load_notebook(path)), end="")
+            except edition.MalformedInput as exc:
+                print(f"error: {exc}")
+                return 1
         return 0
     if args.check:
-        problems = edition.check_edition(root)
+        found = edition.check_edition(root, warnings=True)
+        problems = [p for p in found if not p.warning]
         for problem in problems:
             print(problem)
+        warned = [p for p in found if p.warning]
+        for problem in warned if args.warnings else []:
+            print(f"warning: {problem}")
+        if warned:
+            print(f"{len(warned)} warning(s): code cells whose comments are not translated yet "
+                  f"(opt-in, not a failure){'' if args.warnings else '; list them with --warnings'}")
         missing = [p for p in edition.english_notebooks(root)
                    if not edition.translation_path(p, root).is_file()]
         if missing:
@@ -69,13 +84,14 @@ def main(argv=None, root: Path = ROOT) -> int:
     for path in paths:
         try:
             target, needs_execution, problems = edition.build(path, root)
-        except edition.TranslationFormatError as exc:
+        except edition.MalformedInput as exc:
             print(f"error: {exc}")
             count += 1
             continue
         for problem in problems:
-            print(f"warning: {problem}")
-        count += len(problems)
+            if not problem.warning or problem.kind == "stale code":
+                print(f"warning: {problem}")
+        count += sum(not p.warning for p in problems)
         state = "needs executing" if needs_execution else "outputs kept (code unchanged)"
         print(f"built {target.relative_to(root)} ({state})")
         if needs_execution:

@@ -1,6 +1,12 @@
-"""Issue 13: rnnlab speaks the reader's language, chosen once by setup(lang=...)."""
+"""Issue 13: rnnlab speaks the reader's language, chosen once by setup(lang=...).
+Issue 23: every key the code and the notebooks' widgets use is in both catalogues (a missing one is a
+failure here, never a silent English fallback), and the catalogue's mistranslations stay fixed."""
 
+import ast
+import json
+import re
 import warnings
+from pathlib import Path
 
 import matplotlib
 import pytest
@@ -50,7 +56,7 @@ def test_setup_lang_zh_switches_feedback_and_the_glossary_and_en_switches_back(c
     assert get_language() == "zh"
     assert "已就绪" in capsys.readouterr().out
     fb = nb00.check_vanishing_weight(None)
-    assert str(fb).startswith("❌ 还不对。") and "got" not in str(fb)
+    assert str(fb).startswith("❌ 再想想。") and "got" not in str(fb)
     assert str(feedback.correct("")) == "✅ 正确。"
     table = glossary.as_markdown()
     assert "| 含义 |" in table and glossary.MEANINGS_ZH["perplexity"] in table
@@ -77,6 +83,87 @@ def test_a_refused_setup_changes_no_language():
 def test_tr_names_a_missing_key():
     with pytest.raises(KeyError, match="no message 'nope' in the 'en' catalogue"):
         tr("nope")
+    set_language("zh")
+    with pytest.raises(KeyError, match="no message 'nope' in the 'zh' catalogue"):
+        tr("nope")
+
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _calls(tree, names):
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Call):
+            func = node.func
+            name = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", None)
+            if name in names:
+                yield name, node
+
+
+def test_every_message_key_the_code_uses_is_in_both_catalogues():
+    used, prefixes = set(), set()
+    for path in sorted((ROOT / "rnnlab").rglob("*.py")):
+        for _, call in _calls(ast.parse(path.read_text(encoding="utf-8")), {"tr"}):
+            key = call.args[0] if call.args else None
+            if isinstance(key, ast.Constant) and isinstance(key.value, str):
+                used.add(key.value)
+            elif isinstance(key, ast.JoinedStr) and isinstance(key.values[0], ast.Constant):
+                prefixes.add(key.values[0].value)
+    assert len(used) > 100, "the scan no longer finds the tr(...) calls"
+    for lang, catalogue in messages.CATALOGUES.items():
+        assert sorted(used - set(catalogue)) == [], f"keys missing from {lang}.py"
+        assert all(any(k.startswith(p) for k in catalogue) for p in prefixes), (lang, prefixes)
+
+
+_CONTROLS = {"int_slider", "float_slider", "log_slider", "choice_slider", "dropdown", "Panel", "Text"}
+
+
+def _widget_texts():
+    """Every label, title and option label the notebooks give rnnlab's widgets, with where."""
+    texts = {}
+    notebooks = (sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
+                 + sorted((ROOT / "notebooks" / "solutions").glob("*.ipynb")))
+    for path in notebooks:
+        for cell in json.loads(path.read_text(encoding="utf-8"))["cells"]:
+            source = "".join(cell["source"]) if cell["cell_type"] == "code" else ""
+            try:
+                tree = ast.parse(source)
+            except SyntaxError:
+                continue
+            for name, call in _calls(tree, _CONTROLS):
+                args = list(call.args[:1]) if name not in ("Panel", "Text") else []
+                args += [k.value for k in call.keywords if k.arg in ("title", "description")]
+                if name == "dropdown" and len(call.args) > 1 and isinstance(call.args[1], ast.List):
+                    args += [e.elts[0] for e in call.args[1].elts if isinstance(e, ast.Tuple)]
+                for arg in args:
+                    if isinstance(arg, ast.Constant) and isinstance(arg.value, str):
+                        texts.setdefault(arg.value, path.name)
+    return texts
+
+
+def test_every_widget_label_title_and_option_in_the_notebooks_is_in_both_catalogues():
+    texts = _widget_texts()
+    assert {"hidden size", "optimiser", "Train a recurrent cell", "random, fresh state"} <= set(texts)
+    # a name shown as code (SGD, Adam, num_steps) may stay as it is; everything else is translated
+    names = {"SGD", "Adam", "Adam + PCGrad"}
+    for lang, catalogue in messages.CATALOGUES.items():
+        missing = {t: nb for t, nb in texts.items() if f"widget.{t}" not in catalogue and t not in names}
+        assert missing == {}, f"add widget.<label> keys to {lang}.py for {missing}"
+
+
+def test_the_catalogue_mistranslations_stay_fixed():
+    zh = messages.CATALOGUES["zh"]
+    assert "往回" in zh["lesson07.jacobian_report"] and "向前" not in zh["lesson07.jacobian_report"]
+    assert not re.search(r"少 \{ratio[^}]*\} 倍", zh["lesson07.cost_report"])
+    assert "太平凡" not in zh["nb00.w_zero"]
+    assert zh["report.trained_in"].endswith("秒")
+    assert "给投影后梯度的结果" not in zh["nb05.check_cosine_after_clipping.wrong2"]
+    for key in ("nb00.translation_wrong", "nb08.check_pcgrad_update.wrong"):  # read after "❌ 再想想。"
+        assert not (zh["feedback.not_yet"] + zh[key]).count("不对") > 1, key
+    assert "notebook" not in zh["widget.panel_summary"] and "——" not in zh["widget.panel_summary"]
+    set_language("zh")
+    line = tr("widget.panel_summary", kind="Panel", controls="tau, k")
+    assert line == "交互面板 Panel，控件 tau, k：运行本笔记本后即可操作。"
 
 
 # ------------------------------------------------------------------------------ figures
