@@ -32,3 +32,15 @@ def test_unk_share():
     fb = nb02.check_unk_share(type_share)
     assert not fb.ok and "distinct words" in fb.message
     assert not nb02.check_unk_share(None).ok
+
+
+def test_checker_ignores_a_student_mutating_the_exercise_line():
+    vocab = book_vocab()
+    right = vocab[list(nb02.EXERCISE_LINE)]
+    saved = list(nb02.EXERCISE_LINE)
+    try:
+        nb02.EXERCISE_LINE[1] = "machine"  # the student's in-place edit
+        assert nb02.check_indices(right).ok
+        assert not nb02.check_indices(vocab[nb02.EXERCISE_LINE]).ok
+    finally:
+        nb02.EXERCISE_LINE[:] = saved
