@@ -11,7 +11,9 @@ from ...text.vocab import Vocab
 from ...text.zipf import book_word_tokens, min_freq_summary
 from .feedback import Feedback, as_number, correct, describe, never_crashes, wrong
 
-EXERCISE_LINE = ["the", "time", "traveller", "for", "so", "it", "will", "be", "convenient"]
+# The checkers read the immutable _LINE: a student editing EXERCISE_LINE cannot change what is right.
+_LINE = ("the", "time", "traveller", "for", "so", "it", "will", "be", "convenient")
+EXERCISE_LINE = list(_LINE)
 EXERCISE_MIN_FREQ = 10
 
 
@@ -23,7 +25,7 @@ def _book_vocab() -> Vocab:
 def check_indices(indices) -> Feedback:
     """Exercise 1: the indices of ``EXERCISE_LINE`` in the book's word vocabulary (min_freq=0)."""
     vocab = _book_vocab()
-    want = vocab[EXERCISE_LINE]
+    want = vocab[list(_LINE)]
     if hasattr(indices, "tolist") and not isinstance(indices, (list, tuple)):
         indices = indices.tolist()  # a tensor or an array of indices
     if not isinstance(indices, (list, tuple)) or not all(
@@ -37,7 +39,7 @@ def check_indices(indices) -> Feedback:
     if indices == [i - 1 for i in want]:
         return wrong(tr("nb02.check_indices.wrong4"))
     first = next(k for k in range(len(want)) if indices[k] != want[k])
-    return wrong(tr("nb02.check_indices.wrong", first=first, token=EXERCISE_LINE[first],
+    return wrong(tr("nb02.check_indices.wrong", first=first, token=_LINE[first],
                     want_index=want[first], got_index=indices[first]))
 
 
