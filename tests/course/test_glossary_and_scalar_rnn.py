@@ -98,7 +98,7 @@ def test_scalar_rnn_plot_shows_both_recurrences_without_a_floor():
     matplotlib.use("Agg")
     fig = lesson00.plot(3.0)
     right = fig.axes[1]
-    assert [t.get_text() for t in right.get_legend().get_texts()] == ["tanh", "linear: |w|^t"]
+    assert [t.get_text() for t in right.get_legend().get_texts()] == ["tanh", "linear: $|w|^t$"]
     tanh_line = right.get_lines()[0].get_ydata()
     assert min(tanh_line) < 1e-30  # no clamp at 1e-30: the real value is shown
     assert right.get_yscale() == "log"
