@@ -168,6 +168,16 @@ MESSAGES = {
     "diagrams.hidden_state": "hidden\nstate",
     "diagrams.target": "target",
     "diagrams.char_lm_title": "reading {read}, predicting {predict}: each target is the next character",
+    "nb02.check_vocabulary.placeholder": "replace the None placeholders with your dictionary token_to_idx and your list of indices",
+    "nb02.check_vocabulary.not_a_dict": "token_to_idx should be a dict that maps each token to its index; got {got}",
+    "nb02.check_vocabulary.bad_index": "every index must be an integer; {token} maps to {index}",
+    "nb02.check_vocabulary.unk": "'<unk>' must be in the vocabulary with index 0: every word that is not kept maps to it.",
+    "nb02.check_vocabulary.rare": "{token!r} is seen only {count} times; with min_freq = {min_freq} it is dropped (it will map to <unk>).",
+    "nb02.check_vocabulary.missing": "{token!r} is seen {count} times (at least min_freq = {min_freq}), so it belongs in the vocabulary.",
+    "nb02.check_vocabulary.off_by_one": "every word's index is one too small: index 0 belongs to <unk>, so the most frequent word gets 1.",
+    "nb02.check_vocabulary.order": "{token!r} (seen {count} times) should have index {want}, got {got}: sort by decreasing count, equal counts in the order the words first appear (Counter.most_common keeps it).",
+    "nb02.check_vocabulary.line_unk": "{token!r} is not in the vocabulary (too rare), so it maps to <unk>, index 0; got {got}.",
+    "nb02.check_vocabulary.correct": "a vocabulary of {size} entries (<unk> and the words seen at least {min_freq} times, most frequent first), and the line becomes {indices}: the rare word falls back to <unk>, 0.",
     # ------------------------------------------------------------------ end of lessons 00-03
     # ------------------------------------------------------------------ exercises/nb04.py
     "nb04.check_num_params.correct": "V·H + H·H + H + H·V + V = {right}. The count does not depend on num_steps: every time step reuses the same five tensors.",

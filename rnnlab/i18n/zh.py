@@ -167,6 +167,16 @@ MESSAGES = {
     "diagrams.hidden_state": "隐状态",
     "diagrams.target": "目标",
     "diagrams.char_lm_title": "读入 {read}，预测 {predict}：每个目标都是下一个字符",
+    "nb02.check_vocabulary.placeholder": "把两个 None 占位符换成你的字典 token_to_idx 和你的索引列表",
+    "nb02.check_vocabulary.not_a_dict": "token_to_idx 应当是把每个词元映射到其索引的字典；你给的是 {got}",
+    "nb02.check_vocabulary.bad_index": "每个索引都必须是整数；{token} 映射到了 {index}",
+    "nb02.check_vocabulary.unk": "'<unk>' 必须在词表中，且索引为 0：所有未保留的单词都映射到它。",
+    "nb02.check_vocabulary.rare": "{token!r} 只出现了 {count} 次；min_freq = {min_freq} 时它会被移除（映射到 <unk>）。",
+    "nb02.check_vocabulary.missing": "{token!r} 出现了 {count} 次（不少于 min_freq = {min_freq}），所以它应当在词表中。",
+    "nb02.check_vocabulary.off_by_one": "每个单词的索引都小了 1：索引 0 属于 <unk>，所以最常见的单词得到 1。",
+    "nb02.check_vocabulary.order": "{token!r}（出现 {count} 次）的索引应为 {want}，你给的是 {got}：按出现次数从多到少排序，次数相同时按单词在文本中首次出现的顺序（Counter.most_common 会保持这个顺序）。",
+    "nb02.check_vocabulary.line_unk": "{token!r} 不在词表中（太少见），所以映射到 <unk>，索引为 0；你给的是 {got}。",
+    "nb02.check_vocabulary.correct": "词表共 {size} 个条目（<unk> 以及出现至少 {min_freq} 次的单词，最常见的在前），这一行变成 {indices}：罕见的单词退回到 <unk>，即 0。",
     # ------------------------------------------------------------------ end of lessons 00-03
     # ------------------------------------------------------------------ exercises/nb04.py
     "nb04.check_num_params.correct": "V·H + H·H + H + H·V + V = {right}。这个数与 num_steps 无关：每个时间步都复用同样的五个张量。",
