@@ -156,7 +156,8 @@ def plot_batching(batch_size: int = 2, num_steps: int = 5, text: str = DEMO_TEXT
             x, y = where(start)
             ax.text(x + 0.1, y + 1.05, f"b{b} r{r}", ha="left", va="bottom", fontsize=FONT - 2)
         ax.set(xlim=(0, width + 1.2), ylim=(-0.1, (lines - 1) * 1.6 + 1.55), xticks=[], yticks=[])
-        name = tr("diagrams.random_sampling" if lay.scheme == "random" else "diagrams.sequential_partitioning")
+        name = tr("diagrams.random_sampling" if lay.scheme == "random"
+                  else "diagrams.sequential_partitioning")
         ax.set_title(tr("diagrams.batching_title", scheme=name, batches=lay.num_batches),
                      fontsize=FONT, loc="left")
         ax.grid(False)

@@ -6,8 +6,15 @@ from dataclasses import dataclass
 
 from ..checks import check_int
 from ..i18n import tr
-from ..series import (NOISE, WEATHER_VARIABLES, fit_autoregressive, k_step_errors, noisy_sine,
-                      predict_k_step, predict_one_step)
+from ..series import (
+    NOISE,
+    WEATHER_VARIABLES,
+    fit_autoregressive,
+    k_step_errors,
+    noisy_sine,
+    predict_k_step,
+    predict_one_step,
+)
 
 N_TRAIN = 600
 
@@ -203,7 +210,8 @@ def plot_k_step_feedback(tau: int = 3, k: int = 3):
         ax.annotate("", xy=(n_obs - 1 + j, y + 0.3), xytext=(centre, y + 0.3),
                     arrowprops={"arrowstyle": "->", "lw": 2, "color": "#d94801",
                                 "connectionstyle": "arc3,rad=-0.5"})
-        ax.text(n_obs + k + 0.2, y, tr("lesson01.feedback_row", fed=min(j - 1, tau), tau=tau), ha="left", va="center", fontsize=FONT - 1)
+        ax.text(n_obs + k + 0.2, y, tr("lesson01.feedback_row", fed=min(j - 1, tau), tau=tau),
+                ha="left", va="center", fontsize=FONT - 1)
     ax.set_xlim(-0.7, n_obs + k + 3.0)
     ax.set_ylim(0.0, k + 0.35)
     ax.set_title(tr("lesson01.feedback_title", tau=tau), fontsize=FONT)
