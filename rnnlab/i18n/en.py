@@ -179,6 +179,7 @@ MESSAGES = {
     "nb02.check_vocabulary.line_unk": "{token!r} is not in the vocabulary (too rare), so it maps to <unk>, index 0; got {got}.",
     "nb02.check_vocabulary.correct": "a vocabulary of {size} entries (<unk> and the words seen at least {min_freq} times, most frequent first), and the line becomes {indices}: the rare word falls back to <unk>, 0.",
     "glossary.per_lesson": "terms per lesson: {counts}",
+    "ngram.baseline": "best character n-gram: n={n}, alpha={alpha:g}, validation perplexity {ppl:.2f} ({num_train} training / {num_val} validation characters, vocabulary {vocab_size})",
     # ------------------------------------------------------------------ end of lessons 00-03
     # ------------------------------------------------------------------ exercises/nb04.py
     "nb04.check_num_params.correct": "V·H + H·H + H + H·V + V = {right}. The count does not depend on num_steps: every time step reuses the same five tensors.",

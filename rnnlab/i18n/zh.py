@@ -178,6 +178,7 @@ MESSAGES = {
     "nb02.check_vocabulary.line_unk": "{token!r} 不在词表中（太少见），所以映射到 <unk>，索引为 0；你给的是 {got}。",
     "nb02.check_vocabulary.correct": "词表共 {size} 个条目（<unk> 以及出现至少 {min_freq} 次的单词，最常见的在前），这一行变成 {indices}：罕见的单词退回到 <unk>，即 0。",
     "glossary.per_lesson": "每课的术语数：{counts}",
+    "ngram.baseline": "最佳字符 n 元语法：n={n}，alpha={alpha:g}，验证集困惑度 {ppl:.2f}（训练字符 {num_train} 个 / 验证字符 {num_val} 个，词表大小 {vocab_size}）",
     # ------------------------------------------------------------------ end of lessons 00-03
     # ------------------------------------------------------------------ exercises/nb04.py
     "nb04.check_num_params.correct": "V·H + H·H + H + H·V + V = {right}。这个数与 num_steps 无关：每个时间步都复用同样的五个张量。",
