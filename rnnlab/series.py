@@ -218,7 +218,7 @@ def k_step_errors_from_one_step(model: LinearAR, x, k: int):
 class MLPAutoregressive(nn.Module):
     """Lesson 01. ``x̂_t = MLP(x_(t-τ), …, x_(t-1))``: one hidden ReLU layer, then one output.
 
-    The nonlinear counterpart of :class:`LinearAR` (the d2l textbook's §8.1 fits this network,
+    The nonlinear counterpart of :class:`LinearAR` (d2l-zh §8.1, d2l-en 0.17 §8.1, fits this network,
     ``Linear(τ, 10) → ReLU → Linear(10, 1)``, to the same noisy sine). Called on a
     ``(rows, τ)`` table of windows it returns the ``rows`` predictions, like a
     :class:`LinearAR`, so :func:`predict_one_step`, :func:`predict_k_step` and

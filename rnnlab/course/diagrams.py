@@ -20,6 +20,7 @@ from dataclasses import dataclass
 import torch
 
 from ..checks import check_choice, check_int
+from ..i18n import tr
 from ..text.minibatches import min_corpus_length, seq_data_iter_random, seq_data_iter_sequential
 
 SCHEMES = ("random", "sequential")
@@ -92,10 +93,10 @@ class BatchingPicture:
     def __str__(self) -> str:
         parts = []
         for lay in (self.random, self.sequential):
-            parts.append(f"{lay.scheme}: {lay.num_batches} batches of "
-                         f"{lay.batch_size} x {lay.num_steps}, offset {lay.offset}, "
-                         f"{100 * lay.coverage:.0f}% of the text used")
-        return "; ".join(parts)
+            parts.append(tr("diagrams.batching_summary", scheme=tr(f"diagrams.{lay.scheme}"),
+                            batches=lay.num_batches, batch_size=lay.batch_size,
+                            num_steps=lay.num_steps, offset=lay.offset, percent=100 * lay.coverage))
+        return tr("diagrams.separator").join(parts)
 
     def _repr_markdown_(self) -> str:
         return str(self)
@@ -105,9 +106,10 @@ DEMO_TEXT = "the time machine by h g wells i the time traveller for so it will b
 
 
 def plot_batching(batch_size: int = 2, num_steps: int = 5, text: str = DEMO_TEXT,
-                  seed: int = 0):
+                  seed: int = 0, width: int = 35):
     """Draw the text twice, once per scheme; each cell's colour is its batch, the label its row.
 
+    The text wraps every ``width`` characters so that the letters stay legible on a projector.
     Returns ``(figure, BatchingPicture)``. Both schemes get the same offset so
     the only difference is how the subsequences are grouped into batches.
     """
@@ -116,6 +118,7 @@ def plot_batching(batch_size: int = 2, num_steps: int = 5, text: str = DEMO_TEXT
 
     if not isinstance(text, str) or not text:
         raise ValueError(f"text must be a non-empty string, got {text!r}")
+    width = check_int("width", width, minimum=5, maximum=80)
     need = min_corpus_length(check_int("batch_size", batch_size, minimum=1),
                              check_int("num_steps", num_steps, minimum=1))
     if len(text) < need:
@@ -127,29 +130,40 @@ def plot_batching(batch_size: int = 2, num_steps: int = 5, text: str = DEMO_TEXT
                               offset=random.offset)
     picture = BatchingPicture(random, sequential)
 
+    lines = -(-len(text) // width)
     cmap = plt.get_cmap("tab10")
-    fig, axes = plt.subplots(2, 1, figsize=(max(8, 0.17 * len(text)), 3.4))
+    fig, axes = plt.subplots(2, 1, figsize=(0.36 * width + 0.6, 2 * (1.0 * lines + 0.7)))
+
+    def where(p):  # (x, y) of position p's cell: lines run top to bottom
+        return p % width, (lines - 1 - p // width) * 1.6
+
     for ax, lay in zip(axes, (random, sequential), strict=True):
         for p, ch in enumerate(text):
             b = int(lay.batch[p])
+            x, y = where(p)
             color = "white" if b < 0 else cmap(b % 10)
-            ax.add_patch(Rectangle((p, 0), 1, 1, facecolor=color, edgecolor="0.85",
+            ax.add_patch(Rectangle((x, y), 1, 1, facecolor=color, edgecolor="0.85",
                                    alpha=0.75 if b >= 0 else 1))
-            ax.text(p + 0.5, 0.5, "␣" if ch == " " else ch, ha="center", va="center",
-                    fontsize=8, color="0.6" if b < 0 else "black")
+            ax.text(x + 0.5, y + 0.5, "␣" if ch == " " else ch, ha="center", va="center",
+                    fontsize=FONT, color="0.6" if b < 0 else "black")
         for b, r, start in lay.subsequences():
-            ax.add_patch(Rectangle((start, 0), num_steps, 1, fill=False, edgecolor="black",
-                                   lw=1.2))
-            ax.text(start + num_steps / 2, 1.12, f"b{b} r{r}", ha="center", va="bottom",
-                    fontsize=7)
-        ax.set(xlim=(0, len(text)), ylim=(0, 1.6), yticks=[])
-        ax.set_title(f"{lay.scheme} {'sampling' if lay.scheme == 'random' else 'partitioning'}"
-                     f": {lay.num_batches} batches (colour = batch b, r = row in the batch)",
-                     fontsize=9, loc="left")
+            p = start  # outline the subsequence, one piece per line it spans
+            while p < start + num_steps:
+                x, y = where(p)
+                piece = min(start + num_steps - p, width - x)
+                ax.add_patch(Rectangle((x, y), piece, 1, fill=False, edgecolor="black", lw=1.5))
+                p += piece
+            x, y = where(start)
+            ax.text(x + 0.1, y + 1.05, f"b{b} r{r}", ha="left", va="bottom", fontsize=FONT - 2)
+        ax.set(xlim=(0, width + 1.2), ylim=(-0.1, (lines - 1) * 1.6 + 1.55), xticks=[], yticks=[])
+        name = tr("diagrams.random_sampling" if lay.scheme == "random"
+                  else "diagrams.sequential_partitioning")
+        ax.set_title(tr("diagrams.batching_title", scheme=name, batches=lay.num_batches),
+                     fontsize=FONT, loc="left")
         ax.grid(False)
-        for side in ("left", "right", "top"):
+        for side in ("left", "right", "top", "bottom"):
             ax.spines[side].set_visible(False)
-    axes[-1].set_xlabel("token position in the text (grey = not used this epoch)")
+    axes[-1].set_xlabel(tr("diagrams.batching_xlabel", width=width), fontsize=FONT - 1)
     fig.tight_layout()
     return fig, picture
 
@@ -291,14 +305,14 @@ def plot_course_map():
     pos.update({"05": (5 * dx + 0.3, 3.5), "06": (5 * dx + 0.3, 2.0), "07": (5 * dx + 0.3, 0.5),
                 "08": (6 * dx + 0.6, 2.0)})
     for key, (x, y) in pos.items():
-        _box(ax, x, y, f"{key}\n{LESSONS[key]}", fc=PARAM if key == "04" else "white",
+        _box(ax, x, y, f"{key}\n{tr('diagrams.lesson' + key)}", fc=PARAM if key == "04" else "white",
              w=w, h=1.1, fontsize=FONT)
     for a, b in PREREQUISITES:
         (x0, y0), (x1, y1) = pos[a], pos[b]
         _arrow(ax, x0 + w / 2, y0, x1 - w / 2, y1, shrink=2, lw=1.6)
     ax.set_xlim(-1.1, 6 * dx + 0.6 + 1.1)
     ax.set_ylim(-0.1, 4.1)
-    ax.set_title("The course: an arrow A → B means lesson B builds on lesson A", fontsize=FONT)
+    ax.set_title(tr("diagrams.course_map_title"), fontsize=FONT)
     return fig
 
 
@@ -322,8 +336,7 @@ def plot_ar_models(tau: int = 3):
     _box(a, (tau - 1) * 0.65, 2.7, "$x_t$", fc=HIGHLIGHT, w=1.05, h=0.55, fontsize=FONT)
     a.set_xlim(-0.8, max(tau - 1, 1) * 1.3 + 0.8)
     a.set_ylim(0.0, 3.3)
-    a.set_title(f"autoregressive model (τ = {tau}):\n$x_t$ from the last τ observations",
-                fontsize=FONT)
+    a.set_title(tr("diagrams.ar_title", tau=tau), fontsize=FONT)
     # latent AR: a chain of hidden states over four steps
     steps = ("t-1", "t", "t+1")
     for i, s in enumerate(steps):
@@ -338,8 +351,7 @@ def plot_ar_models(tau: int = 3):
     b.text(-0.75, 1.6, "…", ha="center", va="center", fontsize=FONT)
     b.set_xlim(-1.0, 6.0)
     b.set_ylim(0.0, 3.3)
-    b.set_title("latent autoregressive model:\n$h_t = g(h_{t-1}, x_{t-1})$, "
-                "$\\hat{x}_t = P(x_t \\mid h_t)$", fontsize=FONT)
+    b.set_title(tr("diagrams.latent_ar_title"), fontsize=FONT)
     fig.tight_layout()
     return fig
 
@@ -364,12 +376,11 @@ def plot_markov_window(tau: int = 4, length: int = 10):
         if inside:
             _arrow(ax, i, 1.1, t, 1.1, shrink=3, lw=1.2, rad=-0.35)
     ax.add_patch(_window(t - tau - 0.5, 0.4, tau, 0.8))
-    ax.text(t - tau / 2 - 0.5, 0.15, f"window: the last τ = {tau} observations",
+    ax.text(t - tau / 2 - 0.5, 0.15, tr("diagrams.markov_window", tau=tau),
             ha="center", va="center", fontsize=FONT - 1)
     ax.set_xlim(0.3, length + 0.7)
     ax.set_ylim(-0.1, 2.5)
-    ax.set_title(f"Markov condition of order τ = {tau}: $P(x_t \\mid x_{{t-1}}, …, x_1) = "
-                 f"P(x_t \\mid x_{{t-1}}, …, x_{{t-{tau}}})$", fontsize=FONT)
+    ax.set_title(tr("diagrams.markov_title", tau=tau), fontsize=FONT)
     return fig
 
 
@@ -399,12 +410,13 @@ def plot_char_lm(text: str = "machine"):
         _arrow(ax, x, 1.88, x, 2.52, shrink=2, lw=1.4)
         if i:
             _arrow(ax, x - 1.0, 1.6, x - 0.4, 1.6, shrink=2, lw=1.4)
-    for y, name in ((0.4, "input"), (1.6, "hidden\nstate"), (2.8, "target")):
+    for y, name in ((0.4, tr("diagrams.input")), (1.6, tr("diagrams.hidden_state")),
+                    (2.8, tr("diagrams.target"))):
         ax.text(-0.75, y, name, ha="right", va="center", fontsize=FONT - 1)
     ax.set_xlim(-2.2, 1.4 * (n - 1) + 0.7)
     ax.set_ylim(-0.1, 3.4)
-    ax.set_title(f"reading {text[:-1]!r}, predicting {text[1:]!r}: "
-                 "each target is the next character", fontsize=FONT)
+    ax.set_title(tr("diagrams.char_lm_title", read=repr(text[:-1]), predict=repr(text[1:])),
+                 fontsize=FONT)
     return fig
 
 

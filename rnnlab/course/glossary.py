@@ -251,3 +251,10 @@ def as_markdown(terms=None) -> str:
     rows = [tr("glossary.header"), "|---|---|---|---|"]
     rows += [f"| {t.english} | {t.chinese} | {t.lesson} | {meaning(t)} |" for t in terms]
     return "\n".join(rows)
+
+
+def per_lesson() -> str:
+    """Lesson 00. How many terms each lesson teaches, in one line (the glossary is too long for one slide)."""
+    lessons = sorted({t.lesson for t in TERMS})
+    counts = ", ".join(f"{n}: {sum(t.lesson == n for t in TERMS)}" for n in lessons)
+    return tr("glossary.per_lesson", counts=counts)

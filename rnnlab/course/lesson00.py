@@ -13,6 +13,7 @@ from __future__ import annotations
 import math
 
 from ..checks import check_int
+from ..i18n import tr
 
 
 def _check_number(name, value):
@@ -54,16 +55,17 @@ def plot(w: float, steps: int = 30):
     import matplotlib.pyplot as plt
 
     hs, ds, lin = trajectory(w, steps), sensitivity(w, steps), linear_sensitivity(w, steps)
-    fig, (a, b) = plt.subplots(1, 2, figsize=(9, 3.2))
+    fig, (a, b) = plt.subplots(1, 2, figsize=(11, 4.0))
     a.plot(hs, marker=".")
-    a.set(title=f"state h_t = tanh(w·h_(t-1)), w = {w:g}", xlabel="time step t", ylabel="h_t",
-          ylim=(-1.05, 1.05))
+    a.set(xlabel=tr("lesson00.time_step"), ylabel="$h_t$", ylim=(-1.05, 1.05))
+    a.set_title(tr("lesson00.state_title", w=w), fontsize=12)
     # a zero (w = 0) has no logarithm: leave it out rather than invent a floor
     b.semilogy([d if d > 0 else float("nan") for d in ds], marker=".", color="C1", label="tanh")
     b.semilogy([d if d > 0 else float("nan") for d in lin], ls="--", color="C2",
-               label="linear: |w|^t")
+               label=tr("lesson00.linear"))
     b.axhline(1.0, color="0.5", lw=0.8)
-    b.set(title="how much h_t still depends on h_0", xlabel="time step t", ylabel="|∂h_t / ∂h_0|")
-    b.legend(fontsize=8)
+    b.set(xlabel=tr("lesson00.time_step"), ylabel="|∂h_t / ∂h_0|")
+    b.set_title(tr("lesson00.sensitivity_title"), fontsize=12)
+    b.legend(fontsize=11)
     fig.tight_layout()
     return fig

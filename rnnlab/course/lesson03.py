@@ -10,9 +10,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ..checks import check_int
+from ..i18n import tr
 from ..text.ngram import _check_alpha, ngram_baseline, ngram_counts
 from ..text.vocab import Vocab
-from ..text.zipf import book_word_tokens
+from ..text.zipf import book_word_tokens, plot_zipf
 
 NIUBI = ("deep", "learning", "niubi")
 
@@ -69,18 +70,19 @@ class ChainRuleExample:
         return product
 
     def __str__(self) -> str:
-        lines = [f"{'factor':<28} {'counts':>14} {'plain':>9}   Laplace (alpha = {self.alpha:g})"]
+        lines = [f"{tr('lesson03.factor'):<28} {tr('lesson03.counts'):>14} {tr('lesson03.plain'):>9}   "
+                 + tr("lesson03.laplace", alpha=self.alpha)]
         for f in self.factors:
             ratio = f"{f.count} / {f.context_count}"
-            plain = "undefined" if f.plain is None else f"{f.plain:.3g}"
+            plain = tr("lesson03.undefined") if f.plain is None else f"{f.plain:.3g}"
             smoothed = (f"({f.count} + {self.alpha:g}) / ({f.context_count} + "
                         f"{self.alpha:g} x {f.vocab_size}) = {f.smoothed:.3g}")
             lines.append(f"{f.label():<28} {ratio:>14} {plain:>9}   {smoothed}")
-        plain = "undefined" if self.plain is None else f"{self.plain:.3g}"
-        lines.append(f"{'product':<28} {'':>14} {plain:>9}   {self.smoothed:.3g}")
+        plain = tr("lesson03.undefined") if self.plain is None else f"{self.plain:.3g}"
+        lines.append(f"{tr('lesson03.product'):<28} {'':>14} {plain:>9}   {self.smoothed:.3g}")
         unknown = [w for w, known in zip(self.words, self.in_vocabulary, strict=True) if not known]
         if unknown:
-            lines.append(f"not in the vocabulary, so they are <unk>: {', '.join(unknown)}")
+            lines.append(tr("lesson03.unknown", words=", ".join(unknown)))
         return "\n".join(lines)
 
 
@@ -152,24 +154,33 @@ def plot_baseline(baseline=None, alphas=None, ax=None):
     if missing:
         raise ValueError(f"alphas must be among those the baseline tried, {tried}; got {missing}")
     if ax is None:
-        fig, ax = plt.subplots()
+        fig, ax = plt.subplots(figsize=(8.0, 4.4))
     else:
         fig = ax.figure
     for i, alpha in enumerate(alphas):
         by_n = baseline.by_n(alpha)
         best = alpha == baseline.best_alpha
         ax.plot(list(by_n), list(by_n.values()), "o-", color=f"C{i}", lw=2.5 if best else 1.2,
-                label=f"alpha = {alpha:g}" + (" (best)" if best else ""))
+                label=tr("lesson03.alpha_best", alpha=alpha) if best else f"α = {alpha:g}")
     ax.axhline(baseline.vocab_size, color="0.5", ls=":",
-               label=f"uniform guessing (V = {baseline.vocab_size})")
+               label=tr("lesson03.uniform", V=baseline.vocab_size))
     ax.plot([baseline.best_n], [baseline.perplexity], "*", ms=16, color="C3", zorder=5,
-            label=f"baseline: n = {baseline.best_n}, {baseline.perplexity:.2f}")
+            label=tr("lesson03.baseline", n=baseline.best_n, ppl=baseline.perplexity))
     ax.set_yscale("log")
     ticks = [4, 5, 6, 7, 8, 10, 15, 20, 30]
     ax.set_yticks(ticks)
     ax.set_yticklabels([str(t) for t in ticks])
     ax.minorticks_off()
-    ax.set(xlabel="n (context of n - 1 characters)", ylabel="validation perplexity (log scale)",
-           title="Character n-grams: more context helps, then hurts", ylim=(4, 32))
-    ax.legend(fontsize=8, ncol=2)
+    ax.set_xlabel(tr("lesson03.n_axis"), fontsize=12)
+    ax.set_ylabel(tr("lesson03.ppl_axis"), fontsize=12)
+    ax.set_title(tr("lesson03.baseline_title"), fontsize=12)
+    ax.set_ylim(4, 32)
+    ax.legend(fontsize=11, ncol=2)
     return fig
+
+
+def plot_ngram_zipf(freq_lists: dict, fits: dict):
+    """Lesson 03. Zipf's law for word n-grams: ``freq_lists`` and ``fits`` map n to counts and fits."""
+    label = {n: tr("lesson03.ngrams", n=n) for n in freq_lists}
+    return plot_zipf({label[n]: f for n, f in freq_lists.items()},
+                     fits={label[n]: fit for n, fit in fits.items()}, title=tr("lesson03.zipf_title"))

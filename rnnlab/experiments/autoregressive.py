@@ -21,8 +21,8 @@ def fit_mlp_autoregressive(x, tau: int, n_train: int | None = None, *, num_hidde
     The same training windows as :func:`~rnnlab.series.fit_autoregressive`; squared error, Adam,
     minibatches of ``batch_size`` windows in an order drawn from ``seed`` (which also draws the initial
     weights), through the course's one loop, :func:`rnnlab.train` (its "perplexity" columns
-    are ``exp(MSE)`` here and mean nothing). The defaults are d2l §8.1's. Returns the trained
-    model in evaluation mode, its parameters frozen.
+    are ``exp(MSE)`` here and mean nothing). The defaults are d2l-zh §8.1's (d2l-en 0.17 §8.1).
+    Returns the trained model in evaluation mode, its parameters frozen.
     """
     features, labels = lag_features(x, tau)
     n_train = len(x) if n_train is None else check_int("n_train", n_train, maximum=len(x))

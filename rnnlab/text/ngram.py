@@ -25,6 +25,7 @@ from dataclasses import dataclass
 import torch
 
 from ..checks import as_real, check_int
+from ..i18n import tr
 from .corpus import heldout_stream, load_corpus_time_machine, train_val_split
 
 
@@ -195,10 +196,8 @@ class NgramBaseline:
         return {n: p for (n, a), p in self.table.items() if a == alpha}
 
     def __str__(self) -> str:
-        return (f"best character n-gram: n={self.best_n}, alpha={self.best_alpha:g}, "
-                f"validation perplexity {self.perplexity:.2f} "
-                f"({self.num_train} training / {self.num_val} validation characters, "
-                f"vocabulary {self.vocab_size})")
+        return tr("ngram.baseline", n=self.best_n, alpha=self.best_alpha, ppl=self.perplexity,
+                  num_train=self.num_train, num_val=self.num_val, vocab_size=self.vocab_size)
 
 
 BASELINE_NS = (1, 2, 3, 4, 5, 6, 7)

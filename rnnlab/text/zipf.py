@@ -14,6 +14,7 @@ from dataclasses import dataclass
 import torch
 
 from ..checks import check_int
+from ..i18n import tr
 from .corpus import read_time_machine, tokenize
 from .vocab import count_tokens
 
@@ -65,7 +66,7 @@ def plot_zipf(freq_lists: dict, fits: dict | None = None, title: str = "Zipf's l
     if not freq_lists:
         raise ValueError("freq_lists must map at least one label to a list of counts")
     own_figure = ax is None
-    fig, ax = plt.subplots() if own_figure else (ax.figure, ax)
+    fig, ax = plt.subplots(figsize=(8.0, 4.4)) if own_figure else (ax.figure, ax)
     for i, (label, freqs) in enumerate(freq_lists.items()):
         ranks = range(1, len(freqs) + 1)
         ax.plot(ranks, freqs, color=f"C{i}", lw=1.5, label=label)
@@ -73,10 +74,9 @@ def plot_zipf(freq_lists: dict, fits: dict | None = None, title: str = "Zipf's l
         if fit is not None:
             r = torch.arange(fit.first_rank, fit.last_rank + 1)
             ax.plot(r, fit.predict(r), color=f"C{i}", ls="--", lw=1,
-                    label=f"fit: slope {fit.slope:.2f}")
-    ax.set(xscale="log", yscale="log", xlabel="rank r (1 = most frequent)",
-           ylabel="count n(r)", title=title)
-    ax.legend(fontsize=8)
+                    label=tr("zipf.fit", slope=fit.slope))
+    ax.set(xscale="log", yscale="log", xlabel=tr("zipf.rank"), ylabel=tr("zipf.count"), title=title)
+    ax.legend(fontsize=11)
     if own_figure:
         fig.tight_layout()
     return fig
@@ -95,9 +95,8 @@ class MinFreqSummary:
     num_tokens: int
 
     def __str__(self) -> str:
-        return (f"min_freq = {self.min_freq}: vocabulary of {self.vocab_size} entries "
-                f"(with <unk>), {100 * self.unk_share:.1f}% of the {self.num_tokens} "
-                f"tokens become <unk>")
+        return tr("zipf.min_freq_summary", min_freq=self.min_freq, vocab_size=self.vocab_size,
+                  percent=100 * self.unk_share, num_tokens=self.num_tokens)
 
     def _repr_markdown_(self) -> str:
         return str(self)

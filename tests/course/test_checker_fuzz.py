@@ -78,6 +78,14 @@ def _indices():
     return Vocab(tokenize(read_time_machine(), "word"))[nb02.EXERCISE_LINE]
 
 
+def _hand_vocab():
+    return Vocab(book_word_tokens(), min_freq=nb02.EXERCISE_MIN_FREQ).token_to_idx
+
+
+def _hand_line():
+    return Vocab(book_word_tokens(), min_freq=nb02.EXERCISE_MIN_FREQ)[nb02.EXERCISE_LINE]
+
+
 def _unk_share():
     return min_freq_summary(book_word_tokens(), nb02.EXERCISE_MIN_FREQ).unk_share
 
@@ -111,6 +119,9 @@ CHECKERS = {
     "nb01.check_k_step_value": (nb01.check_k_step_value, 2.25, "number"),
     "nb02.check_indices": (nb02.check_indices, _indices(), "value"),
     "nb02.check_unk_share": (nb02.check_unk_share, _unk_share(), "number"),
+    "nb02.check_vocabulary": (lambda a: nb02.check_vocabulary(a, _hand_line()), _hand_vocab(), "value"),
+    "nb02.check_vocabulary(indices)": (lambda a: nb02.check_vocabulary(_hand_vocab(), a), _hand_line(),
+                                       "value"),
     "nb03.check_laplace_bigram": (nb03.check_laplace_bigram, _laplace(), "number"),
     "nb03.check_perplexity": (nb03.check_perplexity, _ppl(), "number"),
     "nb03.check_ngram_storage": (nb03.check_ngram_storage, nb03.storage_vocab_size() ** 4,
@@ -261,6 +272,8 @@ PLACEHOLDERS = [
     (lambda: nb01.check_k_step_value(None), "give one number, got None"),
     (lambda: nb02.check_indices(None), "give a list of integers, one per token; got None"),
     (lambda: nb02.check_unk_share(None), "give one number (a fraction between 0 and 1), got None"),
+    (lambda: nb02.check_vocabulary(None, None),
+     "replace the None placeholders with your dictionary token_to_idx and your list of indices"),
     (lambda: nb03.check_laplace_bigram(None), "give one number, got None"),
     (lambda: nb03.check_perplexity(None), "give one number, got None"),
     (lambda: nb04.check_num_params(28, 512, None), "give one integer, got None"),

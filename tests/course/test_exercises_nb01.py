@@ -41,3 +41,14 @@ def test_k_step_value():
     fb = nb01.check_k_step_value(1.5)  # 0.5**3 * 4 + 1
     assert not fb.ok and "bias" in fb.message
     assert not nb01.check_k_step_value("2.25").ok
+
+
+def test_checker_ignores_a_student_mutating_the_exercise_series():
+    features, labels = right_answer()
+    try:
+        nb01.EXERCISE_SERIES -= nb01.EXERCISE_SERIES.mean()  # the student's in-place edit
+        wrong_f, wrong_l = lag_features(nb01.EXERCISE_SERIES, nb01.EXERCISE_TAU)
+        assert nb01.check_lag_features(features, labels).ok
+        assert not nb01.check_lag_features(wrong_f, wrong_l).ok
+    finally:
+        nb01.EXERCISE_SERIES.copy_(torch.arange(1.0, 11.0))

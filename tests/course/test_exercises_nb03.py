@@ -51,3 +51,14 @@ def test_ngram_storage_accepts_v_to_the_fourth_and_explains_typical_mistakes():
     assert not fb.ok and "not it" in fb.message
     fb = nb03.check_ngram_storage("1e20")
     assert not fb.ok and "number" in fb.message
+
+
+def test_checker_ignores_a_student_mutating_the_exercise_vocab():
+    right = (2 + 1) / (4 + 5)  # ab occurs twice, four bigrams start with a, V = 5
+    saved = list(nb03.EXERCISE_VOCAB)
+    try:
+        nb03.EXERCISE_VOCAB.append("z")  # the student's in-place edit: V would become 6
+        assert nb03.check_laplace_bigram(right).ok
+        assert not nb03.check_laplace_bigram((2 + 1) / (4 + len(nb03.EXERCISE_VOCAB))).ok
+    finally:
+        nb03.EXERCISE_VOCAB[:] = saved

@@ -98,7 +98,24 @@ def test_scalar_rnn_plot_shows_both_recurrences_without_a_floor():
     matplotlib.use("Agg")
     fig = lesson00.plot(3.0)
     right = fig.axes[1]
-    assert [t.get_text() for t in right.get_legend().get_texts()] == ["tanh", "linear: |w|^t"]
+    assert [t.get_text() for t in right.get_legend().get_texts()] == ["tanh", "linear: $|w|^t$"]
     tanh_line = right.get_lines()[0].get_ydata()
     assert min(tanh_line) < 1e-30  # no clamp at 1e-30: the real value is shown
     assert right.get_yscale() == "log"
+
+
+def test_per_lesson_counts_every_term_once_in_both_languages():
+    import re
+
+    import rnnlab
+    from rnnlab.course import glossary
+
+    line = glossary.per_lesson()
+    counts = {n: int(c) for n, c in re.findall(r"(\d\d): (\d+)", line)}
+    assert sum(counts.values()) == len(glossary.TERMS)
+    assert counts["04"] == sum(t.lesson == "04" for t in glossary.TERMS)
+    rnnlab.notebook.setup(lang="zh", quiet=True)
+    try:
+        assert glossary.per_lesson().startswith("每课")
+    finally:
+        rnnlab.notebook.setup(lang="en", quiet=True)

@@ -69,8 +69,8 @@ def test_plot_baseline_draws_every_alpha_on_a_log_axis_and_marks_the_best():
     ax = fig.axes[0]
     labels = [line.get_label() for line in ax.get_lines()]
     assert ax.get_yscale() == "log"
-    assert sum("alpha =" in label for label in labels) == len(ngram.BASELINE_ALPHAS)
-    assert any(f"alpha = {baseline.best_alpha:g} (best)" == label for label in labels)
+    assert sum("α =" in label for label in labels) == len(ngram.BASELINE_ALPHAS)
+    assert any(f"α = {baseline.best_alpha:g} (best)" == label for label in labels)
     assert ax.get_xlabel() and ax.get_ylabel()
     with pytest.raises(ValueError, match="among those the baseline tried"):
         lesson03.plot_baseline(baseline, alphas=[0.5])

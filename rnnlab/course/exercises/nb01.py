@@ -10,15 +10,17 @@ from ...i18n import tr
 from ...series import lag_features
 from .feedback import Feedback, correct, finite_number, never_crashes, wrong
 
-# Exercise 1 works on this tiny series so every number can be checked by eye.
-EXERCISE_SERIES = torch.arange(1.0, 11.0)  # 1, 2, …, 10
+# Exercise 1 works on this tiny series so every number can be checked by eye. The checker keeps
+# its own immutable copy: a student's in-place edit of EXERCISE_SERIES cannot change what is right.
+_SERIES = tuple(float(v) for v in range(1, 11))  # 1, 2, …, 10
+EXERCISE_SERIES = torch.tensor(_SERIES)
 EXERCISE_TAU = 3
 
 
 @never_crashes
 def check_lag_features(features, labels) -> Feedback:
     """Exercise 1: the lagged features and labels of ``EXERCISE_SERIES`` for tau = 3."""
-    want_f, want_l = lag_features(EXERCISE_SERIES, EXERCISE_TAU)
+    want_f, want_l = lag_features(torch.tensor(_SERIES), EXERCISE_TAU)
     if features is None or labels is None:
         return wrong(tr("nb01.check_lag_features.wrong"))
     try:

@@ -8,7 +8,9 @@ from ...i18n import tr
 from .feedback import Feedback, correct, finite_number, never_crashes, wrong
 
 EXERCISE_TEXT = "abracadabra"
-EXERCISE_VOCAB = sorted(set(EXERCISE_TEXT))  # a, b, c, d, r
+# The checkers read the immutable _VOCAB: a student editing EXERCISE_VOCAB cannot change what is right.
+_VOCAB = tuple(sorted(set(EXERCISE_TEXT)))  # a, b, c, d, r
+EXERCISE_VOCAB = list(_VOCAB)
 PERPLEXITY_PROBS = (0.5, 0.25, 0.125, 0.5)
 
 
@@ -18,7 +20,7 @@ def check_laplace_bigram(prob) -> Feedback:
     prob, problem = finite_number(prob, "one")
     if problem is not None:
         return problem
-    V = len(EXERCISE_VOCAB)
+    V = len(_VOCAB)
     pairs = list(zip(EXERCISE_TEXT, EXERCISE_TEXT[1:], strict=False))
     ab = sum(1 for p in pairs if p == ("a", "b"))
     a_ctx = sum(1 for p in pairs if p[0] == "a")
@@ -31,7 +33,7 @@ def check_laplace_bigram(prob) -> Feedback:
         return wrong(tr("nb03.check_laplace_bigram.wrong4"))
     if math.isclose(prob, (ab + 1) / (EXERCISE_TEXT.count("a") + V)):
         return wrong(tr("nb03.check_laplace_bigram.wrong5", count_a=EXERCISE_TEXT.count('a'), a_ctx=a_ctx))
-    return wrong(tr("nb03.check_laplace_bigram.wrong", prob=prob, EXERCISE_VOCAB=EXERCISE_VOCAB, V=V))
+    return wrong(tr("nb03.check_laplace_bigram.wrong", prob=prob, EXERCISE_VOCAB=list(_VOCAB), V=V))
 
 
 @never_crashes
