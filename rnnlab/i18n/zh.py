@@ -196,8 +196,6 @@ MESSAGES = {
     "nb04.check_num_params.no_biases": "权重数对了；现在加上偏置 b_h（H）和 b_q（V）。",
     "nb04.check_num_params.no_b_h": "缺了 b_h（长度 H）。",
     "nb04.check_num_params.no_b_q": "缺了 b_q（长度 V，每个输出词元一个）。",
-    "nb04.check_rnn_step.overwrote_h": "（你的函数覆盖了传入的 H；这里可行，但保留旧状态的调用者会丢失它，最好返回一个新张量。）",
-    "nb04.check_rnn_step.correct": "这正是循环的一步；RNNScratch.forward 把它运行 num_steps 次。",
     # ------------------------------------------------------------------ exercises/nb05.py
     "nb05.check_clip.correct": "对一个大梯度和一个小梯度，结果都与 torch.nn.utils.clip_grad_norm_ 相同：一个全局范数，所有张量共用一个因子 min(1, θ/‖g‖)。",
     "nb05.check_clip.wrong": "请传入你的函数本身，收到的是 {type_name}",
