@@ -36,7 +36,7 @@ from ..gradients.conflict import conflict_share
 from ..gradients.pcgrad import pcgrad_backward, pcgrad_rows
 from ..models import check_state, check_tokens, model_device
 from ..text.corpus import train_val_split
-from ..training.loop import train
+from ..training.loop import cross_entropy, train
 
 AUX_TASKS = ("vowel", "skip2")
 METHODS = ("sum", "pcgrad", "detach")
@@ -195,9 +195,9 @@ def train_multitask(corpus, vocab, *, method: str = "sum", aux: str = "skip2",
 
     return train(model, WindowLoader(train_text, vocab, aux, num_steps, batch_size, eval_every, g),
                  [(X_val, tuple(Y_val))], epochs=steps // eval_every, lr=lr, optimizer="adam",
-                 theta=None, state="fresh", backward=backward,
-                 info={"method": method, "aux": aux, "tasks": ("next", aux),
-                       "eval_every": eval_every})
+                 theta=None, state="fresh", backward=backward, perplexity=True,
+                 loss=lambda outputs, y: dict(zip(("next", aux), cross_entropy(outputs, y))),
+                 info={"method": method, "aux": aux, "eval_every": eval_every})
 
 
 def eval_steps(history) -> list[int]:
