@@ -317,15 +317,14 @@ class RNNModel(nn.Module):
             raise ValueError(f"layer must take one-hot inputs of size vocab_size={vocab_size} "
                              f"with batch_first=False and no projection, got {layer!r}")
         dtype = layer.weight_ih_l0.dtype
-        if dtype != torch.float32:
-            raise ValueError(f"layer must hold float32 weights (the model's one-hot inputs and "
-                             f"output layer are float32), got {dtype}; use layer.float()")
+        if not dtype.is_floating_point:
+            raise ValueError(f"layer must hold floating-point weights, got {dtype}")
         model = cls(vocab_size, layer.hidden_size, kinds[type(layer)], layer.num_layers,
                     layer.bidirectional, device=layer.weight_ih_l0.device,
                     nonlinearity=getattr(layer, "nonlinearity", "tanh"), bias=layer.bias,
                     dropout=float(layer.dropout))
         model.rnn = layer
-        return model
+        return model.to(dtype)   # the output layer in the layer's dtype
 
     @property
     def config(self) -> dict:
@@ -342,7 +341,9 @@ class RNNModel(nn.Module):
         check_int("batch_size", batch_size, minimum=1)
         device = model_device(self) if device is None else resolve_device(device)
         n = 2 if self.cell == "lstm" else 1
-        return tuple(torch.zeros(self._state_shape(batch_size), device=device) for _ in range(n))
+        dtype = self.linear.weight.dtype
+        return tuple(torch.zeros(self._state_shape(batch_size), device=device, dtype=dtype)
+                     for _ in range(n))
 
     def forward(self, X: torch.Tensor, state=None):
         X = check_tokens(X, self.vocab_size).to(model_device(self))
@@ -351,7 +352,7 @@ class RNNModel(nn.Module):
             state = self.begin_state(batch)
         n = 2 if self.cell == "lstm" else 1
         state = check_state(state, [self._state_shape(batch)] * n, dtype=self.linear.weight.dtype)
-        inputs = F.one_hot(X.T, self.vocab_size).to(torch.float32)
+        inputs = F.one_hot(X.T, self.vocab_size).to(self.linear.weight.dtype)  # the model's dtype
         Y, new_state = self.rnn(inputs, state if self.cell == "lstm" else state[0])
         outputs = self.linear(Y.reshape(-1, Y.shape[-1]))
         return outputs, new_state if self.cell == "lstm" else (new_state,)
