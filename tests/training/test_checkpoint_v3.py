@@ -7,8 +7,14 @@ import torch
 
 from rnnlab.models import RNNModel, RNNScratch
 from rnnlab.text.vocab import Vocab
-from rnnlab.training import (CheckpointError, History, load_checkpoint, load_optimizer_state,
-                             save_checkpoint, train)
+from rnnlab.training import (
+    CheckpointError,
+    History,
+    load_checkpoint,
+    load_optimizer_state,
+    save_checkpoint,
+    train,
+)
 from rnnlab.training import checkpoint as ckpt
 
 FIXTURES = Path(__file__).parent / "fixtures"
