@@ -162,8 +162,12 @@ class FusedRNN(torch.autograd.Function):
         return logits, hs[-1].clone()                        # a copy: the caller may change it
 
     @staticmethod
-    @torch.autograd.function.once_differentiable
     def backward(ctx, g_logits, g_HT):
+        if torch.is_grad_enabled():   # create_graph=True: a second derivative is wanted
+            raise RuntimeError(
+                "the fused RNN engine computes first derivatives only, so it cannot be "
+                "differentiated twice (torch.autograd.grad(..., create_graph=True), a gradient "
+                "penalty); build the model with RNNScratch(..., fused=False) for that")
         X, hs, W_hh, W_hq = ctx.saved_tensors
         need = ctx.needs_input_grad[1:7]
         grads = rnn_backward(X, hs, W_hh, W_hq, ctx.weights,
