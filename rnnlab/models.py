@@ -91,6 +91,19 @@ def check_state(state, shapes: list[tuple], dtype: torch.dtype | None = None) ->
     return tuple(state)
 
 
+def check_carry_weights(weights, num_steps: int) -> list[float]:
+    """``weights`` as ``num_steps`` finite Python floats (lesson 07's per-step gradient weights)."""
+    if isinstance(weights, torch.Tensor):
+        weights = weights.detach().reshape(-1).tolist()
+    if isinstance(weights, (str, bytes)) or not hasattr(weights, "__len__"):
+        raise TypeError(f"carry_weights must be a list of numbers, one per step, got "
+                        f"{type(weights).__name__}")
+    if len(weights) != num_steps:
+        raise ValueError(f"carry_weights must have one weight per step (num_steps = "
+                         f"{num_steps}), got {len(weights)}")
+    return [check_float(f"carry_weights[{t}]", w) for t, w in enumerate(weights)]
+
+
 def detach_state(state) -> tuple:
     """The same state cut from the graph of earlier batches (a tuple, for every model)."""
     if isinstance(state, torch.Tensor):
@@ -199,9 +212,8 @@ class RNNScratch(nn.Module):
         if state is None:
             state = self.begin_state(batch)
         (H,) = check_state(state, [(batch, self.num_hiddens)])
-        if carry_weights is not None and len(carry_weights) != X.shape[1]:
-            raise ValueError(f"carry_weights must have one weight per step (num_steps = "
-                             f"{X.shape[1]}), got {len(carry_weights)}")
+        if carry_weights is not None:
+            carry_weights = check_carry_weights(carry_weights, X.shape[1])
         if self.fused:   # the same numbers, with lesson 07's BPTT as the backward pass
             outputs, H = fused_rnn(X, H, self.W_xh, self.W_hh, self.b_h, self.W_hq, self.b_q,
                                    carry_weights)
