@@ -22,7 +22,17 @@ import torch
 from torch import nn
 from torch.nn import functional as F
 
-from .checks import check_bool, check_choice, check_float, check_int, check_positive_float
+from .checks import (
+    MAX_PARAMETERS,
+    MAX_VOCAB_SIZE,
+    check_bool,
+    check_choice,
+    check_float,
+    check_int,
+    check_num_hiddens,
+    check_positive_float,
+    check_size,
+)
 from .device import resolve_device
 from .fused import fused_rnn
 
@@ -91,6 +101,15 @@ def check_state(state, shapes: list[tuple], dtype: torch.dtype | None = None) ->
     return tuple(state)
 
 
+def check_parameter_count(vocab_size: int, num_hiddens: int, count: int) -> None:
+    """Refuse a model of more than ``MAX_PARAMETERS`` numbers, naming both sizes."""
+    if count > MAX_PARAMETERS:
+        raise ValueError(f"vocab_size={vocab_size:,} with num_hiddens={num_hiddens:,} makes "
+                         f"{count:,} parameters, more than the course's bound of "
+                         f"{MAX_PARAMETERS:,} (what a laptop's memory holds with gradients); use "
+                         "a smaller num_hiddens")
+
+
 def check_carry_weights(weights, num_steps: int) -> list[float]:
     """``weights`` as ``num_steps`` finite Python floats (lesson 07's per-step gradient weights)."""
     if isinstance(weights, torch.Tensor):
@@ -148,12 +167,11 @@ class RNNScratch(nn.Module):
     def __init__(self, vocab_size: int, num_hiddens: int, device=None, *, scale: float = 0.01,
                  generator: torch.Generator | None = None, fused: bool = True):
         super().__init__()
-        self.vocab_size = check_int("vocab_size", vocab_size, minimum=1)
-        self.num_hiddens = check_int("num_hiddens", num_hiddens, minimum=1)
-        if not isinstance(fused, bool):
-            raise TypeError(f"fused must be True (hand-written BPTT) or False (autograd), "
-                            f"got {fused!r}")
-        self.fused = fused
+        self.vocab_size = check_size("vocab_size", vocab_size, MAX_VOCAB_SIZE)
+        self.num_hiddens = check_num_hiddens(num_hiddens)
+        check_parameter_count(self.vocab_size, self.num_hiddens,
+                              2 * self.vocab_size * self.num_hiddens + self.num_hiddens ** 2)
+        self.fused = check_bool("fused", fused)
         scale = check_positive_float("scale", scale)
         device = resolve_device(device)
         V, H = self.vocab_size, self.num_hiddens
@@ -289,11 +307,15 @@ class RNNModel(nn.Module):
                  bidirectional: bool = False, device=None, *, nonlinearity: str = "tanh",
                  bias: bool = True, dropout: float = 0.0):
         super().__init__()
-        self.vocab_size = check_int("vocab_size", vocab_size, minimum=1)
-        self.num_hiddens = check_int("num_hiddens", num_hiddens, minimum=1)
+        self.vocab_size = check_size("vocab_size", vocab_size, MAX_VOCAB_SIZE)
+        self.num_hiddens = check_num_hiddens(num_hiddens)
         self.cell = check_choice("cell", cell, CELLS)
-        self.num_layers = check_int("num_layers", num_layers, minimum=1)
+        self.num_layers = check_size("num_layers", num_layers, 64)
         self.bidirectional = check_bool("bidirectional", bidirectional)
+        gates = {"rnn": 1, "gru": 3, "lstm": 4}[self.cell]
+        H, V, D, L = self.num_hiddens, self.vocab_size, 1 + self.bidirectional, self.num_layers
+        check_parameter_count(V, H, gates * D * H * (V + H + D * H * (L - 1) + H * (L - 1))
+                              + D * H * V)
         self.nonlinearity = check_choice("nonlinearity", nonlinearity, NONLINEARITIES)
         if self.cell != "rnn" and self.nonlinearity != "tanh":
             raise ValueError(f"nonlinearity={nonlinearity!r} applies only to cell='rnn'; "
