@@ -226,6 +226,17 @@ def stream_perplexity(model: nn.Module, tokens, start: int, *, chunk: int = 512,
                       device=None) -> float:
     """Lesson 04. Perplexity on ``tokens[start:]``, each token predicted from *all* tokens before it.
 
+    ``exp`` of :func:`stream_loss` (which a validation hook returns: ``train(model, loader,
+    lambda m: stream_loss(m, tokens, start), ...)``).
+    """
+    return perplexity(stream_loss(model, tokens, start, chunk=chunk, device=device))
+
+
+def stream_loss(model: nn.Module, tokens, start: int, *, chunk: int = 512,
+                device=None) -> float:
+    """Lesson 04. Mean cross-entropy (nats) on ``tokens[start:]``, each token predicted from
+    *all* tokens before it.
+
     The text is read as one row (batch size 1), ``chunk`` steps at a time, the
     state carried from chunk to chunk; ``tokens[:start]`` only warm the state up.
     These are the tokens ``rnnlab.text.ngram.perplexity(model, tokens, start)``
@@ -257,7 +268,7 @@ def stream_perplexity(model: nn.Module, tokens, start: int, *, chunk: int = 512,
                 first = max(0, start - 1 - begin)    # skip targets before tokens[start]
                 total += float(nll[first:].sum())
         guard.hold()
-        return perplexity(total / (len(tokens) - start))
+        return total / (len(tokens) - start)
 
 
 def _sgd_step(params, lr: float) -> None:
