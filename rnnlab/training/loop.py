@@ -397,13 +397,13 @@ def train(model: nn.Module, train_loader, val_loader=None, *, epochs: int, lr=No
     the complete epochs. Autograd and the model's train/eval mode are as they
     were before the call, however it ends.
     """
-    resumed = history is not None
-    if resumed and not isinstance(history, History):
-        raise TypeError(f"history must be a History to continue, or None; got "
-                        f"{type(history).__name__}")
-    history = History() if history is None else history
-    with RunGuard(model, history) as guard:
-        guard.let_go()   # Ctrl-C stops the run from here on
+    with RunGuard(model) as guard:   # it starts holding: a Ctrl-C waits until let_go
+        resumed = history is not None
+        if resumed and not isinstance(history, History):
+            raise TypeError(f"history must be a History to continue, or None; got "
+                            f"{type(history).__name__}")
+        history = guard.history = History() if history is None else history
+        guard.let_go()   # Ctrl-C stops the run from here on, with this history
         _train(model, train_loader, val_loader, history, resumed, epochs=epochs, lr=lr,
                optimizer=optimizer, theta=theta, state=state, loss=loss, forward=forward,
                backward=backward, on_batch=on_batch, on_epoch=on_epoch, device=device,
