@@ -221,6 +221,19 @@ def test_theta_is_checked_once_per_run_not_per_batch(monkeypatch):
     assert len(calls) == 1
 
 
+@pytest.mark.parametrize("theta", [None, 0.01, 1e6])
+def test_the_loops_clipping_is_what_lesson_05_shows(theta):
+    from rnnlab.gradients.clipping import clip_global_norm, grad_clipping
+
+    grads = [torch.randn(3, 4, generator=torch.Generator().manual_seed(i)) for i in range(2)]
+    a = [torch.zeros(3, 4, requires_grad=True) for _ in grads]
+    b = [torch.zeros(3, 4, requires_grad=True) for _ in grads]
+    for p, q, g in zip(a, b, grads):
+        p.grad, q.grad = g.clone(), g.clone()
+    assert grad_clipping(a, theta) == clip_global_norm(b, theta)
+    assert all(torch.equal(p.grad, q.grad) for p, q in zip(a, b))
+
+
 def test_one_thread_policy():
     from rnnlab import device, fused
 
