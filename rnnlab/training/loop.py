@@ -404,19 +404,100 @@ def train(model: nn.Module, train_loader, val_loader=None, *, epochs: int, lr=No
                             f"{type(history).__name__}")
         history = guard.history = History() if history is None else history
         guard.let_go()   # Ctrl-C stops the run from here on, with this history
-        _train(model, train_loader, val_loader, history, resumed, epochs=epochs, lr=lr,
-               optimizer=optimizer, theta=theta, state=state, loss=loss, forward=forward,
-               backward=backward, on_batch=on_batch, on_epoch=on_epoch, device=device,
-               progress=progress, live_plot=live_plot, val_every=val_every, info=info,
-               perplexity=perplexity)
+        run = _prepare(model, train_loader, val_loader, history, resumed, epochs=epochs, lr=lr,
+                       optimizer=optimizer, theta=theta, state=state, loss=loss,
+                       forward=forward, backward=backward, on_batch=on_batch,
+                       on_epoch=on_epoch, device=device, progress=progress,
+                       live_plot=live_plot, val_every=val_every, info=info,
+                       perplexity=perplexity)
+        # checked once, above; nothing below checks an argument again per batch
+        device, policy, forward, params, step_fn, theta = (run.device, run.policy, run.forward,
+                                                           run.params, run.step_fn, run.theta)
+        step_count, bar = run.step_count, run.bar
+        with run:   # closes its progress bar and live plot however the epochs end
+            for epoch in range(run.first, run.epochs + 1):
+                epoch_start = time.perf_counter()
+                loss_sum, tokens, norms, H, rows, batch = 0.0, 0, [], None, 0, 0
+                for batch, (X, Y) in enumerate(train_loader, start=1):
+                    X, y = X.to(device), _time_major(Y, device)
+                    H, rows = _state_for(model, X, H, rows, policy, device), X.shape[0]
+                    outputs, H = forward(model, X, H)
+                    names, task_losses = _named(loss(outputs, y))
+                    total = task_losses[0] if len(task_losses) == 1 else sum(task_losses)
+                    loss_value = float(total.detach())
+                    if not math.isfinite(loss_value):
+                        raise TrainingDiverged(epoch, batch, "loss", loss_value, theta, lr, history)
+                    for p in params:
+                        p.grad = None  # forget the previous batch's gradients
+                    step_count += 1
+                    step = Step(model, params, X, y, outputs, total, task_losses, epoch, batch,
+                                step_count, history, names)
+                    if backward is None:
+                        total.backward()
+                    else:
+                        backward(step)
+                    if on_batch is not None:
+                        on_batch(step)
+                    norm = clip_global_norm(params, theta)  # the norm before clipping
+                    if not math.isfinite(norm):
+                        raise TrainingDiverged(epoch, batch, "gradient norm", norm, theta, lr,
+                                               history)
+                    step_fn()
+                    norms.append(norm)
+                    n = _tokens(y)
+                    loss_sum += loss_value * n
+                    tokens += n
+                    if bar is not None:
+                        bar.update(1)
+                _end_epoch(run, model, history, epoch, batch, step_count, loss_sum, tokens, norms,
+                           len(task_losses) if tokens else 0, epoch_start)
+                stop = on_epoch is not None and on_epoch(epoch, history, model) is False
+                history.mark_complete()   # with what the hook recorded (cut short: taken back)
+                if stop:
+                    break
         guard.hold()   # from here a Ctrl-C waits until the caller's state is restored
         return history
 
 
-def _train(model, train_loader, val_loader, history, resumed, *, epochs, lr, optimizer, theta,
-           state, loss, forward, backward, on_batch, on_epoch, device, progress, live_plot,
-           val_every, info, perplexity):
-    # every argument is checked here, once; nothing below checks it again per batch
+@dataclasses.dataclass
+class _Run:
+    """A run's checked settings and what it set up (the optimizer step, a bar, a live plot)."""
+
+    first: int
+    epochs: int
+    device: torch.device
+    policy: str
+    val_loader: object
+    val_policy: str
+    forward: object
+    loss: object
+    params: list
+    step_fn: object
+    lr: object
+    theta: float | None
+    val_every: int
+    in_nats: bool
+    step_count: int
+    bar: object = None
+    plot: object = None
+
+    history: object = None
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        if self.bar is not None:
+            self.bar.close()
+        if self.plot is not None:
+            self.plot.close(self.history)
+        return False
+
+
+def _prepare(model, train_loader, val_loader, history, resumed, *, epochs, lr, optimizer, theta,
+             state, loss, forward, backward, on_batch, on_epoch, device, progress, live_plot,
+             val_every, info, perplexity) -> _Run:
+    """Check every argument of :func:`train` once and set the run up."""
     epochs = check_int("epochs", epochs, minimum=1)
     first = history.epochs + 1
     if resumed and first > epochs:
@@ -447,7 +528,6 @@ def _train(model, train_loader, val_loader, history, resumed, *, epochs, lr, opt
     if num_batches == 0:
         raise ValueError("train_loader yields no batches; it needs more text than one batch")
     device = resolve_device(device) if device is not None else model_device(model)
-    forward = _forward if forward is None else forward
     params = [p for p in model.parameters() if p.requires_grad]
     step_fn = _updater(optimizer, params, lr)
     if resumed and history.theta != theta:
@@ -457,91 +537,36 @@ def _train(model, train_loader, val_loader, history, resumed, *, epochs, lr, opt
     model.to(device)
     model.train()
     torch.set_grad_enabled(True)   # even under a caller's no_grad (restored by the guard)
-
-    plot = _LivePlot() if live_plot else None
-    bar = None
+    run = _Run(first, epochs, device, policy, val_loader, val_policy,
+               _forward if forward is None else forward, loss, params, step_fn, lr, theta,
+               val_every, in_nats,
+               history.epoch_steps[-1] if history.epoch_steps else len(history.step_grad_norms),
+               history=history)
+    run.plot = _LivePlot() if live_plot else None
     if progress:
         from tqdm.auto import tqdm
 
         # mininterval: a long run sends a redraw at most twice a second, not per batch
-        bar = tqdm(total=None if num_batches is None else (epochs - first + 1) * num_batches,
-                   desc=tr("progress.training"), unit=tr("progress.unit"), mininterval=0.5)
-    step_count = history.epoch_steps[-1] if history.epoch_steps else len(history.step_grad_norms)
-    try:
-        for epoch in range(first, epochs + 1):
-            step_count = _epoch(model, train_loader, val_loader, history, epoch, step_count,
-                                epochs=epochs, params=params, step_fn=step_fn, lr=lr,
-                                theta=theta, policy=policy, val_policy=val_policy, loss=loss,
-                                forward=forward, backward=backward, on_batch=on_batch,
-                                device=device, val_every=val_every, in_nats=in_nats, bar=bar)
-            if bar is not None:
-                postfix = {}
-                if history.train_ppl:
-                    postfix[tr("progress.train_ppl")] = f"{history.train_ppl[-1]:.2f}"
-                if history.val_ppl:
-                    postfix[tr("progress.val_ppl")] = f"{history.val_ppl[-1]:.2f}"
-                bar.set_postfix(postfix)
-            if plot is not None:
-                plot.update(history, force=epoch == first)
-            stop = on_epoch is not None and on_epoch(epoch, history, model) is False
-            history.mark_complete()   # with what the hook recorded (cut short: taken back)
-            if stop:
-                break
-    finally:
-        if bar is not None:
-            bar.close()
-        if plot is not None:
-            plot.close(history)
+        run.bar = tqdm(total=None if num_batches is None else (epochs - first + 1) * num_batches,
+                       desc=tr("progress.training"), unit=tr("progress.unit"), mininterval=0.5)
+    return run
 
 
-def _epoch(model, train_loader, val_loader, history, epoch, step_count, *, epochs, params,
-           step_fn, lr, theta, policy, val_policy, loss, forward, backward, on_batch, device,
-           val_every, in_nats, bar) -> int:
-    """One epoch of training (and validation); recorded in ``history`` only once complete."""
-    epoch_start = time.perf_counter()
-    loss_sum, tokens, norms, H, rows, batch = 0.0, 0, [], None, 0, 0
-    for batch, (X, Y) in enumerate(train_loader, start=1):
-        X, y = X.to(device), _time_major(Y, device)
-        H, rows = _state_for(model, X, H, rows, policy, device), X.shape[0]
-        outputs, H = forward(model, X, H)
-        names, task_losses = _named(loss(outputs, y))
-        total = task_losses[0] if len(task_losses) == 1 else sum(task_losses)
-        loss_value = float(total.detach())
-        if not math.isfinite(loss_value):
-            raise TrainingDiverged(epoch, batch, "loss", loss_value, theta, lr, history)
-        for p in params:
-            p.grad = None  # forget the previous batch's gradients
-        step_count += 1
-        step = Step(model, params, X, y, outputs, total, task_losses, epoch, batch,
-                    step_count, history, names)
-        if backward is None:
-            total.backward()
-        else:
-            backward(step)
-        if on_batch is not None:
-            on_batch(step)
-        norm = clip_global_norm(params, theta)  # the norm before clipping
-        if not math.isfinite(norm):
-            raise TrainingDiverged(epoch, batch, "gradient norm", norm, theta, lr, history)
-        step_fn()
-        norms.append(norm)
-        n = _tokens(y)
-        loss_sum += loss_value * n
-        tokens += n
-        if bar is not None:
-            bar.update(1)
+def _end_epoch(run: _Run, model, history, epoch, batch, step_count, loss_sum, tokens, norms,
+               num_tasks, epoch_start) -> None:
+    """Validate, then record the epoch in ``history`` (complete once ``mark_complete`` ran)."""
     train_seconds = time.perf_counter() - epoch_start
     if tokens == 0:
         raise ValueError("train_loader yielded no batches; it needs more text than one batch")
     train_loss = loss_sum / tokens
-    single = len(task_losses) == 1
-    train_ppl = perplexity(train_loss) if in_nats and single else None
+    train_ppl = perplexity(train_loss) if run.in_nats and num_tasks == 1 else None
     if train_ppl is not None and not math.isfinite(train_ppl):
         # every loss finite, yet too large to exponentiate
-        raise TrainingDiverged(epoch, batch, "training perplexity", train_ppl, theta, lr, history)
+        raise TrainingDiverged(epoch, batch, "training perplexity", train_ppl, run.theta, run.lr,
+                               history)
     val = None
-    if val_loader is not None and (epoch % val_every == 0 or epoch == epochs):
-        val = _evaluate(model, val_loader, val_policy, loss, forward, device)
+    if run.val_loader is not None and (epoch % run.val_every == 0 or epoch == run.epochs):
+        val = _evaluate(model, run.val_loader, run.val_policy, run.loss, run.forward, run.device)
     # Record the epoch; a Ctrl-C before mark_complete() takes all of it back (close_incomplete).
     history.train_loss.append(train_loss)
     if train_ppl is not None:
@@ -554,17 +579,25 @@ def _epoch(model, train_loader, val_loader, history, epoch, step_count, *, epoch
         val_names, values = val
         history.val_epochs.append(epoch)
         history.val_loss.append(_mean_loss(values))
-        if in_nats and len(values) == 1:
+        if run.in_nats and len(values) == 1:
             history.val_ppl.append(perplexity(values[0]))
         if len(values) > 1:
             val_names = val_names or tuple(f"task{i}" for i in range(len(values)))
             for name, v in zip(val_names, values, strict=True):
                 history.val_metrics.setdefault(f"{name}_loss", []).append(v)
-                if in_nats:
+                if run.in_nats:
                     history.val_metrics.setdefault(f"{name}_ppl", []).append(perplexity(v))
     history.seconds.append(time.perf_counter() - epoch_start)
     history.mark_complete()   # the model holds this epoch's training: so does the history
-    return step_count
+    if run.bar is not None:
+        postfix = {}
+        if history.train_ppl:
+            postfix[tr("progress.train_ppl")] = f"{history.train_ppl[-1]:.2f}"
+        if history.val_ppl:
+            postfix[tr("progress.val_ppl")] = f"{history.val_ppl[-1]:.2f}"
+        run.bar.set_postfix(postfix)
+    if run.plot is not None:
+        run.plot.update(history, force=epoch == run.first)
 
 
 def _is_seq_loader(loader) -> bool:
