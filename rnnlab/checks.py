@@ -117,14 +117,20 @@ def check_positive_float(name: str, value, allow_none: bool = False):
 
 
 def check_bool(name: str, value) -> bool:
-    """Return ``value`` if it is ``True`` or ``False`` (numpy's bool too); raise otherwise.
+    """Return ``value`` if it is ``True`` or ``False`` (numpy's bool and a 0-d bool tensor too);
+    raise otherwise (``0``, ``1``, ``"False"`` are not flags).
 
     A string such as ``'False'`` is refused: ``bool('False')`` is True, the opposite of what
     it says.
     """
     if _is_bool(value):
         return bool(value)
-    raise TypeError(f"{name} must be True or False, got {value!r} ({_type_name(value)})")
+    if getattr(value, "ndim", None) == 0 and "bool" in str(getattr(value, "dtype", "")):
+        return bool(value.item())   # a 0-d bool tensor or array
+    hint = ""
+    if isinstance(value, str) and value.strip() in ("True", "False"):
+        hint = f"; write {value.strip()} without quotes (the string {value!r} is not a flag)"
+    raise TypeError(f"{name} must be True or False, got {value!r} ({_type_name(value)}){hint}")
 
 
 def check_choice(name: str, value, choices):
@@ -181,3 +187,32 @@ def to_builtin(value, name: str = "value", where: str = ""):
     raise TypeError(f"{name} may hold only dicts, lists, strings, numbers, bools and None "
                     f"(so loading never runs code); {where} is a {_type_name(value)}"
                     + ("; convert it with .tolist()" if hasattr(value, "tolist") else ""))
+
+
+# --------------------------------------------------------------------------- sizes
+#: Upper bounds on the size arguments, so that a slip (``200_000`` for ``200``, ``1e10`` points)
+#: is refused with a clear error instead of the allocator's after minutes of swapping. Each is
+#: what a laptop with 8 GB of memory holds with room to spare:
+#: ``num_hiddens`` — the recurrent matrix alone is ``num_hiddens²`` floats (8192: 256 MiB);
+MAX_NUM_HIDDENS = 8192
+#: ``vocab_size`` — a word-level vocabulary of a whole library, far above any text of the course;
+MAX_VOCAB_SIZE = 200_000
+#: a model's parameters together (400 million float32 numbers: 1.6 GB, and as much again for
+#: their gradients, and twice that for Adam's moments);
+MAX_PARAMETERS = 400_000_000
+#: a generated series' length (``noisy_sine``: 10 million float32 points, 40 MB).
+MAX_SERIES_LENGTH = 10_000_000
+
+
+def check_size(name: str, value, limit: int, minimum: int = 1) -> int:
+    """Return ``value`` as an int in ``[minimum, limit]``; the error names the bound and why it exists."""
+    got = check_int(name, value, minimum=minimum)
+    if got > limit:
+        raise ValueError(f"{name} must be <= {limit:,} (the course's bound: what a laptop's memory "
+                         f"holds), got {got:,}")
+    return got
+
+
+def check_num_hiddens(value, name: str = "num_hiddens") -> int:
+    """A hidden size: an integer in ``[1, MAX_NUM_HIDDENS]``."""
+    return check_size(name, value, MAX_NUM_HIDDENS)

@@ -49,7 +49,7 @@ from .training.loop import train as _train
 __all__ = [
     # utilities, models, prediction and training
     "Accumulator", "Animator", "RNNModel", "RNNModelScratch", "SeqDataLoader", "Timer", "Vocab",
-    "as_rnnlab_model", "grad_clipping", "predict_ch8", "sgd", "train_ch8", "train_epoch_ch8",
+    "as_optimizer", "as_rnnlab_model", "grad_clipping", "predict_ch8", "sgd", "train_ch8", "train_epoch_ch8",
     "try_gpu",
     # data
     "DATA_HUB", "DATA_URL", "download", "load_array", "load_corpus_time_machine",
@@ -564,6 +564,33 @@ def predict_ch8(prefix, num_preds, net, vocab, device=None) -> str:
     return _predict(prefix, num_preds, model, vocab, device=device)
 
 
+class _Updater:
+    """d2l's ``updater(batch_size)`` as an optimizer: ``step()`` calls ``updater(batch_size=1)``.
+
+    rnnlab's losses are already means over the batch, so d2l's division by the batch size
+    must not happen a second time.
+    """
+
+    def __init__(self, updater):
+        self.updater = updater
+
+    def step(self):
+        self.updater(batch_size=1)
+
+
+def as_optimizer(updater):
+    """An optimizer for :func:`rnnlab.train` from d2l's ``updater(batch_size)`` (an Optimizer as is).
+
+    The adaptation lives here, at the d2l edge, so the training loop knows one kind of optimizer.
+    """
+    if isinstance(updater, torch.optim.Optimizer) or callable(getattr(updater, "step", None)):
+        return updater
+    if not callable(updater):
+        raise TypeError(f"updater must be a torch.optim.Optimizer or a function "
+                        f"updater(batch_size), got {type(updater).__name__}")
+    return _Updater(updater)
+
+
 def train_epoch_ch8(net, train_iter, loss, updater, device, use_random_iter):
     """One epoch with a caller-chosen ``loss`` and ``updater``; returns ``(perplexity, tokens/s)``.
 
@@ -574,9 +601,10 @@ def train_epoch_ch8(net, train_iter, loss, updater, device, use_random_iter):
     It is one epoch of :func:`rnnlab.train`, the course's one loop.
     """
     model = as_rnnlab_model(net)
-    history = _train(model, train_iter, epochs=1, optimizer=updater, theta=1.0,
+    history = _train(model, train_iter, epochs=1, optimizer=as_optimizer(updater), theta=1.0,
                      state="fresh" if use_random_iter else "carry",
-                     loss=lambda y_hat, y: loss(y_hat, y.long()).mean(), device=device)
+                     loss=lambda y_hat, y: loss(y_hat, y.long()).mean(), device=device,
+                     perplexity=True)   # d2l's loss here is a cross-entropy in nats
     return history.train_ppl[-1], history.tokens_per_s[-1]
 
 

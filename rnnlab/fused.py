@@ -5,70 +5,25 @@
 building a graph, keeps only the hidden states, and differentiates by hand with
 the equations of :func:`rnnlab.gradients.bptt.bptt_gradients` (lesson 07), the
 weight gradients as one product over all steps. ``tests/models/test_fused.py`` checks
-it against autograd. :func:`default_threads` is the measured thread policy
-(``benchmarks/run.py`` prints the table behind it).
+it against autograd. The thread policy it was measured with is
+:func:`rnnlab.device.default_threads` (``benchmarks/run.py`` prints the table behind it).
 """
 
 from __future__ import annotations
 
-import contextlib
-import os
 import threading
 
 import torch
 
-from .checks import check_int
-
-#: Below this hidden size one torch thread; from it on, two when two cores are idle.
-TWO_THREADS_FROM_HIDDEN = 256
-#: Two threads need this many idle cores (cores minus the 1-minute load average).
-IDLE_CORES_FOR_TWO = 2.0
-
-
-def available_cores() -> int:
-    """CPU cores this process may run on (its affinity mask where the OS has one)."""
-    try:
-        return len(os.sched_getaffinity(0))
-    except (AttributeError, OSError):  # pragma: no cover - macOS, Windows
-        return os.cpu_count() or 1
-
-
-def _load() -> float:
-    try:
-        return os.getloadavg()[0]
-    except (AttributeError, OSError):  # pragma: no cover - Windows
-        return 0.0
-
-
-def default_threads(num_hiddens: int, cores: int | None = None, load: float | None = None) -> int:
-    """Torch CPU threads for training a model of ``num_hiddens`` units: the measured policy.
-
-    Measured on a 2-core CPU (``benchmarks/run.py``, "Threads"): two threads
-    gained up to 1.4× from hidden 256 on when the machine was otherwise idle,
-    and lost 2–15× (a thread waiting for a busy core) whenever other jobs ran;
-    below hidden 256 they never paid. So: one thread below
-    :data:`TWO_THREADS_FROM_HIDDEN`, and from there two only if ``cores`` minus
-    ``load`` (default: this process's cores and the 1-minute load average)
-    leaves :data:`IDLE_CORES_FOR_TWO` idle cores.
-    """
-    num_hiddens = check_int("num_hiddens", num_hiddens, minimum=1)
-    cores = available_cores() if cores is None else check_int("cores", cores, minimum=1)
-    load = _load() if load is None else float(load)
-    if num_hiddens < TWO_THREADS_FROM_HIDDEN or cores - load < IDLE_CORES_FOR_TWO:
-        return 1
-    return 2
-
-
-@contextlib.contextmanager
-def threads_for(num_hiddens: int):
-    """Run the block with :func:`default_threads` torch threads, then restore the old number."""
-    before = torch.get_num_threads()
-    torch.set_num_threads(default_threads(num_hiddens))
-    try:
-        yield torch.get_num_threads()
-    finally:
-        torch.set_num_threads(before)
-
+# The one CPU thread policy of the course lives with the device choice (rnnlab.device);
+# these names stay importable from here for the benchmarks that measured it.
+from .device import (  # noqa: F401
+    IDLE_CORES_FOR_TWO,
+    TWO_THREADS_FROM_HIDDEN,
+    available_cores,
+    default_threads,
+    threads_for,
+)
 
 #: Backward's scratch buffers up to this size are kept from call to call (per thread).
 WORKSPACE_MAX_BYTES = 64 * 2**20
@@ -162,8 +117,12 @@ class FusedRNN(torch.autograd.Function):
         return logits, hs[-1].clone()                        # a copy: the caller may change it
 
     @staticmethod
-    @torch.autograd.function.once_differentiable
     def backward(ctx, g_logits, g_HT):
+        if torch.is_grad_enabled():   # create_graph=True: a second derivative is wanted
+            raise RuntimeError(
+                "the fused RNN engine computes first derivatives only, so it cannot be "
+                "differentiated twice (torch.autograd.grad(..., create_graph=True), a gradient "
+                "penalty); build the model with RNNScratch(..., fused=False) for that")
         X, hs, W_hh, W_hq = ctx.saved_tensors
         need = ctx.needs_input_grad[1:7]
         grads = rnn_backward(X, hs, W_hh, W_hq, ctx.weights,

@@ -22,7 +22,17 @@ import torch
 from torch import nn
 from torch.nn import functional as F
 
-from .checks import check_bool, check_choice, check_float, check_int, check_positive_float
+from .checks import (
+    MAX_PARAMETERS,
+    MAX_VOCAB_SIZE,
+    check_bool,
+    check_choice,
+    check_float,
+    check_int,
+    check_num_hiddens,
+    check_positive_float,
+    check_size,
+)
 from .device import resolve_device
 from .fused import fused_rnn
 
@@ -91,6 +101,28 @@ def check_state(state, shapes: list[tuple], dtype: torch.dtype | None = None) ->
     return tuple(state)
 
 
+def check_parameter_count(vocab_size: int, num_hiddens: int, count: int) -> None:
+    """Refuse a model of more than ``MAX_PARAMETERS`` numbers, naming both sizes."""
+    if count > MAX_PARAMETERS:
+        raise ValueError(f"vocab_size={vocab_size:,} with num_hiddens={num_hiddens:,} makes "
+                         f"{count:,} parameters, more than the course's bound of "
+                         f"{MAX_PARAMETERS:,} (what a laptop's memory holds with gradients); use "
+                         "a smaller num_hiddens")
+
+
+def check_carry_weights(weights, num_steps: int) -> list[float]:
+    """``weights`` as ``num_steps`` finite Python floats (lesson 07's per-step gradient weights)."""
+    if isinstance(weights, torch.Tensor):
+        weights = weights.detach().reshape(-1).tolist()
+    if isinstance(weights, (str, bytes)) or not hasattr(weights, "__len__"):
+        raise TypeError(f"carry_weights must be a list of numbers, one per step, got "
+                        f"{type(weights).__name__}")
+    if len(weights) != num_steps:
+        raise ValueError(f"carry_weights must have one weight per step (num_steps = "
+                         f"{num_steps}), got {len(weights)}")
+    return [check_float(f"carry_weights[{t}]", w) for t, w in enumerate(weights)]
+
+
 def detach_state(state) -> tuple:
     """The same state cut from the graph of earlier batches (a tuple, for every model)."""
     if isinstance(state, torch.Tensor):
@@ -135,12 +167,11 @@ class RNNScratch(nn.Module):
     def __init__(self, vocab_size: int, num_hiddens: int, device=None, *, scale: float = 0.01,
                  generator: torch.Generator | None = None, fused: bool = True):
         super().__init__()
-        self.vocab_size = check_int("vocab_size", vocab_size, minimum=1)
-        self.num_hiddens = check_int("num_hiddens", num_hiddens, minimum=1)
-        if not isinstance(fused, bool):
-            raise TypeError(f"fused must be True (hand-written BPTT) or False (autograd), "
-                            f"got {fused!r}")
-        self.fused = fused
+        self.vocab_size = check_size("vocab_size", vocab_size, MAX_VOCAB_SIZE)
+        self.num_hiddens = check_num_hiddens(num_hiddens)
+        check_parameter_count(self.vocab_size, self.num_hiddens,
+                              2 * self.vocab_size * self.num_hiddens + self.num_hiddens ** 2)
+        self.fused = check_bool("fused", fused)
         scale = check_positive_float("scale", scale)
         device = resolve_device(device)
         V, H = self.vocab_size, self.num_hiddens
@@ -191,9 +222,8 @@ class RNNScratch(nn.Module):
         if state is None:
             state = self.begin_state(batch)
         (H,) = check_state(state, [(batch, self.num_hiddens)])
-        if carry_weights is not None and len(carry_weights) != X.shape[1]:
-            raise ValueError(f"carry_weights must have one weight per step (num_steps = "
-                             f"{X.shape[1]}), got {len(carry_weights)}")
+        if carry_weights is not None:
+            carry_weights = check_carry_weights(carry_weights, X.shape[1])
         if self.fused:   # the same numbers, with lesson 07's BPTT as the backward pass
             outputs, H = fused_rnn(X, H, self.W_xh, self.W_hh, self.b_h, self.W_hq, self.b_q,
                                    carry_weights)
@@ -269,11 +299,15 @@ class RNNModel(nn.Module):
                  bidirectional: bool = False, device=None, *, nonlinearity: str = "tanh",
                  bias: bool = True, dropout: float = 0.0):
         super().__init__()
-        self.vocab_size = check_int("vocab_size", vocab_size, minimum=1)
-        self.num_hiddens = check_int("num_hiddens", num_hiddens, minimum=1)
+        self.vocab_size = check_size("vocab_size", vocab_size, MAX_VOCAB_SIZE)
+        self.num_hiddens = check_num_hiddens(num_hiddens)
         self.cell = check_choice("cell", cell, CELLS)
-        self.num_layers = check_int("num_layers", num_layers, minimum=1)
+        self.num_layers = check_size("num_layers", num_layers, 64)
         self.bidirectional = check_bool("bidirectional", bidirectional)
+        gates = {"rnn": 1, "gru": 3, "lstm": 4}[self.cell]
+        H, V, D, L = self.num_hiddens, self.vocab_size, 1 + self.bidirectional, self.num_layers
+        check_parameter_count(V, H, gates * D * H * (V + H + D * H * (L - 1) + H * (L - 1))
+                              + D * H * V)
         self.nonlinearity = check_choice("nonlinearity", nonlinearity, NONLINEARITIES)
         if self.cell != "rnn" and self.nonlinearity != "tanh":
             raise ValueError(f"nonlinearity={nonlinearity!r} applies only to cell='rnn'; "
@@ -309,15 +343,14 @@ class RNNModel(nn.Module):
             raise ValueError(f"layer must take one-hot inputs of size vocab_size={vocab_size} "
                              f"with batch_first=False and no projection, got {layer!r}")
         dtype = layer.weight_ih_l0.dtype
-        if dtype != torch.float32:
-            raise ValueError(f"layer must hold float32 weights (the model's one-hot inputs and "
-                             f"output layer are float32), got {dtype}; use layer.float()")
+        if not dtype.is_floating_point:
+            raise ValueError(f"layer must hold floating-point weights, got {dtype}")
         model = cls(vocab_size, layer.hidden_size, kinds[type(layer)], layer.num_layers,
                     layer.bidirectional, device=layer.weight_ih_l0.device,
                     nonlinearity=getattr(layer, "nonlinearity", "tanh"), bias=layer.bias,
                     dropout=float(layer.dropout))
         model.rnn = layer
-        return model
+        return model.to(dtype)   # the output layer in the layer's dtype
 
     @property
     def config(self) -> dict:
@@ -334,7 +367,9 @@ class RNNModel(nn.Module):
         check_int("batch_size", batch_size, minimum=1)
         device = model_device(self) if device is None else resolve_device(device)
         n = 2 if self.cell == "lstm" else 1
-        return tuple(torch.zeros(self._state_shape(batch_size), device=device) for _ in range(n))
+        dtype = self.linear.weight.dtype
+        return tuple(torch.zeros(self._state_shape(batch_size), device=device, dtype=dtype)
+                     for _ in range(n))
 
     def forward(self, X: torch.Tensor, state=None):
         X = check_tokens(X, self.vocab_size).to(model_device(self))
@@ -343,7 +378,7 @@ class RNNModel(nn.Module):
             state = self.begin_state(batch)
         n = 2 if self.cell == "lstm" else 1
         state = check_state(state, [self._state_shape(batch)] * n, dtype=self.linear.weight.dtype)
-        inputs = F.one_hot(X.T, self.vocab_size).to(torch.float32)
+        inputs = F.one_hot(X.T, self.vocab_size).to(self.linear.weight.dtype)  # the model's dtype
         Y, new_state = self.rnn(inputs, state if self.cell == "lstm" else state[0])
         outputs = self.linear(Y.reshape(-1, Y.shape[-1]))
         return outputs, new_state if self.cell == "lstm" else (new_state,)

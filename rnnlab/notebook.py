@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import os
 import random
 import warnings
 
 import torch
 
 from .checks import check_bool, check_int
-from .device import default_device
+from .device import available_cores, default_device
 from .i18n import set_language, tr
 from .i18n.fonts import use_cjk_font
 from .randomness import set_course_seed
@@ -18,7 +17,8 @@ from .randomness import set_course_seed
 def setup(seed: int = 0, quiet: bool = False, threads: int | None = 1, lang: str = "en"):
     """Seed Python and torch, use ``threads`` CPU threads, set a small figure style; return the device.
 
-    One thread is the default because the course's models are small: splitting a
+    One thread is the default, the answer of the course's one thread policy
+    (:func:`rnnlab.device.default_threads`) for its models on a shared machine: splitting a
     64×256 matrix product across threads costs more than it saves, and when
     anything else runs on the machine (a browser, another kernel) extra threads
     wait on each other. Measured on a 2-core machine: one epoch of COURSE_RECIPE
@@ -36,8 +36,7 @@ def setup(seed: int = 0, quiet: bool = False, threads: int | None = 1, lang: str
     seed = check_int("seed", seed, minimum=0)
     quiet = check_bool("quiet", quiet)
     if threads is not None:
-        cores = os.cpu_count() or 1
-        threads = check_int("threads", threads, minimum=1, maximum=max(cores, 1))
+        threads = check_int("threads", threads, minimum=1, maximum=available_cores())
     set_language(lang)  # checked last: a refused argument changes nothing
     random.seed(seed)
     torch.manual_seed(seed)

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 import torch
 from torch import nn
 
-from .checks import check_float, check_int, check_positive_float
+from .checks import MAX_SERIES_LENGTH, check_float, check_int, check_positive_float, check_size
 from .metrics import spectral_radius
 
 
@@ -35,7 +35,7 @@ NOISE = 0.2
 def noisy_sine(num_points: int = 1000, frequency: float = 0.01, noise: float = NOISE,
                seed: int = 0):
     """Return ``(time, x)`` with ``x_t = sin(frequency * t) + noise * N(0, 1)`` for t = 1..T."""
-    num_points = check_int("num_points", num_points, minimum=2)
+    num_points = check_size("num_points", num_points, MAX_SERIES_LENGTH, minimum=2)
     frequency = check_positive_float("frequency", frequency)
     noise = check_float("noise", noise, minimum=0)
     generator = torch.Generator().manual_seed(check_int("seed", seed, minimum=0))

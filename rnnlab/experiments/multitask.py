@@ -31,12 +31,12 @@ import torch
 from torch import nn
 from torch.nn import functional as F
 
-from ..checks import check_choice, check_int, check_positive_float
+from ..checks import check_bool, check_choice, check_int, check_positive_float
 from ..gradients.conflict import conflict_share
 from ..gradients.pcgrad import pcgrad_backward, pcgrad_rows
 from ..models import check_state, check_tokens, model_device
 from ..text.corpus import train_val_split
-from ..training.loop import train
+from ..training.loop import cross_entropy, train
 
 AUX_TASKS = ("vowel", "skip2")
 METHODS = ("sum", "pcgrad", "detach")
@@ -76,10 +76,10 @@ class MultiTaskRNN(_OneLayerRNN):
         super().__init__()
         self.vocab_size = check_int("vocab_size", vocab_size, minimum=2)
         self.num_hiddens = check_int("num_hiddens", num_hiddens, minimum=1)
-        self.rnn = nn.RNN(vocab_size, self.num_hiddens)
-        self.head_next = nn.Linear(self.num_hiddens, vocab_size)
+        self.rnn = nn.RNN(self.vocab_size, self.num_hiddens)
+        self.head_next = nn.Linear(self.num_hiddens, self.vocab_size)
         self.head_aux = nn.Linear(self.num_hiddens, check_int("aux_classes", aux_classes, minimum=2))
-        self.detach_aux = bool(detach_aux)
+        self.detach_aux = check_bool("detach_aux", detach_aux)   # "False" is not a flag
 
     def shared_parameters(self):
         return list(self.rnn.parameters())
@@ -195,9 +195,9 @@ def train_multitask(corpus, vocab, *, method: str = "sum", aux: str = "skip2",
 
     return train(model, WindowLoader(train_text, vocab, aux, num_steps, batch_size, eval_every, g),
                  [(X_val, tuple(Y_val))], epochs=steps // eval_every, lr=lr, optimizer="adam",
-                 theta=None, state="fresh", backward=backward,
-                 info={"method": method, "aux": aux, "tasks": ("next", aux),
-                       "eval_every": eval_every})
+                 theta=None, state="fresh", backward=backward, perplexity=True,
+                 loss=lambda outputs, y: dict(zip(("next", aux), cross_entropy(outputs, y))),
+                 info={"method": method, "aux": aux, "eval_every": eval_every})
 
 
 def eval_steps(history) -> list[int]:

@@ -75,3 +75,17 @@ def grad_clipping(model_or_params, theta, *, error_if_nonfinite: bool = False) -
             for p in params:
                 p.grad.mul_(scale)
     return norm
+
+
+def clip_global_norm(params: list, theta: float | None) -> float:
+    """:func:`grad_clipping` (what lesson 05 shows) for arguments already checked: a list of
+    parameters and a checked θ. The training loop checks θ once, at its entry point, and
+    calls this per batch; a non-finite norm is returned with the gradients untouched.
+    """
+    params = [p for p in params if p.grad is not None]
+    norm = global_grad_norm(params)
+    if math.isfinite(norm) and theta is not None and norm > theta:
+        with torch.no_grad():   # the same scaling as grad_clipping's
+            for p in params:
+                p.grad.mul_(theta / norm)
+    return norm

@@ -14,12 +14,26 @@ import math
 import torch
 
 
+def _scaled(*vectors: torch.Tensor, each: bool = True) -> list[torch.Tensor]:
+    """The vectors in float64, divided by their largest entry (``each=False``: by the largest of
+    all), so that squares and dot products stay inside the float range."""
+    vs = [v.detach().flatten().double() for v in vectors]
+    if any(v.shape != vs[0].shape for v in vs):
+        raise ValueError(f"the gradients must have the same number of entries, got "
+                         f"{[v.numel() for v in vs]}")
+    scales = [v.abs().max() if v.numel() else torch.tensor(0.0, dtype=torch.float64) for v in vs]
+    if not each:
+        scales = [torch.stack(scales).max()] * len(vs)
+    return [v / s if bool(s > 0) and bool(torch.isfinite(s)) else v for v, s in zip(vs, scales)]
+
+
 def cosine_similarity(a: torch.Tensor, b: torch.Tensor) -> float:
-    """``a·b / (‖a‖ ‖b‖)`` of two flattened gradients; 0.0 when either is zero (no direction)."""
-    a, b = a.detach().flatten().double(), b.detach().flatten().double()
-    if a.shape != b.shape:
-        raise ValueError(f"a and b must have the same number of entries, got {a.numel()} "
-                         f"and {b.numel()}")
+    """``a·b / (‖a‖ ‖b‖)`` of two flattened gradients; 0.0 when either is zero (no direction).
+
+    Computed on the vectors scaled to a largest entry of 1: the same number over the whole
+    float range (1e-200 or 1e200 as well as 1); NaN when either holds a NaN.
+    """
+    a, b = _scaled(a, b)
     denom = a.norm() * b.norm()
     return 0.0 if denom == 0 else float(torch.dot(a, b) / denom)
 
@@ -38,10 +52,13 @@ def task_gradients(losses, params) -> list[torch.Tensor]:
 
 
 def conflict_share(cosines) -> float:
-    """The share of steps on which the tasks conflict (cosine < 0)."""
+    """The share of steps on which the tasks conflict (cosine < 0); NaN if any cosine is NaN
+    (a step whose gradients broke is neither conflict nor agreement)."""
     cosines = [float(c) for c in cosines]
     if not cosines:
         raise ValueError("cosines must hold at least one value, got an empty sequence")
+    if any(math.isnan(c) for c in cosines):
+        return math.nan
     return sum(c < 0 for c in cosines) / len(cosines)
 
 
@@ -51,10 +68,7 @@ def magnitude_similarity(a: torch.Tensor, b: torch.Tensor) -> float:
     Lesson 08. The second leg of the paper's "tragic triad" (conflicting
     directions, very different magnitudes, high curvature). 0.0 when both are zero.
     """
-    a, b = a.detach().flatten().double(), b.detach().flatten().double()
-    if a.shape != b.shape:
-        raise ValueError(f"a and b must have the same number of entries, got {a.numel()} "
-                         f"and {b.numel()}")
+    a, b = _scaled(a, b, each=False)   # a common scale: the ratio is unchanged
     na, nb = a.norm(), b.norm()
     denom = na ** 2 + nb ** 2
     return 0.0 if denom == 0 else float(2 * na * nb / denom)
@@ -68,10 +82,7 @@ def harms(g_a: torch.Tensor, g_b: torch.Tensor) -> tuple[bool, bool]:
     own squared length does. At most one of the two can be true (their sum is
     ``‖g_a+g_b‖² ≥ 0``).
     """
-    g_a, g_b = g_a.detach().flatten().double(), g_b.detach().flatten().double()
-    if g_a.shape != g_b.shape:
-        raise ValueError(f"g_a and g_b must have the same number of entries, got {g_a.numel()} "
-                         f"and {g_b.numel()}")
+    g_a, g_b = _scaled(g_a, g_b, each=False)   # a common scale keeps the signs
     total = g_a + g_b
     return bool(torch.dot(g_a, total) < 0), bool(torch.dot(g_b, total) < 0)
 
@@ -84,10 +95,14 @@ def pair_stats(g_a: torch.Tensor, g_b: torch.Tensor) -> dict:
     :func:`harms` (as 0.0/1.0), at one synchronisation per step.
     """
     g_a, g_b = g_a.detach().flatten().double(), g_b.detach().flatten().double()
+    scale = float(torch.stack([g_a.abs().max(), g_b.abs().max()]).max()) if g_a.numel() else 0.0
+    if scale > 0 and math.isfinite(scale):   # a common scale: ratios and signs unchanged
+        g_a, g_b = g_a / scale, g_b / scale
     dot, aa, bb = torch.stack([torch.dot(g_a, g_b), torch.dot(g_a, g_a),
                                torch.dot(g_b, g_b)]).tolist()
     na, nb = math.sqrt(aa), math.sqrt(bb)
     return {"cosine": 0.0 if na * nb == 0 else dot / (na * nb),
             "magnitude": 0.0 if aa + bb == 0 else 2 * na * nb / (aa + bb),
             "harm_a": float(aa + dot < 0), "harm_b": float(bb + dot < 0),
-            "norm_a": na, "norm_b": nb}
+            "norm_a": na * (scale if scale > 0 and math.isfinite(scale) else 1.0),
+            "norm_b": nb * (scale if scale > 0 and math.isfinite(scale) else 1.0)}

@@ -46,21 +46,35 @@ def check_task_grads(grads) -> list[torch.Tensor]:
     return grads
 
 
+def _unit_scale(g: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+    """``(g / s, s)`` with ``s = max |g|`` (1 where ``g`` is zero): entries of at most 1, so
+    dot products neither overflow (gradients near 1e20 in float32) nor underflow (near 1e-23)."""
+    s = g.abs().amax(-1, keepdim=True)
+    s = torch.where(s > 0, s, torch.ones_like(s))
+    return g / s, s
+
+
 def project_conflicting(grads, generator: torch.Generator | None = None) -> list[torch.Tensor]:
-    """Steps 1–3: each task's gradient after projections (a list, before summing)."""
+    """Steps 1–3: each task's gradient after projections (a list, before summing).
+
+    Each projection ``g − (g·g_j / ‖g_j‖²) g_j`` is computed on the vectors scaled to a largest
+    entry of 1, so it holds over the whole float range (the result is the same number).
+    """
     grads = check_task_grads(grads)
     originals = [g.detach() for g in grads]
-    sq_norms = [torch.dot(g, g) for g in originals]
+    units = [_unit_scale(g)[0] for g in originals]
+    sq_norms = [torch.dot(u, u) for u in units]
     projected = []
     for i, g_i in enumerate(originals):
         g = g_i.clone()
         others = [j for j in range(len(originals)) if j != i]
         for k in torch.randperm(len(others), generator=generator).tolist():
             j = others[k]
-            dot = torch.dot(g, originals[j])
+            u, scale = _unit_scale(g)
+            dot = torch.dot(u, units[j])
             # A zero g_j has no direction to remove (and ‖g_j‖² = 0 would give NaN).
             if dot < 0 and sq_norms[j] > 0:
-                g = g - (dot / sq_norms[j]) * originals[j]
+                g = g - (scale * (dot / sq_norms[j])) * units[j]
         projected.append(g)
     return projected
 
@@ -114,11 +128,13 @@ def pcgrad_rows(g1: torch.Tensor, g2: torch.Tensor) -> torch.Tensor:
     applied to all rows in one go (the toy's many starts, lesson 08's stacked
     models); the tests check it equals ``pcgrad_update`` row by row.
     """
-    dot = (g1 * g2).sum(-1, keepdim=True)
-    n1, n2 = (g1 * g1).sum(-1, keepdim=True), (g2 * g2).sum(-1, keepdim=True)
+    u1, s1 = _unit_scale(g1)
+    u2, s2 = _unit_scale(g2)
+    dot = (u1 * u2).sum(-1, keepdim=True)                    # the sign of g1·g2, scaled
+    n1, n2 = (u1 * u1).sum(-1, keepdim=True), (u2 * u2).sum(-1, keepdim=True)
     conflict = dot < 0
-    p1 = torch.where(conflict & (n2 > 0), g1 - dot / n2.clamp_min(1e-300) * g2, g1)
-    p2 = torch.where(conflict & (n1 > 0), g2 - dot / n1.clamp_min(1e-300) * g1, g2)
+    p1 = torch.where(conflict & (n2 > 0), g1 - s1 * (dot / n2.clamp_min(1e-30)) * u2, g1)
+    p2 = torch.where(conflict & (n1 > 0), g2 - s2 * (dot / n1.clamp_min(1e-30)) * u1, g2)
     return p1 + p2
 
 

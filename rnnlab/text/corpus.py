@@ -11,7 +11,7 @@ import hashlib
 import re
 from importlib import resources
 
-from ..checks import check_choice, check_int
+from ..checks import as_real, check_choice, check_int
 from .vocab import Vocab
 
 TIME_MACHINE_FILE = "timemachine.txt"
@@ -105,8 +105,13 @@ def train_val_split(corpus, val_fraction: float = 0.1):
     validation token is ever seen in training (a random split of characters
     would leak context across the boundary).
     """
-    if not 0 < val_fraction < 1:
+    fraction = as_real(val_fraction)   # numpy scalars and 0-d tensors too
+    if fraction is None:
+        raise TypeError(f"val_fraction must be a number in (0, 1), got {val_fraction!r} "
+                        f"({type(val_fraction).__name__})")
+    if not 0 < fraction < 1:
         raise ValueError(f"val_fraction must be in (0, 1), got {val_fraction!r}")
+    val_fraction = fraction
     n_val = int(round(len(corpus) * val_fraction))
     if n_val < 2 or len(corpus) - n_val < 2:
         raise ValueError(

@@ -58,6 +58,27 @@ def _check_alpha(alpha) -> float:
     return value
 
 
+def token_indices(name: str, tokens, vocab_size: int) -> list[int]:
+    """``tokens`` as a list of Python ints in ``[0, vocab_size)``; floats (``2.7``), bools and
+    indices outside the vocabulary are refused, not truncated or given a probability."""
+    if isinstance(tokens, torch.Tensor):
+        if tokens.dtype == torch.bool or tokens.dtype.is_floating_point or tokens.dtype.is_complex:
+            raise TypeError(f"{name} must hold integer token indices, got dtype {tokens.dtype}")
+        tokens = tokens.reshape(-1).tolist()
+    elif isinstance(tokens, (str, bytes)):
+        raise TypeError(f"{name} must be token indices, got the string {tokens!r}; map it with "
+                        "vocab[...] first")
+    else:
+        tokens = list(tokens)
+        if not all(type(t) is int for t in tokens):
+            tokens = [check_int(f"{name}[{i}]", t) for i, t in enumerate(tokens)]
+    if tokens and not 0 <= min(tokens) <= max(tokens) < vocab_size:
+        bad = next(t for t in tokens if not 0 <= t < vocab_size)
+        raise ValueError(f"{name} must be indices in [0, {vocab_size - 1}] "
+                         f"(vocab_size={vocab_size}); found {bad}")
+    return tokens
+
+
 class NgramModel:
     """A count-based n-gram language model with add-``alpha`` (Laplace) smoothing.
 
@@ -70,11 +91,7 @@ class NgramModel:
         self.n = check_int("n", n, minimum=1)
         self.vocab_size = check_int("vocab_size", vocab_size, minimum=1)
         self.alpha = _check_alpha(alpha)
-        tokens = [int(t) for t in tokens]
-        bad = [t for t in tokens if not 0 <= t < vocab_size]
-        if bad:
-            raise ValueError(f"tokens must be indices in [0, {vocab_size - 1}] "
-                             f"(vocab_size={vocab_size}); found {bad[0]}")
+        tokens = token_indices("tokens", tokens, self.vocab_size)
         self.counts = ngram_counts(tokens, self.n)
         # count(context) = how often the context is followed by *some* token.
         self.context_counts = collections.Counter()
@@ -82,7 +99,7 @@ class NgramModel:
             self.context_counts[gram[:-1]] += c
 
     def _context(self, context) -> tuple:
-        context = tuple(int(t) for t in context)
+        context = tuple(token_indices("context", context, self.vocab_size))
         if len(context) < self.n - 1:
             raise ValueError(f"a {self.n}-gram model needs a context of {self.n - 1} tokens, "
                              f"got {len(context)}: {context}")
@@ -94,7 +111,8 @@ class NgramModel:
         total = self.context_counts[context]
         if total == 0 and self.alpha == 0:
             return 1.0 / self.vocab_size
-        return (self.counts[context + (int(token),)] + self.alpha) / (
+        token = check_int("token", token, minimum=0, maximum=self.vocab_size - 1)
+        return (self.counts[context + (token,)] + self.alpha) / (
             total + self.alpha * self.vocab_size)
 
     def distribution(self, context=()) -> torch.Tensor:
@@ -105,7 +123,7 @@ class NgramModel:
 
     def nll(self, tokens, start: int | None = None) -> list[float]:
         """``-log P(tokens[t] | tokens[t-n+1:t])`` for each ``t >= start`` (default ``n - 1``)."""
-        tokens = [int(t) for t in tokens]
+        tokens = token_indices("tokens", tokens, self.vocab_size)
         start = self.n - 1 if start is None else check_int(
             "start", start, minimum=self.n - 1, maximum=len(tokens) - 1)
         if len(tokens) <= start:
@@ -204,7 +222,6 @@ BASELINE_NS = (1, 2, 3, 4, 5, 6, 7)
 BASELINE_ALPHAS = (1.0, 0.3, 0.1, 0.03, 0.01)
 
 
-@functools.lru_cache(maxsize=8)
 def ngram_baseline(ns=BASELINE_NS, alphas=BASELINE_ALPHAS, max_train_tokens: int = -1,
                    val_fraction: float = 0.1, max_tokens: int = -1,
                    max_val_tokens: int = -1) -> NgramBaseline:
@@ -224,11 +241,22 @@ def ngram_baseline(ns=BASELINE_NS, alphas=BASELINE_ALPHAS, max_train_tokens: int
     tokens are :func:`rnnlab.text.corpus.heldout_stream`'s, the ones
     :func:`rnnlab.training.stream_perplexity` scores for an RNN.
     """
+    # checked, then as tuples of plain numbers: a list (ns=[1, 2]) is as good as a tuple
     check_int("max_train_tokens", max_train_tokens, minimum=-1)
+    for name, values in (("ns", ns), ("alphas", alphas)):
+        if not isinstance(values, (list, tuple, range)):
+            raise TypeError(f"{name} must be a list or tuple of numbers, got {values!r} "
+                            f"({type(values).__name__})")
     ns = tuple(check_int("n", n, minimum=1) for n in ns)
     alphas = tuple(_check_alpha(a) for a in alphas)
     if not ns or not alphas:
         raise ValueError(f"ns and alphas must each name at least one value, got {ns}, {alphas}")
+    return _ngram_baseline(ns, alphas, max_train_tokens, val_fraction, max_tokens, max_val_tokens)
+
+
+@functools.lru_cache(maxsize=8)
+def _ngram_baseline(ns, alphas, max_train_tokens, val_fraction, max_tokens,
+                    max_val_tokens) -> NgramBaseline:
     corpus, vocab = load_corpus_time_machine(max_tokens)
     train, val = train_val_split(corpus, val_fraction)
     context = max(ns) - 1

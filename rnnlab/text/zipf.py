@@ -16,7 +16,7 @@ import torch
 from ..checks import check_int
 from ..i18n import tr
 from .corpus import read_time_machine, tokenize
-from .vocab import count_tokens
+from .vocab import UNK, count_tokens
 
 
 @dataclass(frozen=True)
@@ -112,12 +112,13 @@ def min_freq_curve(tokens, min_freqs) -> list[MinFreqSummary]:
     total = sum(counts.values())
     if total == 0:
         raise ValueError("tokens must contain at least one token")
+    literal_unk = counts.pop(UNK, 0)   # Vocab maps the text's own "<unk>" to index 0, always
     by_count = collections.Counter(counts.values())  # count -> number of token types
     out = []
     for m in min_freqs:
         m = check_int("min_freq", m, minimum=0)
         kept_types = sum(types for c, types in by_count.items() if c >= m)
-        unk_tokens = sum(c * types for c, types in by_count.items() if c < m)
+        unk_tokens = literal_unk + sum(c * types for c, types in by_count.items() if c < m)
         out.append(MinFreqSummary(m, 1 + kept_types, unk_tokens / total, total))
     return out
 

@@ -9,7 +9,14 @@ target, loads it back to make sure it can be read, and only then renames it into
 place — a save that fails or is interrupted leaves the previous file as it was.
 numpy scalars, enums and numpy strings are stored as the built-in values they
 stand for. The file carries a SHA-256 digest of everything in it, so a damaged
-file (a flipped bit in the weights) is reported instead of loaded.
+file (a flipped bit in the weights) is reported instead of loaded — and it is checked
+before anything is built from the file's settings.
+
+Version 3 keeps the model's dtype (float64, bfloat16, float16 reload as they were saved)
+and can carry an optimizer's state, so that a run resumes exactly where it stopped:
+``save_checkpoint(..., optimizer=opt)``, then :func:`load_checkpoint`,
+:func:`load_optimizer_state` and ``train(..., history=history)``. Loading draws nothing
+from the caller's random number generators.
 """
 
 from __future__ import annotations
@@ -28,24 +35,63 @@ from ..text.vocab import Vocab
 from .history import History
 
 FORMAT = "rnnlab-checkpoint"
-VERSION = 2          # 2 adds the digest; version 1 files (no digest) still load
-READABLE_VERSIONS = (1, 2)
+VERSION = 3          # 3: dtype, optimizer state, a digest over every tensor; 2: the digest
+READABLE_VERSIONS = (1, 2, 3)
+DTYPES = {"float32": torch.float32, "float64": torch.float64, "float16": torch.float16,
+          "bfloat16": torch.bfloat16}
 
 
 class CheckpointError(RuntimeError):
     """The file is not a readable rnnlab checkpoint."""
 
 
-def _digest(payload: dict) -> str:
-    """SHA-256 over every entry but the digest itself: the weights' bytes and the rest as JSON."""
+def _digest_v2(payload: dict) -> str:
+    """Version 2's digest: the weights' bytes and the rest as JSON."""
     h = hashlib.sha256()
     rest = {k: v for k, v in payload.items() if k not in ("state_dict", "digest")}
     h.update(json.dumps(rest, sort_keys=True, default=repr).encode("utf-8"))
     for name in sorted(payload["state_dict"]):
-        t = payload["state_dict"][name]
-        h.update(f"{name}|{t.dtype}|{tuple(t.shape)}|".encode())
-        h.update(t.detach().cpu().contiguous().reshape(-1).view(torch.uint8).numpy().tobytes())
+        _hash_tensor(h, name, payload["state_dict"][name])
     return h.hexdigest()
+
+
+def _hash_tensor(h, name: str, t) -> None:
+    if not isinstance(t, torch.Tensor):
+        raise TypeError(f"{name} is a {type(t).__name__}, not a tensor")
+    h.update(f"{name}|{t.dtype}|{tuple(t.shape)}|".encode())
+    h.update(t.detach().cpu().contiguous().reshape(-1).view(torch.uint8).numpy().tobytes())
+
+
+def _digest(payload: dict) -> str:
+    """SHA-256 over every entry but the digest itself: every tensor's bytes (wherever it sits,
+    the optimizer state included), everything else as JSON."""
+    h = hashlib.sha256()
+    tensors = {}
+
+    def plain(value, where):
+        if isinstance(value, torch.Tensor):
+            tensors[where] = value
+            return f"<tensor {where}>"
+        if isinstance(value, dict):
+            return {str(k): plain(v, f"{where}/{k}") for k, v in value.items()}
+        if isinstance(value, (list, tuple)):
+            return [plain(v, f"{where}/{i}") for i, v in enumerate(value)]
+        return value
+
+    rest = plain({k: v for k, v in payload.items() if k != "digest"}, "")
+    h.update(json.dumps(rest, sort_keys=True, default=repr).encode("utf-8"))
+    for where in sorted(tensors):
+        _hash_tensor(h, where, tensors[where])
+    return h.hexdigest()
+
+
+def _model_dtype(model) -> str:
+    dtypes = {p.dtype for p in model.parameters() if p.dtype.is_floating_point}
+    names = [k for k, v in DTYPES.items() if v in dtypes]
+    if len(dtypes) != 1 or len(names) != 1:
+        raise TypeError(f"the model's parameters must share one dtype of {sorted(DTYPES)} to be "
+                        f"saved, got {sorted(str(d) for d in dtypes)}")
+    return names[0]
 
 
 def _vocab_payload(vocab: Vocab) -> dict:
@@ -69,9 +115,10 @@ def _check_target(path: Path) -> None:
 
 
 def save_checkpoint(path, model, vocab: Vocab, hyperparams: dict | None = None,
-                    history: History | None = None) -> Path:
-    """Write model weights, its constructor arguments, the vocabulary, hyperparameters and
-    the training history to ``path``; return the path.
+                    history: History | None = None, *, optimizer=None) -> Path:
+    """Write model weights (in their dtype), its constructor arguments, the vocabulary,
+    hyperparameters, the training history and, optionally, the ``optimizer``'s state (a
+    ``torch.optim.Optimizer``: what a resumed run needs) to ``path``; return the path.
 
     The write is atomic: the previous file at ``path`` (if any) is replaced only once the
     new one is complete and loads back.
@@ -90,6 +137,9 @@ def save_checkpoint(path, model, vocab: Vocab, hyperparams: dict | None = None,
     hyperparams = to_builtin(dict(hyperparams or {}), "hyperparams")
     if history is not None and not isinstance(history, History):
         raise TypeError(f"history must be a History or None, got {type(history).__name__}")
+    if optimizer is not None and not isinstance(optimizer, torch.optim.Optimizer):
+        raise TypeError(f"optimizer must be a torch.optim.Optimizer or None, got "
+                        f"{type(optimizer).__name__} (the loop's 'sgd' keeps no state to save)")
     path = Path(path)
     _check_target(path)
     payload = {
@@ -101,6 +151,10 @@ def save_checkpoint(path, model, vocab: Vocab, hyperparams: dict | None = None,
         "vocab": _vocab_payload(vocab),
         "hyperparams": hyperparams,
         "history": None if history is None else history.to_dict(),
+        "model_dtype": _model_dtype(model),
+        "optimizer": None if optimizer is None else {
+            "class": type(optimizer).__name__,
+            "state": _cpu(optimizer.state_dict())},
     }
     payload["digest"] = _digest(payload)
 
@@ -114,6 +168,17 @@ def save_checkpoint(path, model, vocab: Vocab, hyperparams: dict | None = None,
     with atomic_path(path, check=loads_back, what="a checkpoint") as tmp, open(tmp, "wb") as f:
         torch.save(payload, f)
     return path
+
+
+def _cpu(value):
+    """An optimizer's state dict with every tensor copied to the CPU."""
+    if isinstance(value, torch.Tensor):
+        return value.detach().cpu().clone()
+    if isinstance(value, dict):
+        return {k: _cpu(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return type(value)(_cpu(v) for v in value)
+    return value
 
 
 def _describe(exc: Exception) -> str:
@@ -152,15 +217,35 @@ def _load(path: Path, device: torch.device):
     required = ["model_class", "model_config", "state_dict", "vocab", "hyperparams", "history"]
     if version >= 2:
         required.append("digest")
+    if version >= 3:
+        required += ["model_dtype", "optimizer"]
     missing = [k for k in required if k not in payload]
     if missing:
         raise CheckpointError(f"{str(path)!r} is damaged: entries {missing} are missing")
+    # First: nothing is built from a setting the digest has not vouched for (a damaged
+    # num_hiddens would otherwise allocate before any check could fail).
+    if version >= 2:
+        try:
+            digest = _digest(payload) if version >= 3 else _digest_v2(payload)
+            ok = isinstance(payload["state_dict"], dict) and payload["digest"] == digest
+        except Exception:  # a damaged entry that cannot even be hashed
+            ok = False
+        if not ok:
+            raise CheckpointError(f"{str(path)!r} is damaged: its contents do not match the "
+                                  "digest stored when it was saved (a changed byte in the weights "
+                                  "or settings); use another copy or save it again")
     cls = MODEL_CLASSES.get(payload["model_class"])
     if cls is None:
         raise CheckpointError(f"{str(path)!r} holds an unknown model class "
                               f"{payload['model_class']!r}; known: {sorted(MODEL_CLASSES)}")
+    dtype = _saved_dtype(path, payload)
+    # Building a model draws its initial weights: from a private copy of the generators,
+    # so that loading leaves the caller's random stream where it was.
+    cuda = [device.index or 0] if device.type == "cuda" else []
     try:
-        model = cls(**payload["model_config"], device=device)
+        with torch.random.fork_rng(devices=cuda):
+            model = cls(**payload["model_config"], device=device)
+        model.to(dtype)   # before the weights go in: load_state_dict casts to the model's dtype
         model.load_state_dict(payload["state_dict"])
         vocab = _vocab_from(payload["vocab"])
         history = None if payload["history"] is None else History.from_dict(payload["history"])
@@ -171,30 +256,62 @@ def _load(path: Path, device: torch.device):
     if len(vocab) != model.vocab_size:
         raise CheckpointError(f"{str(path)!r} is damaged: the vocabulary has {len(vocab)} tokens "
                               f"but the model expects {model.vocab_size}")
-    # Last, so that a structural problem above is named precisely; what passes those
-    # checks but differs from what was saved (a flipped bit in a weight) is caught here.
-    if version >= 2:
-        try:
-            ok = isinstance(payload["state_dict"], dict) and payload["digest"] == _digest(payload)
-        except Exception:  # a damaged entry that cannot even be hashed
-            ok = False
-        if not ok:
-            raise CheckpointError(f"{str(path)!r} is damaged: its contents do not match the "
-                                  "digest stored when it was saved (a changed byte in the weights "
-                                  "or settings); use another copy or save it again")
-    return model, vocab, payload["hyperparams"], history
+    return model, vocab, payload["hyperparams"], history, payload.get("optimizer")
 
 
-def load_checkpoint(path, device=None):
-    """Return ``(model, vocab, hyperparams, history)`` saved by :func:`save_checkpoint`.
+def _saved_dtype(path, payload) -> torch.dtype:
+    """The dtype the model was saved in (version 3 names it; before, the weights show it)."""
+    name = payload.get("model_dtype")
+    if name is None:
+        floats = {t.dtype for t in payload["state_dict"].values()
+                  if isinstance(t, torch.Tensor) and t.dtype.is_floating_point}
+        return floats.pop() if len(floats) == 1 else torch.float32
+    if name not in DTYPES:
+        raise CheckpointError(f"{str(path)!r} names model dtype {name!r}; known: {sorted(DTYPES)}")
+    return DTYPES[name]
 
-    Raises :class:`CheckpointError` naming the problem when the file is not a
-    checkpoint, is truncated or damaged (its digest does not match), or was written
-    by another format version.
-    """
+
+def _checked_path(path) -> Path:
     path = Path(path)
     if path.is_dir():
         raise IsADirectoryError(f"{str(path)!r} is a directory, not a checkpoint file")
     if not path.is_file():
         raise FileNotFoundError(f"no checkpoint at {str(path)!r}")
-    return _load(path, resolve_device(device))
+    return path
+
+
+def load_checkpoint(path, device=None):
+    """Return ``(model, vocab, hyperparams, history)`` saved by :func:`save_checkpoint`.
+
+    The model comes back in the dtype it was saved in. Raises :class:`CheckpointError`
+    naming the problem when the file is not a checkpoint, is truncated or damaged (its
+    digest does not match), or was written by another format version.
+    """
+    path = _checked_path(path)
+    return _load(path, resolve_device(device))[:4]
+
+
+def load_optimizer_state(path, optimizer) -> None:
+    """Lesson 04. Put the optimizer state saved with ``save_checkpoint(..., optimizer=...)`` into
+    ``optimizer`` (the same class, made for the loaded model's parameters), to resume a run.
+
+    ``model, vocab, hp, history = load_checkpoint(path)``; ``opt = torch.optim.Adam(
+    model.parameters(), lr=...)``; ``load_optimizer_state(path, opt)``; then
+    ``train(model, loader, epochs=..., optimizer=opt, history=history)`` continues at epoch
+    ``history.epochs + 1`` as the uninterrupted run would have (given the same batches).
+    """
+    if not isinstance(optimizer, torch.optim.Optimizer):
+        raise TypeError(f"optimizer must be a torch.optim.Optimizer, got {type(optimizer).__name__}")
+    path = _checked_path(path)
+    saved = _load(path, torch.device("cpu"))[4]
+    if saved is None:
+        raise CheckpointError(f"{str(path)!r} holds no optimizer state; save it with "
+                              "save_checkpoint(..., optimizer=opt)")
+    if saved["class"] != type(optimizer).__name__:
+        raise ValueError(f"{str(path)!r} holds the state of a {saved['class']}, not of the given "
+                         f"{type(optimizer).__name__}")
+    try:
+        optimizer.load_state_dict(saved["state"])
+    except (ValueError, KeyError, RuntimeError) as exc:
+        raise ValueError(f"the optimizer state in {str(path)!r} does not fit this optimizer (made "
+                         f"for other parameters?): {_describe(exc)}") from exc

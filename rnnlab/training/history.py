@@ -3,22 +3,38 @@
 from __future__ import annotations
 
 import dataclasses
+import math
 
 
 # --------------------------------------------------------------------------- history
+def _nats(ppl) -> float:
+    return math.log(ppl) if ppl > 0 else math.nan
+#: Lists with one entry per epoch (``train_ppl`` may be empty: a loss that is not in nats).
+EPOCH_LISTS = ("train_loss", "train_ppl", "grad_norm", "tokens_per_s", "seconds", "epoch_steps")
+#: Lists with one entry per validation, at the epochs in ``val_epochs`` (``val_ppl`` may be empty).
+VAL_LISTS = ("val_loss", "val_ppl", "val_epochs")
+
+
 @dataclasses.dataclass
 class History:
     """What happened in training: the one record every loop and experiment of the course returns.
 
-    Per epoch: ``train_ppl``, ``grad_norm`` (mean before clipping),
-    ``tokens_per_s`` (training only) and ``seconds`` (wall-clock of that epoch,
-    validation included; ``total_seconds`` sums them). ``val_ppl[i]`` was
-    measured after epoch ``val_epochs[i]``; ``val_metrics`` holds further
-    validation numbers at those same epochs (e.g. each task's perplexity).
-    Per step: ``step_grad_norms`` and ``step_metrics`` (what the per-batch
-    hooks logged, e.g. the cosine between two tasks' gradients). ``info``
-    names the run (method, mode, …); ``interrupted`` is True when the run was
-    stopped by Ctrl-C or an error before its last epoch.
+    **One convention for every number.** Losses are stored as the loss function gave them
+    (for the course's cross-entropy: nats per token); a perplexity is derived from a loss
+    only where it means something — a cross-entropy in nats — so it is absent for lesson
+    01's squared error and for the sum of two tasks' losses.
+
+    Per epoch (the epoch axis, 1, 2, …): ``train_loss`` (mean over the epoch's tokens, the
+    sum over tasks), ``train_ppl`` (its perplexity, or empty), ``grad_norm`` (mean before
+    clipping), ``tokens_per_s`` (training only), ``seconds`` (wall-clock of that epoch,
+    validation included; ``total_seconds`` sums them) and ``epoch_steps`` (steps done by
+    the end of that epoch: where the epoch axis meets the step axis). Per validation:
+    ``val_loss[i]``, ``val_ppl[i]`` (or empty) and ``val_metrics[name][i]`` (each task's
+    ``{task}_loss``, and ``{task}_ppl`` for a cross-entropy) were measured after epoch
+    ``val_epochs[i]``. Per step (the step axis, 1, 2, …): ``step_grad_norms`` and
+    ``step_metrics`` (what the per-batch hooks logged). ``info`` names the run (method,
+    mode, …); ``interrupted`` is True when Ctrl-C or an error stopped the run before its
+    last epoch. A history holds complete epochs only (``close_incomplete``).
     """
 
     train_ppl: list = dataclasses.field(default_factory=list)
@@ -33,17 +49,64 @@ class History:
     val_metrics: dict = dataclasses.field(default_factory=dict)
     info: dict = dataclasses.field(default_factory=dict)
     interrupted: bool = False
+    train_loss: list = dataclasses.field(default_factory=list)
+    val_loss: list = dataclasses.field(default_factory=list)
+    epoch_steps: list = dataclasses.field(default_factory=list)
 
     def __post_init__(self):
-        if self.val_ppl and not self.val_epochs:  # validated every epoch
-            self.val_epochs = list(range(1, len(self.val_ppl) + 1))
-        if len(self.val_epochs) != len(self.val_ppl):
-            raise ValueError(f"val_epochs has {len(self.val_epochs)} entries but val_ppl has "
-                             f"{len(self.val_ppl)}; they must pair up")
+        # a history written before losses were stored (checkpoint version 2) has perplexities only
+        if self.train_ppl and not self.train_loss:
+            self.train_loss = [_nats(p) for p in self.train_ppl]
+        if self.val_ppl and not self.val_loss:
+            self.val_loss = [_nats(p) for p in self.val_ppl]
+        if self.val_loss and not self.val_epochs:  # validated every epoch
+            self.val_epochs = list(range(1, len(self.val_loss) + 1))
+        for name in ("val_ppl", "val_loss"):
+            values = getattr(self, name)
+            if values and len(self.val_epochs) != len(values):
+                raise ValueError(f"val_epochs has {len(self.val_epochs)} entries but {name} has "
+                                 f"{len(values)}; they must pair up")
+        if self.train_ppl and len(self.train_ppl) != len(self.train_loss):
+            raise ValueError(f"train_ppl has {len(self.train_ppl)} entries but train_loss has "
+                             f"{len(self.train_loss)}; they must pair up")
+        self.mark_complete()
+
+    def mark_complete(self) -> None:
+        """Remember every list's length: what :meth:`close_incomplete` goes back to.
+
+        The training loop calls it once an epoch is fully recorded; the snapshot is built
+        first and assigned in one step, so a Ctrl-C during the recording leaves the previous one.
+        """
+        self._complete = self._lengths()
+
+    def _lengths(self) -> dict:
+        lists = {name: len(getattr(self, name)) for name in
+                 EPOCH_LISTS + VAL_LISTS + ("step_grad_norms",)}
+        for group in ("step_metrics", "val_metrics"):
+            for key, values in getattr(self, group).items():
+                lists[(group, key)] = len(values)
+        return lists
+
+    def close_incomplete(self) -> None:
+        """Drop what an epoch cut short had recorded (so every list lines up) and mark the run
+        interrupted."""
+        complete = getattr(self, "_complete", {})
+        for name in EPOCH_LISTS + VAL_LISTS + ("step_grad_norms",):
+            del getattr(self, name)[complete.get(name, 0):]
+        for group in ("step_metrics", "val_metrics"):
+            metrics = getattr(self, group)
+            for key in list(metrics):
+                keep = complete.get((group, key), 0)
+                if keep:
+                    del metrics[key][keep:]
+                else:
+                    del metrics[key]
+        self.interrupted = True
 
     @property
     def epochs(self) -> int:
-        return len(self.train_ppl)
+        """Complete epochs recorded."""
+        return max(len(self.train_loss), len(self.train_ppl))
 
     @property
     def total_seconds(self) -> float:
@@ -80,15 +143,15 @@ class History:
         unknown = set(data) - set(fields)
         if unknown:
             raise ValueError(f"unknown History fields {sorted(unknown)}; known: {sorted(fields)}")
-        lists = ("train_ppl", "val_ppl", "val_epochs", "grad_norm", "step_grad_norms",
-                 "tokens_per_s", "seconds")
+        lists = EPOCH_LISTS + VAL_LISTS + ("step_grad_norms",)
         clean = {}
         for name, value in data.items():
             if name in lists:
                 if not isinstance(value, (list, tuple)):
                     raise TypeError(f"History field {name} must be a list of numbers, got "
                                     f"{value!r} ({type(value).__name__})")
-                convert, what = (as_int, "integers") if name == "val_epochs" else (as_real, "numbers")
+                convert, what = ((as_int, "integers") if name in ("val_epochs", "epoch_steps")
+                                 else (as_real, "numbers"))
                 items = [convert(v) for v in value]
                 bad = [v for v, n in zip(value, items, strict=True) if n is None]
                 if bad:
@@ -123,7 +186,7 @@ class History:
 
 # --------------------------------------------------------------------------- figures
 def plot_history(history: History, ax=None):
-    """Training (and validation) perplexity per epoch; returns the Figure."""
+    """Training (and validation) perplexity per epoch (the loss where there is none); returns the Figure."""
     import matplotlib.pyplot as plt
     from matplotlib.ticker import MaxNLocator
 
@@ -133,16 +196,20 @@ def plot_history(history: History, ax=None):
     else:
         fig = ax.figure
     epochs = range(1, history.epochs + 1)
-    ax.plot(epochs, history.train_ppl, label="training perplexity")
-    if history.val_ppl:
-        ax.plot(history.val_epochs, history.val_ppl, label="validation perplexity",
-                marker="." if len(history.val_ppl) < 30 else None)
+    if history.train_ppl:   # a cross-entropy: perplexity, as the lessons read it
+        train, val, what = history.train_ppl, history.val_ppl, "perplexity"
+    else:                   # any other loss (squared error, a sum of tasks): the loss itself
+        train, val, what = history.train_loss, history.val_loss, "loss"
+    ax.plot(epochs, train, label=f"training {what}")
+    if val:
+        ax.plot(history.val_epochs, val, label=f"validation {what}",
+                marker="." if len(val) < 30 else None)
     ax.set_xlabel("epoch")
-    ax.set_ylabel("perplexity")
-    if history.train_ppl and max(history.train_ppl + history.val_ppl) > 20 * min(
-            history.train_ppl + history.val_ppl):
+    ax.set_ylabel(what)
+    positive = [v for v in train + val if v > 0]
+    if positive and len(positive) == len(train + val) and max(positive) > 20 * min(positive):
         ax.set_yscale("log")
-    title = "Perplexity per epoch"
+    title = "Perplexity per epoch" if what == "perplexity" else "Loss per epoch"
     if history.best_val_ppl is not None:
         title += f" (best validation {history.best_val_ppl:.2f})"
     ax.set_title(title)

@@ -36,7 +36,7 @@ def test_counts_are_ratios_without_smoothing():
     # after 0 come 1, 2, 1
     assert model.prob(1, [0]) == pytest.approx(2 / 3)
     assert model.prob(0, [0]) == 0.0
-    assert model.prob(0, [7, 7, 2]) == 1.0  # only the last n-1 tokens count: after 2 comes 0
+    assert model.prob(0, [1, 1, 2]) == 1.0  # only the last n-1 tokens count: after 2 comes 0
 
 
 def test_laplace_gives_no_zero_probabilities():

@@ -96,6 +96,12 @@ def test_weights_that_do_not_fit_the_model_are_reported(saved, tmp_path):
     payload = torch.load(path, weights_only=True)
     payload["state_dict"]["W_hh"] = torch.zeros(2, 2)
     torch.save(payload, tmp_path / "shape.pt")
+    with pytest.raises(CheckpointError, match="damaged.*digest"):   # the digest is checked first
+        load_checkpoint(tmp_path / "shape.pt")
+    from rnnlab.training.checkpoint import _digest
+
+    payload["digest"] = _digest(payload)   # a file consistent with itself, wrong for the model
+    torch.save(payload, tmp_path / "shape.pt")
     with pytest.raises(CheckpointError, match="damaged.*W_hh"):
         load_checkpoint(tmp_path / "shape.pt")
 

@@ -196,8 +196,8 @@ def test_model_constructor_rejects_bad_layer_settings():
         RNNModel(5, 3, dropout=1.5)
     with pytest.raises(TypeError, match="bias must be True or False, got 'no'"):
         RNNModel(5, 3, bias="no")
-    with pytest.raises(ValueError, match="float32"):
-        RNNModel.from_layer(nn.RNN(5, 3).double(), 5)
+    double = RNNModel.from_layer(nn.RNN(5, 3).double(), 5)   # any float dtype, the head follows
+    assert double.linear.weight.dtype == torch.float64
 
 
 # ---------------------------------------------------------------- damage is detected
