@@ -11,8 +11,8 @@ from ..experiments.recipes import quick_train
 from ..generation import predict
 from ..gradients.clipping import check_theta
 from ..i18n import tr
-from ..training.loop import TrainingDiverged, TrainingInterrupted
-from .report import PREFIX, RunReport, _curves_figure, _diverged_figure, _summary
+from ..training.loop import TrainingDiverged
+from .report import PREFIX, RunReport, _curves_figure, _diverged_figure, _summary, keeping_finished_runs
 
 
 def clipping_panel(theta=1.0, lr: float = 5.0, *, num_hiddens: int = 64, num_steps: int = 32,
@@ -43,26 +43,25 @@ def theta_sweep(thetas, *, lr: float = 5.0, num_hiddens: int = 64, num_steps: in
                 epochs: int = 2, max_tokens: int = 20_000, seed: int = 0) -> dict:
     """Train once per θ (SGD, same seed and data); return ``{theta: History or error message}``.
 
-    Ctrl-C stops the sweep: the :class:`TrainingInterrupted` it raises carries the finished runs
-    in ``exc.completed`` and the cut one in ``exc.history`` (marked ``interrupted``).
+    Ctrl-C stops the sweep wherever it lands (training, loading the book, building a model): the
+    ``KeyboardInterrupt`` carries the finished runs in ``exc.completed``; inside training it is a
+    :class:`TrainingInterrupted` whose ``exc.history`` holds the cut run (marked ``interrupted``).
     """
     if not thetas:
         raise ValueError(f"thetas must name at least one threshold, got {thetas!r}")
     for theta in thetas:   # every θ checked before the first run starts
         check_theta(theta)
     results = {}
-    for theta in thetas:
-        try:
-            history, _, _ = quick_train(num_hiddens, num_steps, theta, lr, epochs,
-                                        max_tokens=max_tokens, optimizer="sgd", seed=seed,
-                                        progress=False)
-        except TrainingDiverged as exc:
-            results[theta] = f"diverged: {exc}"
-        except TrainingInterrupted as exc:   # Ctrl-C stops the whole sweep, keeping what finished
-            exc.completed = results
-            raise
-        else:
-            results[theta] = history
+    with keeping_finished_runs(results):   # Ctrl-C anywhere keeps the finished runs
+        for theta in thetas:
+            try:
+                history, _, _ = quick_train(num_hiddens, num_steps, theta, lr, epochs,
+                                            max_tokens=max_tokens, optimizer="sgd", seed=seed,
+                                            progress=False)
+            except TrainingDiverged as exc:
+                results[theta] = f"diverged: {exc}"
+            else:
+                results[theta] = history
     return results
 
 

@@ -11,8 +11,8 @@ from ..experiments.recipes import Recipe, recipe_data
 from ..generation import predict
 from ..gradients.clipping import check_theta
 from ..models import CELLS, RNNModel, RNNScratch
-from ..training.loop import TrainingInterrupted, train
-from .report import PREFIX, RunReport, _curves_figure, _summary
+from ..training.loop import train
+from .report import PREFIX, RunReport, _curves_figure, _summary, keeping_finished_runs
 
 #: Model kinds the concise-RNN panel can train: the scratch RNN and torch's three layers.
 MODEL_KINDS = ("scratch",) + CELLS
@@ -78,23 +78,20 @@ def compare_kinds(kinds=MODEL_KINDS, num_hiddens: int = 128, *, epochs: int = 1,
     Returns ``{kind: (history, parameter count)}``. ``max_tokens`` larger than the training
     part of the book means all of it; ``max_val_tokens=-1`` validates on all the held-out text.
 
-    Ctrl-C stops the comparison; the :class:`TrainingInterrupted` carries the finished kinds in
-    ``exc.completed``.
+    Ctrl-C stops the comparison wherever it lands (training, loading the book, building a
+    model); the ``KeyboardInterrupt`` carries the finished kinds in ``exc.completed``.
     """
     if not kinds:
         raise ValueError(f"kinds must name at least one of {MODEL_KINDS}, got {kinds!r}")
     for kind in kinds:   # every kind checked before the first run starts
         check_choice("kinds", kind, MODEL_KINDS)
     results = {}
-    for kind in kinds:
-        try:
+    with keeping_finished_runs(results):   # Ctrl-C anywhere keeps the finished kinds
+        for kind in kinds:
             history, model, _ = train_kind(kind, num_hiddens, epochs=epochs,
                                            max_tokens=max_tokens, batch_size=batch_size,
                                            max_val_tokens=max_val_tokens, seed=seed)
-        except TrainingInterrupted as exc:   # Ctrl-C stops the comparison, keeping what finished
-            exc.completed = results
-            raise
-        results[kind] = (history, sum(p.numel() for p in model.parameters()))
+            results[kind] = (history, sum(p.numel() for p in model.parameters()))
     return results
 
 

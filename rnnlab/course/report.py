@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 
 from ..i18n import tr
@@ -57,3 +58,19 @@ def _diverged_figure(message: str, title: str):
     ax.text(0.0, 0.5, tr("report.diverged") + "\n" + message, va="center", wrap=True, fontsize=9)
     ax.set_title(title)
     return fig
+
+
+@contextlib.contextmanager
+def keeping_finished_runs(results: dict):
+    """Lessons 05 and 06. Around a sweep: a Ctrl-C, wherever it lands, carries the runs that finished.
+
+    Inside ``train()`` the interrupt is a ``TrainingInterrupted`` (with the cut run in
+    ``exc.history``); while the next run loads the book or builds its model it is a plain
+    ``KeyboardInterrupt``. Either way ``exc.completed`` is the ``results`` dict as it stood,
+    so no finished run is lost.
+    """
+    try:
+        yield results
+    except KeyboardInterrupt as exc:
+        exc.completed = results
+        raise

@@ -29,7 +29,7 @@ def grad_norm_vs_steps(radius: float, steps=DEFAULT_STEPS, num_hiddens: int = 64
     The model is a :class:`RNNScratch` whose ``W_hh`` has spectral radius
     ``radius`` and whose input weights have scale ``input_scale``; inputs and
     targets are random tokens. Same seed, same weights for every length, so
-    only the number of steps changes.
+    only the number of steps changes. The caller's global RNG is left as it was.
     """
     radius = check_positive_float("radius", radius)
     input_scale = check_positive_float("input_scale", input_scale)
@@ -38,11 +38,13 @@ def grad_norm_vs_steps(radius: float, steps=DEFAULT_STEPS, num_hiddens: int = 64
         raise ValueError("steps must name at least one sequence length, got an empty list")
     norms = []
     for T in steps:
-        torch.manual_seed(seed)
-        model = RNNScratch(vocab_size, num_hiddens, device="cpu")
+        with torch.random.fork_rng(devices=[]):   # seed locally: the caller's stream is untouched
+            torch.manual_seed(seed)
+            model = RNNScratch(vocab_size, num_hiddens, device="cpu")
+            w_xh = torch.randn(vocab_size, num_hiddens) * input_scale
         with torch.no_grad():
             model.W_hh.copy_(make_w_hh(num_hiddens, radius, torch.Generator().manual_seed(seed)))
-            model.W_xh.copy_(torch.randn(vocab_size, num_hiddens) * input_scale)
+            model.W_xh.copy_(w_xh)
         g = torch.Generator().manual_seed(seed + 1)
         X = torch.randint(0, vocab_size, (batch_size, T), generator=g)
         y = torch.randint(0, vocab_size, (batch_size,), generator=g)

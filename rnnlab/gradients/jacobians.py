@@ -144,14 +144,16 @@ def input_sensitivity(cell: str = "rnn", num_steps: int = 40, num_hiddens: int =
     check_choice("cell", cell, ("rnn", "gru", "lstm"))
     num_steps = check_int("num_steps", num_steps, minimum=1)
     num_hiddens = check_int("num_hiddens", num_hiddens, minimum=1)
-    torch.manual_seed(check_int("seed", seed, minimum=0))
+    seed = check_int("seed", seed, minimum=0)
     H = num_hiddens
     cells = {"rnn": torch.nn.RNNCell, "gru": torch.nn.GRUCell, "lstm": torch.nn.LSTMCell}
-    layer = cells[cell](H, H)
+    with torch.random.fork_rng(devices=[]):   # seed locally: the caller's stream is untouched
+        torch.manual_seed(seed)
+        layer = cells[cell](H, H)
+        xs = [torch.randn(1, H, requires_grad=True) for _ in range(num_steps)]
     with torch.no_grad():   # gate order: LSTM (i, f, g, o), GRU (r, z, n)
         if cell in ("gru", "lstm"):
             layer.bias_ih[H:2 * H] += gate_bias
-    xs = [torch.randn(1, H, requires_grad=True) for _ in range(num_steps)]
     h = c = torch.zeros(1, H)
     for x in xs:
         if cell == "lstm":
