@@ -180,7 +180,7 @@ MESSAGES = {
     "lesson05.explosion.unclipped": "；不裁剪：一步 SGD 的长度是 lr × ‖g‖",
     "lesson05.explosion.clipped": "；按 θ = {theta:g} 裁剪会把它乘以 {factor:.3g}，于是这一步方向不变，长度为 lr·θ",
     "lesson05.explosion.below": "；低于 θ = {theta:g}：裁剪不改变它",
-    "lesson07.jacobian_report": "ρ = {radius:g}，{nonlinearity}：‖∂h_T/∂h_(T-{back})‖ = {norm:.2e}。{num_steps} 个时间步按 k = {truncation} 分块：每个损失平均向前保留 {steps:.1f} 步中的 {steps_kept:.1f} 步，保留雅可比范数总和的 {kept:.1%}（若用长度为 {truncation} 的滑动窗口，则会保留 {sliding:.1%}）",
+    "lesson07.jacobian_report": "ρ = {radius:g}，{nonlinearity}：‖∂h_T/∂h_(T-{back})‖ = {norm:.2e}。{num_steps} 个时间步按 k = {truncation} 分块：每个损失在它之前的 {steps:.1f} 步中平均保留 {steps_kept:.1f} 步（沿时间向后），保留雅可比范数总和的 {kept:.1%}（若用长度为 {truncation} 的滑动窗口，则会保留 {sliding:.1%}）",
     "lesson07.cost_report": "num_steps = {num_steps}，批量 {batch_size}，{num_hiddens} 个隐藏单元：完整 BPTT 为反向传播保存 {full:.2f} MB，截断 BPTT（k = {truncation}）同一时刻最多保存 {cut:.2f} MB（少 {ratio:.1f} 倍）。时间见右图——它取决于这台机器及其负载。",
     "lesson08.toy_report": "{method}：终点 θ = ({theta1:.2f}, {theta2:.2f})，L1 + L2 = {loss:.1f}",
     "lesson04.diverged": "发散：{message}",
