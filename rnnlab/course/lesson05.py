@@ -12,7 +12,15 @@ from ..generation import predict
 from ..gradients.clipping import check_theta
 from ..i18n import tr
 from ..training.loop import TrainingDiverged
-from .report import PREFIX, RunReport, _curves_figure, _diverged_figure, _summary, keeping_finished_runs
+from .report import (
+    PREFIX,
+    RunReport,
+    _curves_figure,
+    _diverged_figure,
+    _summary,
+    keeping_finished_runs,
+    rough_number,
+)
 
 
 def clipping_panel(theta=1.0, lr: float = 5.0, *, num_hiddens: int = 64, num_steps: int = 32,
@@ -65,30 +73,64 @@ def theta_sweep(thetas, *, lr: float = 5.0, num_hiddens: int = 64, num_steps: in
     return results
 
 
-def plot_theta_sweep(results: dict):
-    """Validation perplexity per epoch for each θ of :func:`theta_sweep` (diverged runs noted)."""
+def plot_theta_sweep(results: dict, top: float = 40.0):
+    """Validation perplexity per epoch for each θ of :func:`theta_sweep`, and the gradient norms.
+
+    The left axis is linear up to ``top``, so that runs which learn can be told apart (10.4 vs
+    10.8 would be one line on a log axis reaching 1e70); a run that ends above ``top`` is drawn
+    up to the edge and named in the legend with its order of magnitude.
+    """
     import matplotlib.pyplot as plt
     from matplotlib.ticker import MaxNLocator
 
-    fig, (left, right) = plt.subplots(1, 2, figsize=(10, 3.6))
+    fig, (left, right) = plt.subplots(1, 2, figsize=(11, 4))
     for theta, h in results.items():
-        name = "off" if theta is None else f"{theta:g}"
+        name = tr("lesson05.fig.off") if theta is None else f"{theta:g}"
         if isinstance(h, str):
-            left.plot([], [], label=f"θ = {name}: diverged")
+            left.plot([], [], label=tr("lesson05.fig.theta_diverged", name=name))
             continue
-        left.plot(range(1, h.epochs + 1), h.val_ppl, marker="o", label=f"θ = {name}")
-        right.plot(h.step_grad_norms, linewidth=0.7, label=f"θ = {name}")
-    left.set_yscale("log")  # a blown-up run is orders of magnitude above the others
+        final = h.val_ppl[-1]
+        if final > top:
+            label = tr("lesson05.fig.theta_off_scale", name=name, value=rough_number(final))
+            shown = [min(v, top) for v in h.val_ppl]
+            left.plot(range(1, h.epochs + 1), shown, marker="^", linestyle=":", label=label)
+        else:
+            left.plot(range(1, h.epochs + 1), h.val_ppl, marker="o",
+                      label=tr("lesson05.fig.theta_final", name=name, value=final))
+        right.plot(h.step_grad_norms, linewidth=0.8, label=tr("lesson05.fig.theta", name=name))
+    left.set_ylim(0, top)
     left.xaxis.set_major_locator(MaxNLocator(integer=True))
-    left.set_xlabel("epoch")
-    left.set_ylabel("validation perplexity")
-    left.set_title("Validation perplexity for each θ")
-    left.legend()
+    left.set_xlabel(tr("lesson05.fig.epoch"))
+    left.set_ylabel(tr("lesson05.fig.val_ppl"))
+    left.set_title(tr("lesson05.fig.val_ppl_title", top=top))
+    left.legend(fontsize=10, loc="center right")
     right.set_yscale("log")
-    right.set_xlabel("training step")
-    right.set_ylabel("gradient norm (before clipping)")
-    right.set_title("Gradient norm per step")
-    right.legend()
+    right.set_xlabel(tr("lesson05.fig.step"))
+    right.set_ylabel(tr("lesson05.fig.grad_norm"))
+    right.set_title(tr("lesson05.fig.grad_norm_title"))
+    right.legend(fontsize=10)
+    fig.tight_layout()
+    return fig
+
+
+def plot_explosion_curves(curves: dict, steps, theta: float | None = None):
+    """Lesson 05. The gradient norms of :func:`grad_norm_vs_steps`: all curves on a log axis, and
+    the ones that stay small (below 10) again on a linear axis, where they no longer hide each other.
+    """
+    import matplotlib.pyplot as plt
+
+    fig, (left, right) = plt.subplots(1, 2, figsize=(11, 4))
+    plot_grad_norm_vs_steps(curves, steps, theta=theta, ax=left)
+    left.set_title(tr("lesson05.fig.explosion_title"))
+    styles = ["--", "-", ":"]
+    for k, (label, norms) in enumerate(curves.items()):
+        if max(norms) < 10:
+            right.plot(list(steps), norms, marker="os^"[k % 3], linestyle=styles[k % 3], label=label)
+    right.set_ylim(bottom=0)
+    right.set_xlabel(left.get_xlabel())
+    right.set_ylabel(left.get_ylabel())
+    right.set_title(tr("lesson05.fig.flat_title"))
+    right.legend(fontsize=10)
     fig.tight_layout()
     return fig
 

@@ -10,6 +10,7 @@ from ..checks import check_choice, check_int, check_positive_float
 from ..experiments.recipes import Recipe, recipe_data
 from ..generation import predict
 from ..gradients.clipping import check_theta
+from ..i18n import tr
 from ..models import CELLS, RNNModel, RNNScratch
 from ..training.loop import train
 from .report import PREFIX, RunReport, _curves_figure, _summary, keeping_finished_runs
@@ -97,8 +98,9 @@ def compare_kinds(kinds=MODEL_KINDS, num_hiddens: int = 128, *, epochs: int = 1,
 
 def format_kind_table(results: dict) -> str:
     """A plain-text table of :func:`compare_kinds`: parameters, tokens/s, perplexities."""
-    lines = [f"{'model':8s} {'parameters':>10s} {'tokens/s':>10s} {'train ppl':>9s} "
-             f"{'val ppl':>8s}"]
+    lines = [tr("lesson06.table.header", model=tr("lesson06.table.model"),
+                parameters=tr("lesson06.table.parameters"), speed=tr("lesson06.table.speed"),
+                train=tr("lesson06.table.train"), val=tr("lesson06.table.val"))]
     for kind, (history, params) in results.items():
         lines.append(f"{kind:8s} {params:>10,} {history.tokens_per_s[-1]:>10,.0f} "
                      f"{history.train_ppl[-1]:>9.2f} {history.val_ppl[-1]:>8.2f}")

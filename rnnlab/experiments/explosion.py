@@ -16,6 +16,7 @@ from torch.nn import functional as F
 from ..checks import check_int, check_positive_float
 from ..gradients.clipping import global_grad_norm
 from ..gradients.jacobians import make_w_hh
+from ..i18n import tr
 from ..models import RNNScratch
 
 DEFAULT_STEPS = (5, 10, 20, 40, 80)
@@ -64,13 +65,14 @@ def plot_grad_norm_vs_steps(curves: dict, steps=DEFAULT_STEPS, theta: float | No
         fig, ax = plt.subplots()
     else:
         fig = ax.figure
-    for label, norms in curves.items():
-        ax.plot(list(steps), norms, marker="o", label=label)
+    for k, (label, norms) in enumerate(curves.items()):   # curves that coincide stay visible
+        ax.plot(list(steps), norms, marker="os^D"[k % 4], linestyle=["--", "-", ":", "-."][k % 4],
+                fillstyle="none" if k == 0 else "full", label=label)
     if theta is not None:
         ax.axhline(theta, color="tab:red", linestyle="--", label=f"θ = {theta:g}")
     ax.set_yscale("log")
-    ax.set_xlabel("num_steps (time steps the gradient flows through)")
-    ax.set_ylabel("‖g‖ of the last step's loss")
-    ax.set_title("Gradient norm against sequence length")
+    ax.set_xlabel(tr("explosion.fig.xlabel"))
+    ax.set_ylabel(tr("explosion.fig.ylabel"))
+    ax.set_title(tr("explosion.fig.title"))
     ax.legend()
     return fig

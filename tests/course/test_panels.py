@@ -301,3 +301,15 @@ def test_ctrl_c_anywhere_in_compare_kinds_keeps_every_finished_kind(monkeypatch,
     completed = info.value.completed
     assert list(completed) == list(kinds[:k - 1])
     assert all(isinstance(h, History) and n > 0 for h, n in completed.values())
+
+
+def test_rough_number_prints_what_survives_another_numeric_path():
+    from rnnlab.course.report import rough_number
+
+    assert [rough_number(x) for x in (1.688, 54.72, 171.0, 2.38)] == ["1.7", "55", "170", "2.4"]
+    # the spread measured on two numeric paths (lesson 05, ρ = 4): one printed text each
+    assert rough_number(7.57e4) == rough_number(1.157e5) == "~1e5"
+    assert rough_number(4.014e10) == rough_number(7.58e10) == "~1e11"
+    assert rough_number(2.47e6) == rough_number(2.701e6) == "~1e6"
+    assert rough_number(-5e6) == "~-1e7" and rough_number(4.78e-20) == "~1e-19"
+    assert rough_number(0.0) == "0" and rough_number(float("inf")) == "inf"

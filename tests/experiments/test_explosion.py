@@ -33,9 +33,10 @@ def test_plot_has_one_line_per_curve_and_theta():
 
 
 def test_the_callers_global_rng_is_left_as_it_was():
+    import torch
+
     from rnnlab.course import lesson05
     from rnnlab.gradients.jacobians import input_sensitivity
-    import torch
 
     for call in (lambda: grad_norm_vs_steps(4.0, (2, 4), num_hiddens=8, seed=3),
                  lambda: plt.close(lesson05.explosion_panel(num_steps=4)[0]),
