@@ -5,6 +5,8 @@ from __future__ import annotations
 import math
 import time
 
+import torch
+
 from ..checks import check_int
 from ..experiments.explosion import grad_norm_vs_steps, plot_grad_norm_vs_steps
 from ..experiments.recipes import quick_train
@@ -180,3 +182,61 @@ def explosion_panel(num_steps: int = 40, radius: float = 4.0, theta=1.0):
     else:
         text += tr("lesson05.explosion.below", theta=theta)
     return fig, text
+
+
+def plot_clipping_ball(g=(3.0, 4.0), theta: float = 1.0, g_a=(2.0, 0.5), g_b=(-1.5, 1.5)):
+    """Lesson 05. Two projections in the plane. Left: clipping projects ``g`` onto the ball of
+    radius θ (same direction, length θ); a gradient inside the ball stays. Right (lesson 08):
+    PCGrad projects a conflicting ``g_b`` onto the line orthogonal to ``g_a`` (the direction changes).
+    """
+    import matplotlib.pyplot as plt
+    from matplotlib.patches import Circle
+
+    theta = check_theta(theta)
+    if theta is None:
+        raise ValueError("theta must be a positive number for this picture, got None")
+    g, g_a, g_b = (torch.tensor(v, dtype=torch.float64) for v in (g, g_a, g_b))
+    fig, (left, right) = plt.subplots(1, 2, figsize=(11, 5))
+    # left: the θ-ball
+    left.add_patch(Circle((0, 0), theta, fc="#c6dbef", ec="#08519c", lw=1.5,
+                          label=tr("lesson05.fig.ball", theta=theta)))
+    clipped = g * min(1.0, theta / float(g.norm()))
+    small = 0.5 * theta * g / g.norm()
+    for vec, colour, label, style in ((g, "#d94801", tr("lesson05.fig.g"), "-"),
+                                      (clipped, "#08519c", tr("lesson05.fig.clipped"), "-"),
+                                      (small, "#41ab5d", tr("lesson05.fig.inside"), "-")):
+        left.annotate("", xy=(float(vec[0]), float(vec[1])), xytext=(0, 0),
+                      arrowprops={"arrowstyle": "-|>", "color": colour, "lw": 2.2, "linestyle": style})
+        left.plot([], [], color=colour, lw=2.2, label=label)
+    left.plot([float(g[0]), float(clipped[0])], [float(g[1]), float(clipped[1])], ls=":", color="grey",
+              lw=1.5, label=tr("lesson05.fig.distance"))
+    lim = 1.15 * float(g.norm())
+    left.set_xlim(-0.4 * lim, lim)
+    left.set_ylim(-0.4 * lim, lim)
+    left.set_title(tr("lesson05.fig.ball_title"), fontsize=13)
+    # right: PCGrad's projection
+    projected = g_b - (g_b @ g_a) / (g_a @ g_a) * g_a if float(g_b @ g_a) < 0 else g_b
+    normal = torch.tensor([-float(g_a[1]), float(g_a[0])])
+    normal = normal / normal.norm() * 1.2 * float(max(g_a.norm(), g_b.norm()))
+    right.plot([-float(normal[0]), float(normal[0])], [-float(normal[1]), float(normal[1])], ls="--",
+               color="grey", lw=1.2, label=tr("lesson05.fig.plane"))
+    for vec, colour, label in ((g_a, "#6a51a3", "$g_A$"), (g_b, "#d94801", "$g_B$"),
+                               (projected, "#08519c", tr("lesson05.fig.projected"))):
+        right.annotate("", xy=(float(vec[0]), float(vec[1])), xytext=(0, 0),
+                       arrowprops={"arrowstyle": "-|>", "color": colour, "lw": 2.2})
+        right.plot([], [], color=colour, lw=2.2, label=label)
+    right.plot([float(g_b[0]), float(projected[0])], [float(g_b[1]), float(projected[1])], ls=":",
+               color="grey", lw=1.5)
+    r = 1.3 * float(max(g_a.norm(), g_b.norm()))
+    right.set_xlim(-r, r)
+    right.set_ylim(-0.5 * r, r)
+    right.set_title(tr("lesson05.fig.pcgrad_title"), fontsize=13)
+    for ax in (left, right):
+        ax.set_aspect("equal")
+        ax.axhline(0, color="black", lw=0.5)
+        ax.axvline(0, color="black", lw=0.5)
+        ax.set_xlabel("$g_1$", fontsize=13)
+        ax.set_ylabel("$g_2$", fontsize=13)
+        ax.legend(fontsize=11, loc="upper left")
+    fig.tight_layout()
+    return fig

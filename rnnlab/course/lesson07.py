@@ -137,3 +137,50 @@ def cost_panel(num_steps: int = 128, truncation: int = 16, *, batch_size: int = 
     text = tr("lesson07.cost_report", num_steps=lengths[-1], batch_size=batch_size, num_hiddens=num_hiddens,
               full=a, truncation=truncation, cut=b, ratio=a / b)
     return fig, text
+
+
+def plot_truncation_chunks(num_steps: int = 16, truncation: int = 4, keep_prob: float = 0.5,
+                           seed: int = 2):
+    """Lesson 07. Where the gradient may flow back in time, as d2l draws it (d2l Fig. 9.7.1,
+    d2l-zh 图8.7.1): full BPTT (one piece), regular truncation (chunks of ``truncation``
+    steps) and randomized truncation (cuts where a random carry weight is 0). A red bar is a
+    cut: no gradient crosses it; the arrows show the gradient flowing back within a piece.
+    """
+    import matplotlib.pyplot as plt
+
+    from ..gradients.bptt import random_truncation_weights, truncation_weights
+    from .diagrams import FONT, STATE, _box
+
+    num_steps = check_int("num_steps", num_steps, minimum=2, maximum=40)
+    truncation = check_int("truncation", truncation, minimum=1, maximum=num_steps)
+    rows = [(tr("lesson07.fig.randomized", p=keep_prob),
+             random_truncation_weights(num_steps, keep_prob, torch.Generator().manual_seed(seed))),
+            (tr("lesson07.fig.regular", k=truncation), truncation_weights(num_steps, truncation)),
+            (tr("lesson07.fig.full"), truncation_weights(num_steps, None))]
+    fig, ax = plt.subplots(figsize=(0.62 * num_steps + 3.6, 4.2))
+    ax.set_axis_off()
+    for r, (name, weights) in enumerate(rows):
+        y = 1.3 * r
+        ax.text(-0.4, y, name, ha="right", va="center", fontsize=FONT)
+        cuts = [t for t in range(1, num_steps) if float(weights[t]) == 0]
+        for t in range(num_steps):
+            _box(ax, t, y, f"$h_{{{t + 1}}}$" if num_steps <= 20 else "", fc=STATE, w=0.7, h=0.5,
+                 fontsize=FONT - 4)
+        for t in cuts:   # weight 0 at step t: nothing flows from step t back into h_(t-1)
+            ax.plot([t - 0.5, t - 0.5], [y - 0.42, y + 0.42], color="#cb181d", lw=3)
+        starts = [0] + cuts
+        ends = cuts + [num_steps]
+        for a, b in zip(starts, ends, strict=True):
+            if b - a > 1:
+                ax.annotate("", xy=(a - 0.05, y + 0.38), xytext=(b - 0.95, y + 0.38),
+                            arrowprops={"arrowstyle": "->", "color": "#08519c", "lw": 1.4,
+                                        "connectionstyle": "arc3,rad=0.25"})
+    ax.annotate("", xy=(num_steps - 0.4, -0.75), xytext=(-0.4, -0.75),
+                arrowprops={"arrowstyle": "->", "lw": 1.2})
+    ax.text(num_steps / 2 - 0.5, -0.95, tr("lesson07.fig.time"), ha="center", va="top",
+            fontsize=FONT - 1)
+    ax.set_xlim(-0.6 - 0.25 * num_steps - 2.5, num_steps)
+    ax.set_ylim(-1.3, 1.3 * len(rows) + 0.3)
+    ax.set_title(tr("lesson07.fig.chunks_title"), fontsize=FONT)
+    fig.tight_layout()
+    return fig
