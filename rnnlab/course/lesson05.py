@@ -99,7 +99,7 @@ def plot_theta_sweep(results: dict, top: float = 40.0):
         else:
             left.plot(range(1, h.epochs + 1), h.val_ppl, marker="o",
                       label=tr("lesson05.fig.theta_final", name=name, value=final))
-        right.plot(h.step_grad_norms, linewidth=0.8, label=tr("lesson05.fig.theta", name=name))
+        right.plot(h.step_grad_norms, linewidth=0.8, label=f"θ = {name}")
     left.set_ylim(0, top)
     left.xaxis.set_major_locator(MaxNLocator(integer=True))
     left.set_xlabel(tr("lesson05.fig.epoch"))

@@ -98,9 +98,8 @@ def compare_kinds(kinds=MODEL_KINDS, num_hiddens: int = 128, *, epochs: int = 1,
 
 def format_kind_table(results: dict) -> str:
     """A plain-text table of :func:`compare_kinds`: parameters, tokens/s, perplexities."""
-    lines = [tr("lesson06.table.header", model=tr("lesson06.table.model"),
-                parameters=tr("lesson06.table.parameters"), speed=tr("lesson06.table.speed"),
-                train=tr("lesson06.table.train"), val=tr("lesson06.table.val"))]
+    head = [tr(f"lesson06.table.{key}") for key in ("model", "parameters", "speed", "train", "val")]
+    lines = [f"{head[0]:8s} {head[1]:>10s} {head[2]:>10s} {head[3]:>9s} {head[4]:>8s}"]
     for kind, (history, params) in results.items():
         lines.append(f"{kind:8s} {params:>10,} {history.tokens_per_s[-1]:>10,.0f} "
                      f"{history.train_ppl[-1]:>9.2f} {history.val_ppl[-1]:>8.2f}")
