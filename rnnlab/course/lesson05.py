@@ -167,7 +167,7 @@ def explosion_panel(num_steps: int = 40, radius: float = 4.0, theta=1.0):
     lengths = explosion_lengths(num_steps)
     norms = grad_norm_vs_steps(radius, lengths)
     fig = plot_grad_norm_vs_steps({f"ρ(W_hh) = {radius:g} (tanh)": norms}, lengths, theta=theta)
-    fig.axes[0].set_title(f"Gradient norm against num_steps, up to {lengths[-1]}")
+    fig.axes[0].set_title(tr("lesson05.fig.panel_title", num_steps=lengths[-1]))
     plt.close(fig)
     norm = norms[-1]
     text = tr("lesson05.explosion.head", radius=radius, num_steps=lengths[-1], norm=norm)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import torch
 
 from ..checks import check_choice, check_int, check_positive_float
+from ..i18n import tr
 from ..metrics import spectral_radius
 from ..models import RNNScratch
 
@@ -124,10 +125,10 @@ def plot_jacobian_norms(curves: dict, truncation: int | None = None, ax=None, ba
         longest = max(longest, len(norms) - 1)
     if truncation is not None and truncation < longest:
         ax.axvspan(truncation, longest, color="grey", alpha=0.15,
-                   label=band_label or f"dropped by truncation (k={truncation})")
-    ax.set_xlabel("distance T − t (steps back in time)")
+                   label=band_label or tr("jacobians.fig.dropped", k=truncation))
+    ax.set_xlabel(tr("jacobians.fig.xlabel"))
     ax.set_ylabel("‖∂h_T / ∂h_t‖₂")
-    ax.set_title("How much of h_T's gradient reaches h_t")
+    ax.set_title(tr("jacobians.fig.title"))
     ax.legend(fontsize=8)
     return fig
 

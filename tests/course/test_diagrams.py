@@ -230,3 +230,26 @@ def test_clipping_ball_puts_the_clipped_gradient_on_the_sphere():
     assert lengths == [1.0, 2.0, 5.0]          # inside (θ/2), clipped (θ), original (‖g‖)
     with pytest.raises(ValueError, match="theta"):
         lesson05.plot_clipping_ball(theta=None)
+
+
+def test_lesson07_plots_one_line_per_run_and_per_cell_with_catalogue_text():
+    import torch
+
+    from rnnlab.course import lesson07
+    from rnnlab.i18n import get_language, set_language
+    from rnnlab.training import History
+
+    runs = {mode: History(train_ppl=[9.0, 8.0], val_ppl=[9.5, 8.5])
+            for mode in ("full", "truncated", "randomized")}
+    curves = {("rnn", 0.0): torch.ones(5), ("gru", 4.0): torch.ones(5)}
+    before = get_language()
+    try:
+        for lang, word in (("en", "randomized"), ("zh", "随机截断")):
+            set_language(lang)
+            fig = lesson07.plot_bptt_runs(runs)
+            assert len(fig.axes[0].lines) == 3
+            assert any(word in t.get_text() for t in fig.axes[0].get_legend().get_texts())
+            fig = lesson07.plot_gate_sensitivity(curves)
+            assert len(fig.axes[0].lines) == 2
+    finally:
+        set_language(before)
