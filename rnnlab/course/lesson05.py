@@ -32,8 +32,8 @@ def clipping_panel(theta=1.0, lr: float = 5.0, *, num_hiddens: int = 64, num_ste
     Returns ``(figure, report)``. A run that diverges is not an error here: the figure and the
     report say so instead.
     """
-    title = (f"num_hiddens={num_hiddens}, num_steps={num_steps}, θ={'off' if theta is None else theta}, "
-             f"lr={lr:g}, epochs={epochs}")
+    title = tr("lesson05.panel_title", num_hiddens=num_hiddens, num_steps=num_steps, lr=lr, epochs=epochs,
+               theta=tr("lesson05.fig.off") if theta is None else f"{theta:g}")
     start = time.perf_counter()
     try:
         history, model, vocab = quick_train(num_hiddens, num_steps, theta, lr, epochs,
@@ -41,7 +41,7 @@ def clipping_panel(theta=1.0, lr: float = 5.0, *, num_hiddens: int = 64, num_ste
                                             seed=seed, progress=progress)
     except TrainingDiverged as exc:
         message = str(exc)
-        return _diverged_figure(message, title), RunReport(None, "", f"diverged: {message}",
+        return _diverged_figure(message, title), RunReport(None, "", tr("lesson05.diverged", message=message),
                                                            diverged=message)
     seconds = time.perf_counter() - start
     sample = predict(PREFIX, 40, model, vocab)
@@ -69,7 +69,7 @@ def theta_sweep(thetas, *, lr: float = 5.0, num_hiddens: int = 64, num_steps: in
                                             max_tokens=max_tokens, optimizer="sgd", seed=seed,
                                             progress=False)
             except TrainingDiverged as exc:
-                results[theta] = f"diverged: {exc}"
+                results[theta] = tr("lesson05.diverged", message=exc)
             else:
                 results[theta] = history
     return results

@@ -59,7 +59,8 @@ def train_kind(kind: str = "rnn", num_hiddens: int = 128, *, epochs: int = 2, lr
 def cell_panel(cell: str = "gru", num_hiddens: int = 128, *, epochs: int = 2, max_tokens: int = 20_000,
                seed: int = 0, progress=True):
     """Lesson 06's panel: train one kind of model briefly; show perplexity and speed."""
-    title = f"{cell}, num_hiddens={num_hiddens}, {epochs} epochs on {max_tokens:,} characters"
+    title = tr("lesson06.panel_title", cell=cell, num_hiddens=num_hiddens, epochs=epochs,
+               max_tokens=max_tokens)
     start = time.perf_counter()
     history, model, vocab = train_kind(cell, num_hiddens, epochs=epochs, max_tokens=max_tokens,
                                        seed=seed, progress=progress)
@@ -67,7 +68,7 @@ def cell_panel(cell: str = "gru", num_hiddens: int = 128, *, epochs: int = 2, ma
     sample = predict(PREFIX, 40, model, vocab)
     params = sum(p.numel() for p in model.parameters())
     text = (_summary(history, seconds, sample)
-            + f"\n{params:,} parameters, {history.tokens_per_s[-1]:,.0f} tokens/s (last epoch)")
+            + "\n" + tr("lesson06.panel_speed", params=params, speed=history.tokens_per_s[-1]))
     return _curves_figure(history, title), RunReport(history, sample, text, seconds=seconds)
 
 
