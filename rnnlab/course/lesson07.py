@@ -81,15 +81,16 @@ def bptt_panel(radius: float = 1.0, truncation: int = 10, nonlinearity: str = "t
     j_last = (num_steps - 1) % truncation + 1            # the last loss's position in its chunk
     fig, (left, right) = plt.subplots(1, 2, figsize=(11, 3.8))
     plot_jacobian_norms({f"ρ(W_hh) = {radius:g} ({nonlinearity})": last}, j_last, ax=left,
-                        band_label=f"cut for the last loss (chunk position {j_last})")
-    left.set_title("The last loss: ‖∂h_T/∂h_t‖")
+                        band_label=tr("lesson07.fig.cut_last", j=j_last))
+    left.set_title(tr("lesson07.fig.last_loss"))
     steps = range(1, num_steps + 1)
-    right.plot(steps, share.per_loss, marker="o", ms=3, label=f"chunks of k = {truncation}")
-    right.axhline(share.kept, color="tab:blue", linestyle=":", label=f"all losses: {share.kept:.0%}")
+    right.plot(steps, share.per_loss, marker="o", ms=3, label=tr("lesson07.fig.chunks_of", k=truncation))
+    right.axhline(share.kept, color="tab:blue", linestyle=":",
+                  label=tr("lesson07.fig.all_losses", kept=share.kept))
     right.axhline(share.sliding, color="tab:orange", linestyle="--",
-                  label=f"a sliding window of k: {share.sliding:.0%}")
-    right.set(xlabel="step s of the loss", ylabel="share of ∑_t ‖∂h_s/∂h_t‖ kept", ylim=(0, 1.05),
-              title="What chunked truncation keeps, loss by loss")
+                  label=tr("lesson07.fig.sliding", sliding=share.sliding))
+    right.set(xlabel=tr("lesson07.fig.loss_step"), ylabel=tr("lesson07.fig.share_kept"),
+              ylim=(0, 1.05), title=tr("lesson07.fig.share_title"))
     right.legend(fontsize=8)
     fig.tight_layout()
     plt.close(fig)
@@ -123,12 +124,12 @@ def cost_panel(num_steps: int = 128, truncation: int = 16, *, batch_size: int = 
     full = measure_bptt_cost(lengths, **kw)
     cut = measure_bptt_cost(lengths, truncation=truncation, **kw)
     fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(10, 3.4))
-    for rows, label in ((full, "full BPTT"), (cut, f"truncated, k = {truncation}")):
+    for rows, label in ((full, tr("lesson07.fig.full")), (cut, tr("lesson07.fig.truncated", k=truncation))):
         ax1.plot(lengths, [r["saved_MB"] for r in rows], marker="o", label=label)
         ax2.plot(lengths, [r["ms"] for r in rows], marker="o", label=label)
-    ax1.set(xlabel="num_steps", ylabel="MB saved for backward", title="Memory (the same everywhere)")
-    ax2.set(xlabel="num_steps", ylabel="ms per forward+backward",
-            title=f"Time (this machine, best of {repeats})")
+    ax1.set(xlabel="num_steps", ylabel=tr("lesson07.fig.mb"), title=tr("lesson07.fig.memory_title"))
+    ax2.set(xlabel="num_steps", ylabel=tr("lesson07.fig.ms"),
+            title=tr("lesson07.fig.time_title", repeats=repeats))
     ax1.legend()
     ax2.legend()
     fig.tight_layout()
@@ -137,3 +138,80 @@ def cost_panel(num_steps: int = 128, truncation: int = 16, *, batch_size: int = 
     text = tr("lesson07.cost_report", num_steps=lengths[-1], batch_size=batch_size, num_hiddens=num_hiddens,
               full=a, truncation=truncation, cut=b, ratio=a / b)
     return fig, text
+
+
+def plot_truncation_chunks(num_steps: int = 16, truncation: int = 4, keep_prob: float = 0.5,
+                           seed: int = 2):
+    """Lesson 07. Where the gradient may flow back in time, as d2l draws it (d2l Fig. 9.7.1,
+    d2l-zh 图8.7.1): full BPTT (one piece), regular truncation (chunks of ``truncation``
+    steps) and randomized truncation (cuts where a random carry weight is 0). A red bar is a
+    cut: no gradient crosses it; the arrows show the gradient flowing back within a piece.
+    """
+    import matplotlib.pyplot as plt
+
+    from ..gradients.bptt import random_truncation_weights, truncation_weights
+    from .diagrams import FONT, STATE, _box
+
+    num_steps = check_int("num_steps", num_steps, minimum=2, maximum=40)
+    truncation = check_int("truncation", truncation, minimum=1, maximum=num_steps)
+    rows = [(tr("lesson07.fig.randomized", p=keep_prob),
+             random_truncation_weights(num_steps, keep_prob, torch.Generator().manual_seed(seed))),
+            (tr("lesson07.fig.regular", k=truncation), truncation_weights(num_steps, truncation)),
+            (tr("lesson07.fig.full"), truncation_weights(num_steps, None))]
+    fig, ax = plt.subplots(figsize=(0.62 * num_steps + 3.6, 4.2))
+    ax.set_axis_off()
+    for r, (name, weights) in enumerate(rows):
+        y = 1.3 * r
+        ax.text(-0.4, y, name, ha="right", va="center", fontsize=FONT)
+        cuts = [t for t in range(1, num_steps) if float(weights[t]) == 0]
+        for t in range(num_steps):
+            _box(ax, t, y, f"$h_{{{t + 1}}}$" if num_steps <= 20 else "", fc=STATE, w=0.7, h=0.5,
+                 fontsize=FONT - 4)
+        for t in cuts:   # weight 0 at step t: nothing flows from step t back into h_(t-1)
+            ax.plot([t - 0.5, t - 0.5], [y - 0.42, y + 0.42], color="#cb181d", lw=3)
+        starts = [0] + cuts
+        ends = cuts + [num_steps]
+        for a, b in zip(starts, ends, strict=True):
+            if b - a > 1:
+                ax.annotate("", xy=(a - 0.05, y + 0.38), xytext=(b - 0.95, y + 0.38),
+                            arrowprops={"arrowstyle": "->", "color": "#08519c", "lw": 1.4,
+                                        "connectionstyle": "arc3,rad=0.25"})
+    ax.annotate("", xy=(num_steps - 0.4, -0.75), xytext=(-0.4, -0.75),
+                arrowprops={"arrowstyle": "->", "lw": 1.2})
+    ax.text(num_steps / 2 - 0.5, -0.95, tr("lesson07.fig.time"), ha="center", va="top",
+            fontsize=FONT - 1)
+    ax.set_xlim(-0.6 - 0.25 * num_steps - 2.5, num_steps)
+    ax.set_ylim(-1.3, 1.3 * len(rows) + 0.3)
+    ax.set_title(tr("lesson07.fig.chunks_title"), fontsize=FONT)
+    fig.tight_layout()
+    return fig
+
+
+def plot_bptt_runs(runs: dict):
+    """Lesson 07. Validation perplexity per epoch of full, truncated and randomized BPTT runs."""
+    import matplotlib.pyplot as plt
+
+    fig, ax = plt.subplots()
+    for mode, h in runs.items():
+        ax.plot(range(1, len(h.val_ppl) + 1), h.val_ppl, marker="o", ms=3,
+                label=tr("lesson07.fig.run_label", mode=tr(f"lesson07.fig.mode_{mode}")))
+    ax.set_xlabel(tr("lesson05.fig.epoch"))
+    ax.set_ylabel(tr("lesson05.fig.val_ppl"))
+    ax.set_title(tr("lesson07.fig.runs_title"))
+    ax.legend()
+    return fig
+
+
+def plot_gate_sensitivity(curves: dict):
+    """Lesson 07. ``{(cell, keep-gate bias): ‖∂h_T/∂x_t‖ by distance}`` on a log axis."""
+    import matplotlib.pyplot as plt
+
+    fig, ax = plt.subplots()
+    for (cell, bias), norms in curves.items():
+        label = cell.upper() if cell == "rnn" else tr("lesson07.fig.gate_label", cell=cell.upper(), bias=bias)
+        ax.semilogy(range(len(norms)), norms, label=label)
+    ax.set_xlabel(tr("lesson07.fig.distance"))
+    ax.set_ylabel("‖∂h_T/∂x_t‖₂")
+    ax.set_title(tr("lesson07.fig.gates_title"))
+    ax.legend(fontsize=10)
+    return fig

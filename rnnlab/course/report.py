@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
+import math
 
 from ..i18n import tr
 from ..training.history import History, plot_grad_norms, plot_history
@@ -57,3 +59,37 @@ def _diverged_figure(message: str, title: str):
     ax.text(0.0, 0.5, tr("report.diverged") + "\n" + message, va="center", wrap=True, fontsize=9)
     ax.set_title(title)
     return fig
+
+
+@contextlib.contextmanager
+def keeping_finished_runs(results: dict):
+    """Lessons 05 and 06. Around a sweep: a Ctrl-C, wherever it lands, carries the runs that finished.
+
+    Inside ``train()`` the interrupt is a ``TrainingInterrupted`` (with the cut run in
+    ``exc.history``); while the next run loads the book or builds its model it is a plain
+    ``KeyboardInterrupt``. Either way ``exc.completed`` is the ``results`` dict as it stood,
+    so no finished run is lost.
+    """
+    try:
+        yield results
+    except KeyboardInterrupt as exc:
+        exc.completed = results
+        raise
+
+
+def rough_number(x: float) -> str:
+    """Lessons 05 and 07. ``x`` at the precision that survives another CPU or BLAS.
+
+    Below 1,000 two significant digits (``"1.7"``, ``"170"``); from 1,000 up, and for tiny values, only the
+    order of magnitude (``"~1e5"``, ``"~1e-20"``): a norm after many steps of a chaotic recurrence
+    moves by tens of percent when one rounding changes, its order of magnitude does not.
+    """
+    x = float(x)
+    if not math.isfinite(x) or x == 0:
+        return f"{x:g}"
+    if 10 <= abs(x) < 1e3:
+        return f"{round(x, 1 - math.floor(math.log10(abs(x)))):.0f}"   # 171 → "170", 54.7 → "55"
+    if 1e-2 <= abs(x) < 10:
+        return f"{x:.2g}"
+    sign = "-" if x < 0 else ""
+    return f"~{sign}1e{round(math.log10(abs(x)))}"

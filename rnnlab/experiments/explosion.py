@@ -16,6 +16,7 @@ from torch.nn import functional as F
 from ..checks import check_int, check_positive_float
 from ..gradients.clipping import global_grad_norm
 from ..gradients.jacobians import make_w_hh
+from ..i18n import tr
 from ..models import RNNScratch
 
 DEFAULT_STEPS = (5, 10, 20, 40, 80)
@@ -29,7 +30,7 @@ def grad_norm_vs_steps(radius: float, steps=DEFAULT_STEPS, num_hiddens: int = 64
     The model is a :class:`RNNScratch` whose ``W_hh`` has spectral radius
     ``radius`` and whose input weights have scale ``input_scale``; inputs and
     targets are random tokens. Same seed, same weights for every length, so
-    only the number of steps changes.
+    only the number of steps changes. The caller's global RNG is left as it was.
     """
     radius = check_positive_float("radius", radius)
     input_scale = check_positive_float("input_scale", input_scale)
@@ -38,11 +39,13 @@ def grad_norm_vs_steps(radius: float, steps=DEFAULT_STEPS, num_hiddens: int = 64
         raise ValueError("steps must name at least one sequence length, got an empty list")
     norms = []
     for T in steps:
-        torch.manual_seed(seed)
-        model = RNNScratch(vocab_size, num_hiddens, device="cpu")
+        with torch.random.fork_rng(devices=[]):   # seed locally: the caller's stream is untouched
+            torch.manual_seed(seed)
+            model = RNNScratch(vocab_size, num_hiddens, device="cpu")
+            w_xh = torch.randn(vocab_size, num_hiddens) * input_scale
         with torch.no_grad():
             model.W_hh.copy_(make_w_hh(num_hiddens, radius, torch.Generator().manual_seed(seed)))
-            model.W_xh.copy_(torch.randn(vocab_size, num_hiddens) * input_scale)
+            model.W_xh.copy_(w_xh)
         g = torch.Generator().manual_seed(seed + 1)
         X = torch.randint(0, vocab_size, (batch_size, T), generator=g)
         y = torch.randint(0, vocab_size, (batch_size,), generator=g)
@@ -62,13 +65,14 @@ def plot_grad_norm_vs_steps(curves: dict, steps=DEFAULT_STEPS, theta: float | No
         fig, ax = plt.subplots()
     else:
         fig = ax.figure
-    for label, norms in curves.items():
-        ax.plot(list(steps), norms, marker="o", label=label)
+    for k, (label, norms) in enumerate(curves.items()):   # curves that coincide stay visible
+        ax.plot(list(steps), norms, marker="os^D"[k % 4], linestyle=["--", "-", ":", "-."][k % 4],
+                fillstyle="none" if k == 0 else "full", label=label)
     if theta is not None:
         ax.axhline(theta, color="tab:red", linestyle="--", label=f"θ = {theta:g}")
     ax.set_yscale("log")
-    ax.set_xlabel("num_steps (time steps the gradient flows through)")
-    ax.set_ylabel("‖g‖ of the last step's loss")
-    ax.set_title("Gradient norm against sequence length")
+    ax.set_xlabel(tr("explosion.fig.xlabel"))
+    ax.set_ylabel(tr("explosion.fig.ylabel"))
+    ax.set_title(tr("explosion.fig.title"))
     ax.legend()
     return fig

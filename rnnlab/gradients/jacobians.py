@@ -5,6 +5,7 @@ from __future__ import annotations
 import torch
 
 from ..checks import check_choice, check_int, check_positive_float
+from ..i18n import tr
 from ..metrics import spectral_radius
 from ..models import RNNScratch
 
@@ -124,10 +125,10 @@ def plot_jacobian_norms(curves: dict, truncation: int | None = None, ax=None, ba
         longest = max(longest, len(norms) - 1)
     if truncation is not None and truncation < longest:
         ax.axvspan(truncation, longest, color="grey", alpha=0.15,
-                   label=band_label or f"dropped by truncation (k={truncation})")
-    ax.set_xlabel("distance T − t (steps back in time)")
+                   label=band_label or tr("jacobians.fig.dropped", k=truncation))
+    ax.set_xlabel(tr("jacobians.fig.xlabel"))
     ax.set_ylabel("‖∂h_T / ∂h_t‖₂")
-    ax.set_title("How much of h_T's gradient reaches h_t")
+    ax.set_title(tr("jacobians.fig.title"))
     ax.legend(fontsize=8)
     return fig
 
@@ -144,14 +145,16 @@ def input_sensitivity(cell: str = "rnn", num_steps: int = 40, num_hiddens: int =
     check_choice("cell", cell, ("rnn", "gru", "lstm"))
     num_steps = check_int("num_steps", num_steps, minimum=1)
     num_hiddens = check_int("num_hiddens", num_hiddens, minimum=1)
-    torch.manual_seed(check_int("seed", seed, minimum=0))
+    seed = check_int("seed", seed, minimum=0)
     H = num_hiddens
     cells = {"rnn": torch.nn.RNNCell, "gru": torch.nn.GRUCell, "lstm": torch.nn.LSTMCell}
-    layer = cells[cell](H, H)
+    with torch.random.fork_rng(devices=[]):   # seed locally: the caller's stream is untouched
+        torch.manual_seed(seed)
+        layer = cells[cell](H, H)
+        xs = [torch.randn(1, H, requires_grad=True) for _ in range(num_steps)]
     with torch.no_grad():   # gate order: LSTM (i, f, g, o), GRU (r, z, n)
         if cell in ("gru", "lstm"):
             layer.bias_ih[H:2 * H] += gate_bias
-    xs = [torch.randn(1, H, requires_grad=True) for _ in range(num_steps)]
     h = c = torch.zeros(1, H)
     for x in xs:
         if cell == "lstm":

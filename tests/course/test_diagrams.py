@@ -154,3 +154,102 @@ def test_box_labels_fit_inside_their_boxes_and_boxes_inside_the_axes(draw):
             ext = patch.get_window_extent()
             assert axes_box.x0 - 1 <= ext.x0 and ext.x1 <= axes_box.x1 + 1, "a box is clipped"
     plt.close(fig)
+
+
+# --- lessons 05-07: drawn in the reader's language ------------------------------------------
+
+def _lesson_diagrams():
+    from rnnlab.course import lesson05, lesson06, lesson07
+
+    return {"clipping_ball": lesson05.plot_clipping_ball, "rnn_layer": lesson06.plot_rnn_layer,
+            "bidirectional": lesson06.plot_bidirectional, "gru_cell": lesson06.plot_gru_cell,
+            "lstm_cell": lesson06.plot_lstm_cell, "truncation_chunks": lesson07.plot_truncation_chunks}
+
+
+def _all_text(fig):
+    texts = diagrams.labels(fig)
+    for ax in fig.axes:
+        legend = ax.get_legend()
+        if legend is not None:
+            texts += [t.get_text() for t in legend.get_texts()]
+    return texts
+
+
+@pytest.mark.parametrize("name", sorted(_lesson_diagrams()))
+def test_lesson_diagrams_speak_the_readers_language(name):
+    import re
+
+    from rnnlab.i18n import get_language, set_language
+
+    before = get_language()
+    try:
+        set_language("zh")
+        zh = " ".join(_all_text(_lesson_diagrams()[name]()))
+        set_language("en")
+        en = " ".join(_all_text(_lesson_diagrams()[name]()))
+    finally:
+        set_language(before)
+    assert re.search(r"[\u4e00-\u9fff]", zh) and not re.search(r"[\u4e00-\u9fff]", en)
+    # no English word of three letters or more left in the Chinese figure, beyond code names
+    code = {"RNN", "GRU", "LSTM", "BPTT", "PCGrad", "tanh", "batch"}   # names, not English
+    words = {w for w in re.findall(r"[A-Za-z_]{3,}", re.sub(r"\$[^$]*\$", "", zh))
+             if "_" not in w} - code                                     # o_t, num_steps: symbols
+    assert not words, words
+
+
+def test_truncation_chunks_cut_where_the_carry_weights_are_zero():
+    from rnnlab.course import lesson07
+
+    fig = lesson07.plot_truncation_chunks(num_steps=12, truncation=4)
+    red = [line for line in fig.axes[0].lines if line.get_color() == "#cb181d"]
+    # regular truncation at k = 4 over 12 steps cuts twice; full BPTT never
+    full_y, regular_y = 2 * 1.3, 1.3
+    assert sum(abs(line.get_ydata()[0] - (regular_y - 0.42)) < 1e-9 for line in red) == 2
+    assert not any(abs(line.get_ydata()[0] - (full_y - 0.42)) < 1e-9 for line in red)
+    with pytest.raises(ValueError, match="truncation"):
+        lesson07.plot_truncation_chunks(num_steps=8, truncation=9)
+
+
+def test_rnn_layer_draws_one_state_slice_per_layer_and_direction():
+    from rnnlab.course import lesson06
+
+    for layers, bidirectional in ((1, False), (2, True), (3, False)):
+        fig = lesson06.plot_rnn_layer(layers, bidirectional)
+        slices = [t for t in diagrams.labels(fig) if t.startswith("[")]
+        assert len(slices) == layers * (2 if bidirectional else 1)
+    with pytest.raises(TypeError, match="bidirectional"):
+        lesson06.plot_rnn_layer(2, "yes")
+
+
+def test_clipping_ball_puts_the_clipped_gradient_on_the_sphere():
+    from rnnlab.course import lesson05
+
+    fig = lesson05.plot_clipping_ball(g=(3.0, 4.0), theta=2.0)
+    tips = [t.xy for t in fig.axes[0].texts if t.arrow_patch is not None]
+    lengths = sorted(round((x * x + y * y) ** 0.5, 6) for x, y in tips)
+    assert lengths == [1.0, 2.0, 5.0]          # inside (θ/2), clipped (θ), original (‖g‖)
+    with pytest.raises(ValueError, match="theta"):
+        lesson05.plot_clipping_ball(theta=None)
+
+
+def test_lesson07_plots_one_line_per_run_and_per_cell_with_catalogue_text():
+    import torch
+
+    from rnnlab.course import lesson07
+    from rnnlab.i18n import get_language, set_language
+    from rnnlab.training import History
+
+    runs = {mode: History(train_ppl=[9.0, 8.0], val_ppl=[9.5, 8.5])
+            for mode in ("full", "truncated", "randomized")}
+    curves = {("rnn", 0.0): torch.ones(5), ("gru", 4.0): torch.ones(5)}
+    before = get_language()
+    try:
+        for lang, word in (("en", "randomized"), ("zh", "随机截断")):
+            set_language(lang)
+            fig = lesson07.plot_bptt_runs(runs)
+            assert len(fig.axes[0].lines) == 3
+            assert any(word in t.get_text() for t in fig.axes[0].get_legend().get_texts())
+            fig = lesson07.plot_gate_sensitivity(curves)
+            assert len(fig.axes[0].lines) == 2
+    finally:
+        set_language(before)

@@ -100,3 +100,12 @@ def test_power_iteration_works_on_copies():
         return estimate
 
     assert nb07.check_power_iteration(mutating).ok and all(float(w.abs().sum()) > 0 for w in seen)
+
+
+def test_vanishing_factor_checker_keeps_its_own_reference(monkeypatch):
+    from rnnlab.course.exercises import nb07 as checker
+
+    monkeypatch.setattr(checker, "EXERCISE_RADIUS", 0.5)     # a student rebinding the lesson's names
+    monkeypatch.setattr(checker, "EXERCISE_DISTANCE", 3)
+    assert checker.check_vanishing_factor(0.9**20).ok
+    assert not checker.check_vanishing_factor(0.5**3).ok

@@ -270,3 +270,53 @@ def test_the_ablation_table_is_found_from_any_folder(tmp_path, monkeypatch):
     monkeypatch.setattr(lesson04, "ABLATION_TABLE", tmp_path / "missing.md")
     with pytest.raises(FileNotFoundError, match="benchmarks/ablation.py"):
         lesson04.ablation_table()
+
+
+def _raise_on_call(fn, k, calls):
+    """``fn``, except that its ``k``-th call raises a bare KeyboardInterrupt (a Ctrl-C there)."""
+    def wrapper(*args, **kwargs):
+        calls.append(1)
+        if len(calls) == k:
+            raise KeyboardInterrupt
+        return fn(*args, **kwargs)
+    return wrapper
+
+
+@pytest.mark.parametrize("phase", ["recipe_data", "train"])
+@pytest.mark.parametrize("k", [1, 2, 3])
+def test_ctrl_c_anywhere_in_a_theta_sweep_keeps_every_finished_run(monkeypatch, phase, k):
+    from rnnlab.experiments import recipes
+
+    calls = []
+    monkeypatch.setattr(recipes, phase, _raise_on_call(getattr(recipes, phase), k, calls))
+    thetas = [0.1, 1.0, None]
+    with pytest.raises(KeyboardInterrupt) as info:
+        lesson05.theta_sweep(thetas, num_hiddens=4, num_steps=8, epochs=1, max_tokens=600)
+    completed = info.value.completed
+    assert list(completed) == thetas[:k - 1]      # every run before the k-th, none after
+    assert all(isinstance(h, (History, str)) for h in completed.values())
+
+
+@pytest.mark.parametrize("phase", ["recipe_data", "make_model", "train"])
+@pytest.mark.parametrize("k", [1, 2, 3])
+def test_ctrl_c_anywhere_in_compare_kinds_keeps_every_finished_kind(monkeypatch, phase, k):
+    calls = []
+    monkeypatch.setattr(lesson06, phase, _raise_on_call(getattr(lesson06, phase), k, calls))
+    kinds = ("scratch", "rnn", "gru")
+    with pytest.raises(KeyboardInterrupt) as info:
+        lesson06.compare_kinds(kinds, num_hiddens=4, max_tokens=2_000, max_val_tokens=300)
+    completed = info.value.completed
+    assert list(completed) == list(kinds[:k - 1])
+    assert all(isinstance(h, History) and n > 0 for h, n in completed.values())
+
+
+def test_rough_number_prints_what_survives_another_numeric_path():
+    from rnnlab.course.report import rough_number
+
+    assert [rough_number(x) for x in (1.688, 54.72, 171.0, 2.38)] == ["1.7", "55", "170", "2.4"]
+    # the spread measured on two numeric paths (lesson 05, ρ = 4): one printed text each
+    assert rough_number(7.57e4) == rough_number(1.157e5) == "~1e5"
+    assert rough_number(4.014e10) == rough_number(7.58e10) == "~1e11"
+    assert rough_number(2.47e6) == rough_number(2.701e6) == "~1e6"
+    assert rough_number(-5e6) == "~-1e7" and rough_number(4.78e-20) == "~1e-19"
+    assert rough_number(0.0) == "0" and rough_number(float("inf")) == "inf"

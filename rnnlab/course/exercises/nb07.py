@@ -11,8 +11,10 @@ from ...i18n import tr
 from .feedback import Feedback, as_number, correct, describe, finite_number, never_crashes, wrong
 
 #: Exercise 1: a *linear* RNN whose W_hh is ρ times an orthogonal matrix, ρ = 0.9.
-EXERCISE_RADIUS = 0.9
-EXERCISE_DISTANCE = 20
+# The checker keeps its own copies: rebinding the public names cannot change what is right.
+_RADIUS, _DISTANCE = 0.9, 20
+EXERCISE_RADIUS = _RADIUS
+EXERCISE_DISTANCE = _DISTANCE
 
 
 @never_crashes
@@ -21,7 +23,7 @@ def check_vanishing_factor(answer) -> Feedback:
     answer, problem = finite_number(answer, "one")
     if problem is not None:
         return problem
-    rho, d = EXERCISE_RADIUS, EXERCISE_DISTANCE
+    rho, d = _RADIUS, _DISTANCE
     expected = rho**d
     if math.isclose(answer, expected, rel_tol=1e-3):
         return correct(tr("nb07.check_vanishing_factor.correct", expected=expected))
