@@ -48,7 +48,7 @@ def _scratch(name: str, shape, like: torch.Tensor) -> torch.Tensor:
 
 
 def rnn_forward_states(X, H0, W_xh, W_hh, b_h, W_hq, b_q):
-    """Every hidden state ``(T+1, B, H)`` (``[0]`` is ``H0``) and the logits ``(T*B, V)``.
+    """Lesson 04. Every hidden state ``(T+1, B, H)`` (``[0]`` is ``H0``) and the logits ``(T*B, V)``.
 
     No graph is built here (call it under ``torch.no_grad`` or from a Function).
     (``tanh(a) = 2 sigmoid(2a) - 1`` would be a third faster on the CPU, but it
@@ -106,7 +106,7 @@ def rnn_backward(X, hs, W_hh, W_hq, weights, g_logits, g_HT, vocab_size, need=(T
 
 
 class FusedRNN(torch.autograd.Function):
-    """``(logits, H_T)`` of the scratch RNN; backward is the hand-written BPTT."""
+    """Lesson 04. ``(logits, H_T)`` of the scratch RNN; backward is the hand-written BPTT."""
 
     @staticmethod
     def forward(ctx, X, H0, W_xh, W_hh, b_h, W_hq, b_q, weights):

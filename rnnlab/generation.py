@@ -81,13 +81,13 @@ def generate(prefix, num_preds, model, vocab, choose, device=None) -> str:
 
 
 def predict(prefix: str, num_preds: int, model, vocab, device=None) -> str:
-    """``prefix`` followed by ``num_preds`` greedily predicted characters."""
+    """Lesson 04. ``prefix`` followed by ``num_preds`` greedily predicted characters."""
     return generate(prefix, num_preds, model, vocab, lambda logits: int(logits.argmax()), device)
 
 
 def sample(prefix: str, num_preds: int, model, vocab, temperature: float = 1.0, generator=None,
            device=None) -> str:
-    """``prefix`` followed by ``num_preds`` characters drawn with ``temperature``.
+    """Lesson 04. ``prefix`` followed by ``num_preds`` characters drawn with ``temperature``.
 
     Low temperature sharpens the distribution (→ greedy as it goes to 0), high
     temperature flattens it (→ uniform). ``generator`` (a ``torch.Generator``

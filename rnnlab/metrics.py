@@ -9,7 +9,7 @@ import torch
 
 # --------------------------------------------------------------------------- helpers
 def perplexity(mean_loss: float) -> float:
-    """``exp`` of the mean per-token cross-entropy (in nats); ``inf`` past what a float holds."""
+    """Lesson 00. ``exp`` of the mean per-token cross-entropy (in nats); ``inf`` past what a float holds."""
     try:
         return math.exp(mean_loss)
     except OverflowError:  # a diverging run (loss > ~709 nats) is reported, not crashed
@@ -17,7 +17,7 @@ def perplexity(mean_loss: float) -> float:
 
 
 def spectral_radius(W: torch.Tensor) -> float:
-    """The largest absolute eigenvalue of a square matrix."""
+    """Lesson 03. The largest absolute eigenvalue of a square matrix."""
     if W.ndim != 2 or W.shape[0] != W.shape[1]:
         raise ValueError(f"W must be a square matrix, got shape {tuple(W.shape)}")
     return float(torch.linalg.eigvals(W.double()).abs().max())

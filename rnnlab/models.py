@@ -42,7 +42,9 @@ NONLINEARITIES = ("tanh", "relu")  # nn.RNN's choices
 
 # --------------------------------------------------------------------------- checks
 def check_tokens(X, vocab_size: int) -> torch.Tensor:
-    """Return ``X`` as a ``torch.long`` tensor of token indices in ``[0, vocab_size)``, shape (batch, steps).
+    """Lesson 04.
+
+    Return ``X`` as a ``torch.long`` tensor of token indices in ``[0, vocab_size)``, shape (batch, steps).
 
     Any integer dtype is accepted (``int32``, ``uint8``, …) and converted to ``long``, the
     dtype torch's one-hot and embedding need. The range check reads the tensor's min and
@@ -78,7 +80,7 @@ def check_tokens(X, vocab_size: int) -> torch.Tensor:
 
 
 def check_state(state, shapes: list[tuple], dtype: torch.dtype | None = None) -> tuple:
-    """Return ``state`` as a tuple if it matches ``shapes`` (one shape per tensor).
+    """Lesson 04. Return ``state`` as a tuple if it matches ``shapes`` (one shape per tensor).
 
     Every tensor must hold floating-point numbers; with ``dtype`` (the model's parameter
     dtype) they must hold exactly that dtype.
@@ -102,7 +104,7 @@ def check_state(state, shapes: list[tuple], dtype: torch.dtype | None = None) ->
 
 
 def check_parameter_count(vocab_size: int, num_hiddens: int, count: int) -> None:
-    """Refuse a model of more than ``MAX_PARAMETERS`` numbers, naming both sizes."""
+    """Lesson 04. Refuse a model of more than ``MAX_PARAMETERS`` numbers, naming both sizes."""
     if count > MAX_PARAMETERS:
         raise ValueError(f"vocab_size={vocab_size:,} with num_hiddens={num_hiddens:,} makes "
                          f"{count:,} parameters, more than the course's bound of "
@@ -124,14 +126,14 @@ def check_carry_weights(weights, num_steps: int) -> list[float]:
 
 
 def detach_state(state) -> tuple:
-    """The same state cut from the graph of earlier batches (a tuple, for every model)."""
+    """Lesson 04. The same state cut from the graph of earlier batches (a tuple, for every model)."""
     if isinstance(state, torch.Tensor):
         state = (state,)
     return tuple(s.detach() for s in state)
 
 
 def scale_grad(x: torch.Tensor, weight: float) -> torch.Tensor:
-    """Identity in the forward pass; multiplies the gradient by ``weight`` in the backward pass."""
+    """Lesson 04. Identity in the forward pass; multiplies the gradient by ``weight`` in the backward pass."""
     if weight == 1.0:
         return x
     if weight == 0.0:
@@ -141,7 +143,7 @@ def scale_grad(x: torch.Tensor, weight: float) -> torch.Tensor:
 
 
 def model_device(model: nn.Module) -> torch.device:
-    """The device of a model's parameters."""
+    """Lesson 04. The device of a model's parameters."""
     return next(model.parameters()).device
 
 
@@ -284,7 +286,7 @@ class RNNScratch(nn.Module):
 
 # --------------------------------------------------------------------------- concise model
 class RNNModel(nn.Module):
-    """``nn.RNN`` / ``nn.GRU`` / ``nn.LSTM`` plus an output layer, with RNNScratch's interface.
+    """Lesson 06. ``nn.RNN`` / ``nn.GRU`` / ``nn.LSTM`` plus an output layer, with RNNScratch's interface.
 
     The state is always a tuple: ``(h,)`` for ``"rnn"`` and ``"gru"``, ``(h, c)``
     for ``"lstm"``; each tensor has shape

@@ -34,7 +34,7 @@ NOISE = 0.2
 
 def noisy_sine(num_points: int = 1000, frequency: float = 0.01, noise: float = NOISE,
                seed: int = 0):
-    """Return ``(time, x)`` with ``x_t = sin(frequency * t) + noise * N(0, 1)`` for t = 1..T."""
+    """Lesson 01. Return ``(time, x)`` with ``x_t = sin(frequency * t) + noise * N(0, 1)`` for t = 1..T."""
     num_points = check_size("num_points", num_points, MAX_SERIES_LENGTH, minimum=2)
     frequency = check_positive_float("frequency", frequency)
     noise = check_float("noise", noise, minimum=0)
@@ -46,7 +46,7 @@ def noisy_sine(num_points: int = 1000, frequency: float = 0.01, noise: float = N
 
 
 def lag_features(x, tau: int):
-    """Return ``(features, labels)``: row ``i`` is ``x[i], …, x[i+tau-1]``, its label ``x[i+tau]``.
+    """Lesson 01. Return ``(features, labels)``: row ``i`` is ``x[i], …, x[i+tau-1]``, its label ``x[i+tau]``.
 
     ``features`` has shape ``(T - tau, tau)``, ``labels`` shape ``(T - tau,)``.
     """
@@ -62,7 +62,7 @@ def lag_features(x, tau: int):
 
 @dataclass
 class LinearAR:
-    """``x̂ = features @ weights + bias`` — an AR model when the features are lagged values."""
+    """Lesson 01. ``x̂ = features @ weights + bias`` — an AR model when the features are lagged values."""
 
     weights: torch.Tensor
     bias: float
@@ -80,14 +80,14 @@ class LinearAR:
 
 
 def least_squares(features: torch.Tensor, labels: torch.Tensor):
-    """Closed-form least squares with an intercept: return ``(weights, bias)``."""
+    """Lesson 01. Closed-form least squares with an intercept: return ``(weights, bias)``."""
     design = torch.cat([features, torch.ones(len(features), 1, dtype=features.dtype)], dim=1)
     solution = torch.linalg.lstsq(design, labels.reshape(len(labels), -1)).solution
     return solution[:-1].squeeze(-1), solution[-1].squeeze(-1)
 
 
 def fit_autoregressive(x, tau: int, n_train: int | None = None) -> LinearAR:
-    """Fit an AR(tau) model by least squares on the windows whose label lies in ``x[:n_train]``."""
+    """Lesson 01. Fit an AR(tau) model by least squares on the windows whose label lies in ``x[:n_train]``."""
     features, labels = lag_features(x, tau)
     n_train = len(x) if n_train is None else check_int("n_train", n_train, maximum=len(x))
     rows = n_train - tau
@@ -99,13 +99,13 @@ def fit_autoregressive(x, tau: int, n_train: int | None = None) -> LinearAR:
 
 
 def predict_one_step(model: LinearAR, x) -> torch.Tensor:
-    """Predictions of ``x[tau:]``, each made from the *true* ``tau`` values before it."""
+    """Lesson 01. Predictions of ``x[tau:]``, each made from the *true* ``tau`` values before it."""
     features, _ = lag_features(x, model.order)
     return model(features)
 
 
 def predict_k_step(model: LinearAR, x, k: int):
-    """Predict each ``x_t`` from observations up to ``t - k`` only, feeding predictions back in.
+    """Lesson 01. Predict each ``x_t`` from observations up to ``t - k`` only, feeding predictions back in.
 
     Returns ``(positions, predictions)``: ``predictions[j]`` estimates ``x[positions[j]]``.
     ``k = 1`` is the one-step-ahead prediction.
@@ -128,7 +128,7 @@ def predict_k_step(model: LinearAR, x, k: int):
 
 
 def predict_free_running(model: LinearAR, x, n_observed: int) -> torch.Tensor:
-    """Observe ``x[:n_observed]``, then predict every later value from earlier *predictions*."""
+    """Lesson 01. Observe ``x[:n_observed]``, then predict every later value from earlier *predictions*."""
     x = _as_series("x", x)
     n_observed = check_int("n_observed", n_observed, minimum=model.order, maximum=len(x))
     values = x.clone()
@@ -156,7 +156,7 @@ def ar_roots(model: LinearAR) -> torch.Tensor:
 
 
 def k_step_errors(model: LinearAR, x, ks, start: int = 0) -> list[float]:
-    """Mean squared error of the k-step-ahead predictions for each ``k`` in ``ks``.
+    """Lesson 01. Mean squared error of the k-step-ahead predictions for each ``k`` in ``ks``.
 
     Only predicted positions ``>= start`` count (pass the end of the training
     range to measure on unseen data).
@@ -254,7 +254,7 @@ class MLPAutoregressive(nn.Module):
 
 
 def latent_states(x, alphas=(0.0, 0.5, 0.9)) -> torch.Tensor:
-    """Summary states ``h_t = alpha * h_{t-1} + (1 - alpha) * x_{t-1}``, one column per alpha.
+    """Lesson 01. Summary states ``h_t = alpha * h_{t-1} + (1 - alpha) * x_{t-1}``, one column per alpha.
 
     Row ``t`` summarises ``x_0 … x_{t-1}`` (row 0 is the empty history, all
     zeros). ``alpha = 0`` remembers only the last value; ``alpha`` near 1
@@ -273,7 +273,7 @@ def latent_states(x, alphas=(0.0, 0.5, 0.9)) -> torch.Tensor:
 
 
 def fit_latent_autoregressive(x, alphas=(0.0, 0.5, 0.9), n_train: int | None = None):
-    """Fit ``x̂_t = w · h_t + b`` by least squares; return ``(model, states)``."""
+    """Lesson 01. Fit ``x̂_t = w · h_t + b`` by least squares; return ``(model, states)``."""
     x = _as_series("x", x)
     states = latent_states(x, alphas)
     n_train = len(x) if n_train is None else check_int("n_train", n_train, maximum=len(x))
@@ -295,7 +295,7 @@ WEATHER_A = torch.tensor([[0.7, -0.2, 0.0],
 
 
 def simulate_var(A, num_steps: int, c=None, noise: float = 0.1, seed: int = 0) -> torch.Tensor:
-    """Simulate ``x_t = c + A x_{t-1} + noise * N(0, I)`` from ``x_0 = 0``; shape ``(T, d)``."""
+    """Lesson 01. Simulate ``x_t = c + A x_{t-1} + noise * N(0, I)`` from ``x_0 = 0``; shape ``(T, d)``."""
     A = torch.as_tensor(A, dtype=torch.float64)
     if A.ndim != 2 or A.shape[0] != A.shape[1]:
         raise ValueError(f"A must be a square (d, d) matrix, got shape {tuple(A.shape)}")
@@ -320,7 +320,7 @@ def simulate_var(A, num_steps: int, c=None, noise: float = 0.1, seed: int = 0) -
 
 
 def fit_var(X):
-    """Least-squares VAR(1) fit: ``(A_hat, c_hat)`` with ``X[t] ≈ c_hat + A_hat @ X[t-1]``."""
+    """Lesson 01. Least-squares VAR(1) fit: ``(A_hat, c_hat)`` with ``X[t] ≈ c_hat + A_hat @ X[t-1]``."""
     X = torch.as_tensor(X, dtype=torch.float64)
     if X.ndim != 2:
         raise ValueError(f"X must have shape (T, d), got {tuple(X.shape)}")
@@ -337,7 +337,7 @@ def fit_var(X):
 
 @dataclass
 class FitRangeResult:
-    """A curve fitted on part of a time range, scored inside and outside that range."""
+    """Lesson 01. A curve fitted on part of a time range, scored inside and outside that range."""
 
     train: torch.Tensor  # boolean masks over the time axis
     inside: torch.Tensor
@@ -349,7 +349,7 @@ class FitRangeResult:
 
 def interpolation_vs_extrapolation(time, x, fit_end: int, degree: int = 7,
                                    holdout_every: int = 4) -> FitRangeResult:
-    """Fit a polynomial in time to ``x[:fit_end]`` (minus every ``holdout_every``-th point).
+    """Lesson 01. Fit a polynomial in time to ``x[:fit_end]`` (minus every ``holdout_every``-th point).
 
     The held-out points inside the range measure *interpolation* (estimating
     between observations); the points after ``fit_end`` measure

@@ -3,6 +3,7 @@ and every rnnlab name a lesson mentions exists."""
 
 import ast
 import importlib
+import importlib.util
 import json
 import re
 import shutil
@@ -204,3 +205,31 @@ def test_lessons_mention_names():
 @pytest.mark.parametrize("dotted", sorted(mentioned_names()))
 def test_every_name_a_lesson_mentions_is_importable(dotted):
     resolve(dotted)
+
+
+# The layers a lesson teaches: every public function and class there says which lesson ("Lesson 04.").
+# Ground (checks, files, randomness, device, catalogues), the lessons' own modules (course/) and the
+# d2l edge (compat, which names d2l's chapters instead) are furniture, not lesson material.
+TAUGHT = ("text", "models", "algorithms", "training", "experiments")
+
+
+def test_every_public_helper_of_the_taught_layers_names_its_lesson():
+    taught = {i for i, (name, _) in enumerate(LAYERS) if name in TAUGHT}
+    silent = []
+    for path in sorted(PACKAGE.rglob("*.py")):
+        if path.name == "__init__.py" or layer_of(module_name(path)) not in taught:
+            continue
+        for node in ast.parse(path.read_text(encoding="utf-8")).body:
+            if isinstance(node, (ast.FunctionDef, ast.ClassDef)) and not node.name.startswith("_"):
+                if not re.search(r"\blessons? \d\d", ast.get_docstring(node) or "", re.I):
+                    silent.append(f"{module_name(path)}.{node.name}")
+    assert silent == []
+
+
+def test_nothing_public_is_unused():
+    """scripts/unused_public.py: every public name is used by a lesson, a solution, a benchmark, a
+    script, a document or another module (its own test does not count)."""
+    spec = importlib.util.spec_from_file_location("unused_public", ROOT / "scripts" / "unused_public.py")
+    unused_public = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(unused_public)
+    assert unused_public.unused() == []

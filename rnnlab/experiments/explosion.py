@@ -25,7 +25,7 @@ DEFAULT_STEPS = (5, 10, 20, 40, 80)
 def grad_norm_vs_steps(radius: float, steps=DEFAULT_STEPS, num_hiddens: int = 64,
                        vocab_size: int = 28, batch_size: int = 8, input_scale: float = 1.0,
                        seed: int = 0) -> list[float]:
-    """Global gradient norm of the last step's loss, one value per entry of ``steps``.
+    """Lesson 05. Global gradient norm of the last step's loss, one value per entry of ``steps``.
 
     The model is a :class:`RNNScratch` whose ``W_hh`` has spectral radius
     ``radius`` and whose input weights have scale ``input_scale``; inputs and
@@ -58,7 +58,7 @@ def grad_norm_vs_steps(radius: float, steps=DEFAULT_STEPS, num_hiddens: int = 64
 
 def plot_grad_norm_vs_steps(curves: dict, steps=DEFAULT_STEPS, theta: float | None = None,
                             ax=None):
-    """``{label: norms}`` from :func:`grad_norm_vs_steps` on a log scale (θ as a dashed line)."""
+    """Lesson 05. ``{label: norms}`` from :func:`grad_norm_vs_steps` on a log scale (θ as a dashed line)."""
     import matplotlib.pyplot as plt
 
     if ax is None:

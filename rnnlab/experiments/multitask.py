@@ -62,7 +62,7 @@ class _OneLayerRNN(nn.Module):
 
 
 class MultiTaskRNN(_OneLayerRNN):
-    """A shared ``nn.RNN`` over one-hot characters, with a next-char head and an auxiliary head.
+    """Lesson 08. A shared ``nn.RNN`` over one-hot characters, with a next-char head and an auxiliary head.
 
     The course's model conventions: ``forward(X, state)`` takes indices
     ``(batch, num_steps)`` and returns ``((next, aux), state)`` with time-major
@@ -93,7 +93,7 @@ class MultiTaskRNN(_OneLayerRNN):
 
 
 def multitask_targets(corpus, vocab, aux: str, num_steps: int, starts: torch.Tensor):
-    """``(X, Y_next, Y_aux)`` for windows of ``corpus`` beginning at ``starts``."""
+    """Lesson 08. ``(X, Y_next, Y_aux)`` for windows of ``corpus`` beginning at ``starts``."""
     check_choice("aux", aux, AUX_TASKS)
     corpus = torch.as_tensor(corpus, dtype=torch.long)
     index = starts[:, None] + torch.arange(num_steps)[None, :]
@@ -119,7 +119,7 @@ def _check_budget(steps, eval_every, num_steps, batch_size, val_fraction) -> tup
 
 
 class WindowLoader:
-    """``batches`` minibatches of random windows per pass: ``(X, (Y_next, Y_aux))``."""
+    """Lesson 08. ``batches`` minibatches of random windows per pass: ``(X, (Y_next, Y_aux))``."""
 
     def __init__(self, corpus, vocab, aux: str, num_steps: int, batch_size: int, batches: int,
                  generator: torch.Generator):
@@ -141,7 +141,7 @@ class WindowLoader:
 
 
 def summary(history) -> str:
-    """One line: each task's validation perplexity and the measured conflict."""
+    """Lesson 01. One line: each task's validation perplexity and the measured conflict."""
     cos = history.step_metrics["cosine"]
     what = ("0 % by construction (the aux head is detached)" if history.info["method"] == "detach"
             else f"{conflict_share(cos):.0%}")
@@ -201,12 +201,12 @@ def train_multitask(corpus, vocab, *, method: str = "sum", aux: str = "skip2",
 
 
 def eval_steps(history) -> list[int]:
-    """The training step after which each validation in ``history`` was measured."""
+    """Lesson 08. The training step after which each validation in ``history`` was measured."""
     return [e * history.info["eval_every"] for e in history.val_epochs]
 
 
 def val_loss(history, task: str) -> list[float]:
-    """A task's validation loss in nats (log of its perplexity) at each evaluation."""
+    """Lesson 08. A task's validation loss in nats (log of its perplexity) at each evaluation."""
     return [math.log(p) for p in history.val_metrics[f"{task}_ppl"]]
 
 
@@ -389,7 +389,7 @@ class StackedTwoTaskRNN(nn.Module):
 
 
 class StackLoader:
-    """``batches`` minibatches: per run ``batch_size`` random windows, from the run's seed.
+    """Lesson 08. ``batches`` minibatches: per run ``batch_size`` random windows, from the run's seed.
 
     Yields ``(X, (Y_a, Y_b))`` with rows grouped by run; ``Y_b`` is ``Y_a``
     through the run's letter substitution. Runs with one seed share windows.
@@ -567,7 +567,7 @@ def train_conflict(corpus, vocab, runs, *, optimizer: str = "sgd", lr: float = 1
 
 
 def conflict_summary(history, i: int) -> dict:
-    """Run ``i`` of a :func:`train_conflict` History as plain numbers.
+    """Lesson 08. Run ``i`` of a :func:`train_conflict` History as plain numbers.
 
     ``cosine``/``magnitude``: means over steps; ``conflict``: share of steps with
     cosine < 0; ``harm_a``/``harm_b``: share of steps on which the summed step

@@ -17,7 +17,7 @@ from ..training.loop import OPTIMIZERS, train
 # --------------------------------------------------------------------------- recipes
 @dataclasses.dataclass(frozen=True)
 class Recipe:
-    """Everything needed to repeat a run of :class:`RNNScratch` on *The Time Machine*.
+    """Lesson 04. Everything needed to repeat a run of :class:`RNNScratch` on *The Time Machine*.
 
     ``max_tokens`` limits the *training* text to the first characters of the
     book (-1: all of the training part); validation is always the last
@@ -54,7 +54,7 @@ class Recipe:
 
 
 def check_schedule(schedule) -> tuple:
-    """A non-empty sequence of ``(lr, epochs)`` pairs."""
+    """Lesson 04. A non-empty sequence of ``(lr, epochs)`` pairs."""
     try:
         stages = tuple((lr, epochs) for lr, epochs in schedule)
     except (TypeError, ValueError):
@@ -86,7 +86,7 @@ COURSE_RECIPE = Recipe(max_tokens=-1, batch_size=64, num_steps=32, num_hiddens=2
 
 
 def recipe_data(recipe: Recipe):
-    """``(train_loader, val_loader, vocab)`` for a recipe."""
+    """Lesson 04. ``(train_loader, val_loader, vocab)`` for a recipe."""
     train_loader, val_loader, vocab = load_data_time_machine_split(
         recipe.batch_size, recipe.num_steps, recipe.use_random_iter, max_tokens=-1,
         val_fraction=recipe.val_fraction, seed=recipe.seed)
@@ -103,7 +103,7 @@ def recipe_data(recipe: Recipe):
 
 
 def staged_optimizer(recipe: Recipe, model):
-    """The recipe's optimizer, and an epoch hook that moves it through the schedule's stages."""
+    """Lesson 04. The recipe's optimizer, and an epoch hook that moves it through the schedule's stages."""
     if recipe.schedule is None:
         return recipe.optimizer, None
     params = [p for p in model.parameters() if p.requires_grad]
@@ -161,7 +161,7 @@ def quick_train(num_hiddens: int = 64, num_steps: int = 16, theta=1.0, lr: float
                 optimizer: str = "adam", max_val_tokens: int = 4_000, seed: int = 0,
                 use_random_iter: bool = False, device=None, progress: bool = False,
                 live_plot: bool = False):
-    """A few-second run for the notebooks' live panels; returns ``(history, model, vocab)``.
+    """Lesson 04. A few-second run for the notebooks' live panels; returns ``(history, model, vocab)``.
 
     Trains :class:`RNNScratch` on the first ``max_tokens`` characters of the
     book and validates on the first ``max_val_tokens`` of the held-out end of

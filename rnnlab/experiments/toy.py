@@ -29,7 +29,7 @@ _FLOOR = 5e-6
 
 
 def toy_losses(theta: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
-    """``(L1, L2)`` at ``theta`` of shape ``(..., 2)`` (works on a whole grid at once)."""
+    """Lesson 08. ``(L1, L2)`` at ``theta`` of shape ``(..., 2)`` (works on a whole grid at once)."""
     theta = torch.as_tensor(theta)
     if theta.shape[-1:] != (2,):
         raise ValueError("theta must have a last dimension of size 2, got shape "
@@ -42,7 +42,7 @@ def toy_losses(theta: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
 
 
 def toy_grads(theta: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
-    """``(∇L1, ∇L2)`` at ``theta`` of shape ``(..., 2)``, in closed form (many points at once).
+    """Lesson 08. ``(∇L1, ∇L2)`` at ``theta`` of shape ``(..., 2)``, in closed form (many points at once).
 
     ``d/dθ [c · log|u|] = c · u'/u`` while ``|u|`` is above the floor, and 0 on the floor.
     """
@@ -58,7 +58,7 @@ def toy_grads(theta: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
 
 def run_toy(method: str = "adam", start=TOY_START, lr: float = 0.1, lr_end: float = 0.001,
             steps: int = 6000) -> torch.Tensor:
-    """Minimise ``L1 + L2`` with Adam, on the summed gradient or on the PCGrad direction.
+    """Lesson 08. Minimise ``L1 + L2`` with Adam, on the summed gradient or on the PCGrad direction.
 
     The learning rate decays geometrically from ``lr`` to ``lr_end``. ``start``
     is one point ``(θ1, θ2)`` or ``N`` points ``(N, 2)`` — Adam works element by
@@ -105,13 +105,15 @@ def toy_triad(path: torch.Tensor) -> dict:
 
 
 def near_optimum(theta: torch.Tensor) -> torch.Tensor:
-    """True where ``θ`` lies in the joint valley towards the optimum: ``|θ1 + 2| < 0.5``, ``θ2 > 1``."""
+    """Lesson 08.
+
+    True where ``θ`` lies in the joint valley towards the optimum: ``|θ1 + 2| < 0.5``, ``θ2 > 1``."""
     theta = torch.as_tensor(theta)
     return ((theta[..., 0] + 2).abs() < 0.5) & (theta[..., 1] > 1)
 
 
 def plot_toy(trajectories: dict, ax=None, extent=(-10.0, 10.0, -10.0, 10.0)):
-    """Contours of ``L1 + L2`` with each ``{label: trajectory}`` drawn on top."""
+    """Lesson 08. Contours of ``L1 + L2`` with each ``{label: trajectory}`` drawn on top."""
     import matplotlib.pyplot as plt
 
     if ax is None:

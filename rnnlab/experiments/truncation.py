@@ -23,7 +23,9 @@ from ..training.loop import train
 # ---------------------------------------------------------------- training with the three modes
 def carry_forward(mode: str, truncation: int = 5, keep_prob: float = 0.5,
                   generator: torch.Generator | None = None):
-    """A ``forward`` hook for :func:`rnnlab.train`: the scratch RNN with ``mode``'s carry weights."""
+    """Lesson 07.
+
+    A ``forward`` hook for :func:`rnnlab.train`: the scratch RNN with ``mode``'s carry weights."""
     check_choice("mode", mode, BPTT_MODES)
     if mode == "truncated":
         truncation = check_int("truncation", truncation, minimum=1)
@@ -73,7 +75,7 @@ def _chunk_loss(model, X, Y, state):
 def measure_bptt_cost(num_steps_list=(8, 16, 32, 64), batch_size: int = 32,
                       num_hiddens: int = 128, vocab_size: int = 28, truncation: int | None = None,
                       repeats: int = 3, seed: int = 0) -> list[dict]:
-    """Measure memory and time of one forward+backward pass against ``num_steps``.
+    """Lesson 07. Measure memory and time of one forward+backward pass against ``num_steps``.
 
     Memory is the size of the tensors autograd saves for the backward pass,
     parameters and the batch left out (:func:`~rnnlab.gradients.memory.saved_tensor_bytes`,

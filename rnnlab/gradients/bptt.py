@@ -75,7 +75,7 @@ def _check_batch(model, X, Y):
 
 # ---------------------------------------------------------------- autograd, for comparison
 def autograd_gradients(model, X, Y, state=None, *, carry_weights=None) -> dict:
-    """The same gradients as :func:`bptt_gradients`, computed by ``torch.autograd``.
+    """Lesson 07. The same gradients as :func:`bptt_gradients`, computed by ``torch.autograd``.
 
     Also ``"h0"``, the gradient w.r.t. the initial state. The model's own
     ``.grad`` fields are left alone.
@@ -142,7 +142,7 @@ def bptt_gradients(model, X, Y, state=None, *, carry_weights=None, per_step: boo
 
 
 def truncation_weights(num_steps: int, k: int | None) -> torch.Tensor:
-    """Carry weights for truncated BPTT: cut every ``k`` steps (``None`` = full BPTT)."""
+    """Lesson 07. Carry weights for truncated BPTT: cut every ``k`` steps (``None`` = full BPTT)."""
     num_steps = check_int("num_steps", num_steps, minimum=1)
     weights = torch.ones(num_steps)
     if k is None:
@@ -154,7 +154,7 @@ def truncation_weights(num_steps: int, k: int | None) -> torch.Tensor:
 
 def random_truncation_weights(num_steps: int, keep_prob: float,
                               generator: torch.Generator | None = None) -> torch.Tensor:
-    """Carry weights for randomized truncation: ``1/keep_prob`` w.p. ``keep_prob``, else 0.
+    """Lesson 07. Carry weights for randomized truncation: ``1/keep_prob`` w.p. ``keep_prob``, else 0.
 
     The weight at step 0 only affects the gradient w.r.t. the initial state.
     """

@@ -31,7 +31,7 @@ def _with_grads(model_or_params) -> list[torch.Tensor]:
 
 
 def global_grad_norm(params) -> float:
-    """``sqrt(sum of every squared gradient entry)`` over all parameters that have a gradient."""
+    """Lesson 05. ``sqrt(sum of every squared gradient entry)`` over all parameters that have a gradient."""
     params = _with_grads(params)
     if not params:
         return 0.0
@@ -39,7 +39,7 @@ def global_grad_norm(params) -> float:
 
 
 def check_theta(theta):
-    """θ must be a finite number > 0, or None for "do not clip"."""
+    """Lesson 05. θ must be a finite number > 0, or None for "do not clip"."""
     return check_positive_float("theta", theta, allow_none=True)
 
 

@@ -28,7 +28,7 @@ def _scaled(*vectors: torch.Tensor, each: bool = True) -> list[torch.Tensor]:
 
 
 def cosine_similarity(a: torch.Tensor, b: torch.Tensor) -> float:
-    """``a·b / (‖a‖ ‖b‖)`` of two flattened gradients; 0.0 when either is zero (no direction).
+    """Lesson 05. ``a·b / (‖a‖ ‖b‖)`` of two flattened gradients; 0.0 when either is zero (no direction).
 
     Computed on the vectors scaled to a largest entry of 1: the same number over the whole
     float range (1e-200 or 1e200 as well as 1); NaN when either holds a NaN.
@@ -39,7 +39,7 @@ def cosine_similarity(a: torch.Tensor, b: torch.Tensor) -> float:
 
 
 def task_gradients(losses, params) -> list[torch.Tensor]:
-    """One flattened gradient per loss, over ``params`` (the graph is kept for later use)."""
+    """Lesson 08. One flattened gradient per loss, over ``params`` (the graph is kept for later use)."""
     params = [p for p in params if p.requires_grad]
     if not params:
         raise ValueError("params must contain at least one parameter that requires grad")
@@ -52,7 +52,7 @@ def task_gradients(losses, params) -> list[torch.Tensor]:
 
 
 def conflict_share(cosines) -> float:
-    """The share of steps on which the tasks conflict (cosine < 0); NaN if any cosine is NaN
+    """Lesson 08. The share of steps on which the tasks conflict (cosine < 0); NaN if any cosine is NaN
     (a step whose gradients broke is neither conflict nor agreement)."""
     cosines = [float(c) for c in cosines]
     if not cosines:

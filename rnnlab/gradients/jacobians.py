@@ -13,7 +13,9 @@ from ..models import RNNScratch
 # ---------------------------------------------------------------- eigenvalues and Jacobians
 def make_w_hh(num_hiddens: int, radius: float, generator: torch.Generator | None = None,
               ) -> torch.Tensor:
-    """A random Gaussian ``(H, H)`` matrix rescaled so its spectral radius is exactly ``radius``."""
+    """Lesson 07.
+
+    A random Gaussian ``(H, H)`` matrix rescaled so its spectral radius is exactly ``radius``."""
     num_hiddens = check_int("num_hiddens", num_hiddens, minimum=1)
     radius = check_positive_float("radius", radius)
     W = torch.randn(num_hiddens, num_hiddens, generator=generator, dtype=torch.float64)
@@ -22,7 +24,7 @@ def make_w_hh(num_hiddens: int, radius: float, generator: torch.Generator | None
 
 def jacobian_norms(W_hh: torch.Tensor, hiddens: torch.Tensor | None, num_steps: int | None = None,
                    ) -> torch.Tensor:
-    """``||∂h_T/∂h_{T-d}||_2`` for ``d = 0 … T`` (spectral norm, averaged over the batch).
+    """Lesson 07. ``||∂h_T/∂h_{T-d}||_2`` for ``d = 0 … T`` (spectral norm, averaged over the batch).
 
     ``hiddens`` is ``(T+1, B, H)``: the initial state, then ``RNNScratch.recurrence``'s output. Each step
     contributes the Jacobian ``∂h_t/∂h_{t-1} = diag(1 - h_t²) W_hhᵀ``; pass
@@ -70,7 +72,7 @@ def _random_rnn(radius, num_steps, num_hiddens, nonlinearity, input_scale, batch
 def jacobian_norm_curve(radius: float, num_steps: int = 40, num_hiddens: int = 32,
                         nonlinearity: str = "tanh", input_scale: float = 1.0, batch_size: int = 8,
                         seed: int = 0) -> torch.Tensor:
-    """Jacobian norms against distance for a random RNN with ``ρ(W_hh) = radius``.
+    """Lesson 05. Jacobian norms against distance for a random RNN with ``ρ(W_hh) = radius``.
 
     The inputs are random one-hot tokens through a random ``W_xh`` of scale
     ``input_scale``; ``nonlinearity="linear"`` drops the tanh (the pure
@@ -111,7 +113,7 @@ def jacobian_norm_matrix(radius: float, num_steps: int = 40, num_hiddens: int = 
 
 
 def plot_jacobian_norms(curves: dict, truncation: int | None = None, ax=None, band_label=None):
-    """Plot ``{label: norms}`` on a log scale; shade the distances ``>= truncation`` (dropped)."""
+    """Lesson 07. Plot ``{label: norms}`` on a log scale; shade the distances ``>= truncation`` (dropped)."""
     import matplotlib.pyplot as plt
 
     if ax is None:
@@ -135,7 +137,7 @@ def plot_jacobian_norms(curves: dict, truncation: int | None = None, ax=None, ba
 
 def input_sensitivity(cell: str = "rnn", num_steps: int = 40, num_hiddens: int = 16,
                       gate_bias: float = 0.0, seed: int = 0) -> torch.Tensor:
-    """``||∂h_T/∂x_{T-d}||_2`` for ``d = 0 … T-1`` in an untrained ``nn.RNNCell/GRUCell/LSTMCell``.
+    """Lesson 07. ``||∂h_T/∂x_{T-d}||_2`` for ``d = 0 … T-1`` in an untrained ``nn.RNNCell/GRUCell/LSTMCell``.
 
     How strongly the last state still depends on an input ``d`` steps back.
     ``gate_bias`` is added to the gate that keeps the old state (the LSTM's

@@ -6,7 +6,7 @@ import torch
 
 
 def saved_tensor_bytes(fn, *args, exclude=()):
-    """``(bytes, fn(*args))``: the bytes of the distinct storages autograd saved for backward.
+    """Lesson 07. ``(bytes, fn(*args))``: the bytes of the distinct storages autograd saved for backward.
 
     Every tensor saved during ``fn(*args)`` is caught with
     ``torch.autograd.graph.saved_tensors_hooks`` and its storage counted once.

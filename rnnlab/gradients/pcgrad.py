@@ -23,7 +23,7 @@ from .conflict import cosine_similarity, task_gradients
 
 
 def check_task_grads(grads) -> list[torch.Tensor]:
-    """``grads`` as a list of 1-D float tensors of one length; a clear error otherwise."""
+    """Lesson 08. ``grads`` as a list of 1-D float tensors of one length; a clear error otherwise."""
     if isinstance(grads, torch.Tensor):
         if grads.ndim != 2:
             raise ValueError("grads given as one tensor must be 2-D (num_tasks, num_params), "
@@ -55,7 +55,7 @@ def _unit_scale(g: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
 
 
 def project_conflicting(grads, generator: torch.Generator | None = None) -> list[torch.Tensor]:
-    """Steps 1–3: each task's gradient after projections (a list, before summing).
+    """Lesson 08. Steps 1–3: each task's gradient after projections (a list, before summing).
 
     Each projection ``g − (g·g_j / ‖g_j‖²) g_j`` is computed on the vectors scaled to a largest
     entry of 1, so it holds over the whole float range (the result is the same number).
@@ -80,13 +80,13 @@ def project_conflicting(grads, generator: torch.Generator | None = None) -> list
 
 
 def pcgrad_update(grads, generator: torch.Generator | None = None) -> torch.Tensor:
-    """PCGrad update direction: the sum of the projected task gradients (Algorithm 1)."""
+    """Lesson 08. PCGrad update direction: the sum of the projected task gradients (Algorithm 1)."""
     return torch.stack(project_conflicting(grads, generator)).sum(0)
 
 
 def pcgrad_backward(losses, shared_params, task_params=(), generator=None,
                     surgery: bool = True) -> dict:
-    """Fill ``.grad`` from several task losses, with PCGrad on the shared parameters.
+    """Lesson 08. Fill ``.grad`` from several task losses, with PCGrad on the shared parameters.
 
     * shared parameters get the PCGrad direction of the per-task gradients
       (``surgery=False`` gives the plain sum, for comparison);
@@ -139,7 +139,7 @@ def pcgrad_rows(g1: torch.Tensor, g2: torch.Tensor) -> torch.Tensor:
 
 
 def plot_projection(g_a, g_b, ax=None):
-    """Two 2-D task gradients, their PCGrad projections, and the plain vs PCGrad update."""
+    """Lesson 08. Two 2-D task gradients, their PCGrad projections, and the plain vs PCGrad update."""
     import matplotlib.pyplot as plt
 
     g_a, g_b = torch.as_tensor(g_a, dtype=torch.float64), torch.as_tensor(g_b, dtype=torch.float64)

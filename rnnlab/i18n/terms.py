@@ -97,6 +97,8 @@ D2L_ZH: dict[str, tuple[str, str]] = {
     "8.5.5": ("梯度裁剪", _CH8 + "rnn-scratch.html"),
     "8.6": ("循环神经网络的简洁实现", _CH8 + "rnn-concise.html"),
     "8.7": ("通过时间反向传播", _CH8 + "bptt.html"),
+    "8.7.1": ("循环神经网络的梯度分析", _CH8 + "bptt.html"),
+    "8.7.2": ("通过时间反向传播的细节", _CH8 + "bptt.html"),
     "9.1": ("门控循环单元（GRU）", _CH9 + "gru.html"),
     "9.2": ("长短期记忆网络（LSTM）", _CH9 + "lstm.html"),
     "9.3": ("深度循环神经网络", _CH9 + "deep-rnn.html"),
@@ -104,6 +106,7 @@ D2L_ZH: dict[str, tuple[str, str]] = {
     "图 8.1.2": ("隐变量自回归模型", _CH8 + "sequence.html"),
     "图 8.4.1": ("具有隐状态的循环神经网络", _CH8 + "rnn.html"),
     "图 8.4.2": ("基于循环神经网络的字符级语言模型", _CH8 + "rnn.html"),
+    "图 8.7.1": ("比较RNN中计算梯度的策略", _CH8 + "bptt.html"),
 }
 
 #: Every numbered d2l reference of the English edition (d2l 1.0 numbers) → the d2l-zh number its

@@ -20,11 +20,11 @@ TOKEN_KINDS = ("word", "char")
 
 
 class CorpusError(RuntimeError):
-    """The bundled data file is missing or not the file the course ships."""
+    """Lesson 02. The bundled data file is missing or not the file the course ships."""
 
 
 def read_data_file(name: str = TIME_MACHINE_FILE, sha1: str = TIME_MACHINE_SHA1) -> str:
-    """Return the text of a bundled data file after checking its SHA-1.
+    """Lesson 02. Return the text of a bundled data file after checking its SHA-1.
 
     A copy whose line endings were turned into Windows ones (CRLF, what git does on Windows
     to a text file without ``.gitattributes``) is named as such, with the way to restore it.
@@ -62,13 +62,13 @@ def read_data_file(name: str = TIME_MACHINE_FILE, sha1: str = TIME_MACHINE_SHA1)
 
 
 def read_time_machine() -> list[str]:
-    """The book's lines: letters only (everything else becomes a space), lower case, stripped."""
+    """Lesson 02. The book's lines: letters only (everything else becomes a space), lower case, stripped."""
     lines = read_data_file().splitlines()
     return [re.sub("[^A-Za-z]+", " ", line).strip().lower() for line in lines]
 
 
 def tokenize(lines, token: str = "word") -> list[list[str]]:
-    """Split each line into word tokens or character tokens."""
+    """Lesson 02. Split each line into word tokens or character tokens."""
     check_choice("token", token, TOKEN_KINDS)
     if isinstance(lines, str):
         raise TypeError("lines must be a list of strings, got a single str; wrap it as [text]")
@@ -78,7 +78,7 @@ def tokenize(lines, token: str = "word") -> list[list[str]]:
 
 
 def load_corpus_time_machine(max_tokens: int = -1, token: str = "char"):
-    """Return ``(corpus, vocab)``: the book as a flat list of token indices and its vocabulary.
+    """Lesson 02. Return ``(corpus, vocab)``: the book as a flat list of token indices and its vocabulary.
 
     Lines are joined with a space between them when ``token="char"`` so that
     words on neighbouring lines stay apart (``max_tokens=-1`` keeps all of it).
@@ -99,7 +99,7 @@ def load_corpus_time_machine(max_tokens: int = -1, token: str = "char"):
 
 
 def train_val_split(corpus, val_fraction: float = 0.1):
-    """Split a corpus into a training part and the held-out text that follows it.
+    """Lesson 03. Split a corpus into a training part and the held-out text that follows it.
 
     The validation part is the *end* of the text, one contiguous block, so no
     validation token is ever seen in training (a random split of characters

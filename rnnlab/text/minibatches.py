@@ -55,7 +55,7 @@ def _as_tensor(corpus) -> torch.Tensor:
 
 
 def min_corpus_length(batch_size: int, num_steps: int) -> int:
-    """The shortest corpus that gives one full batch whatever the random offset."""
+    """Lesson 03. The shortest corpus that gives one full batch whatever the random offset."""
     return (batch_size + 1) * num_steps
 
 
@@ -80,7 +80,7 @@ def _offset(offset, num_steps: int, generator) -> int:
 
 
 def seq_data_iter_random(corpus, batch_size: int, num_steps: int, generator=None, offset=None):
-    """Yield ``(X, Y)`` minibatches of non-overlapping subsequences in random order.
+    """Lesson 03. Yield ``(X, Y)`` minibatches of non-overlapping subsequences in random order.
 
     ``X`` and ``Y`` have shape ``(batch_size, num_steps)``; ``Y`` is ``X`` shifted by one token.
     """
@@ -100,7 +100,7 @@ def seq_data_iter_random(corpus, batch_size: int, num_steps: int, generator=None
 
 
 def seq_data_iter_sequential(corpus, batch_size: int, num_steps: int, generator=None, offset=None):
-    """Yield ``(X, Y)`` minibatches in which row ``i`` continues from the previous batch."""
+    """Lesson 03. Yield ``(X, Y)`` minibatches in which row ``i`` continues from the previous batch."""
     corpus = _as_tensor(corpus)
     _check_args(corpus, batch_size, num_steps)
     offset = _offset(offset, num_steps, generator)
@@ -113,7 +113,7 @@ def seq_data_iter_sequential(corpus, batch_size: int, num_steps: int, generator=
 
 
 class SeqDataLoader:
-    """A re-iterable loader: each ``for`` loop draws a new offset (and order) from its generator.
+    """Lesson 06. A re-iterable loader: each ``for`` loop draws a new offset (and order) from its generator.
 
     ``len(loader)`` is the number of batches every epoch yields (the count for
     the largest offset, so it is the same each epoch). Pass ``seed`` for
@@ -159,7 +159,7 @@ class SeqDataLoader:
 
 def load_data_time_machine(batch_size: int, num_steps: int, use_random_iter: bool = False,
                            max_tokens: int = 10000, seed: int | None = None):
-    """Return ``(loader, vocab)`` over the first ``max_tokens`` characters of the book."""
+    """Lesson 04. Return ``(loader, vocab)`` over the first ``max_tokens`` characters of the book."""
     corpus, vocab = load_corpus_time_machine(max_tokens)
     loader = SeqDataLoader(corpus, batch_size, num_steps, use_random_iter, seed=seed)
     return loader, vocab
@@ -168,7 +168,7 @@ def load_data_time_machine(batch_size: int, num_steps: int, use_random_iter: boo
 def load_data_time_machine_split(batch_size: int, num_steps: int, use_random_iter: bool = False,
                                  max_tokens: int = -1, val_fraction: float = 0.1,
                                  seed: int | None = 0):
-    """Return ``(train_loader, val_loader, vocab)``: the last ``val_fraction`` is held out.
+    """Lesson 04. Return ``(train_loader, val_loader, vocab)``: the last ``val_fraction`` is held out.
 
     The validation loader is sequential and always starts at the first
     held-out token, so a validation perplexity is the same number every time.

@@ -30,19 +30,19 @@ from .corpus import heldout_stream, load_corpus_time_machine, train_val_split
 
 
 def ngrams(tokens, n: int) -> list[tuple]:
-    """All ``n``-token windows of ``tokens``, as tuples, in order."""
+    """Lesson 03. All ``n``-token windows of ``tokens``, as tuples, in order."""
     n = check_int("n", n, minimum=1)
     tokens = list(tokens)
     return list(zip(*(tokens[i:] for i in range(n)), strict=False))  # shorter rows stop it
 
 
 def ngram_counts(tokens, n: int) -> collections.Counter:
-    """How often each ``n``-gram (a tuple of ``n`` tokens) occurs."""
+    """Lesson 03. How often each ``n``-gram (a tuple of ``n`` tokens) occurs."""
     return collections.Counter(ngrams(tokens, n))
 
 
 def ngram_frequencies(tokens, n: int) -> list[int]:
-    """The n-gram counts sorted from most to least frequent (the y values of a Zipf plot)."""
+    """Lesson 03. The n-gram counts sorted from most to least frequent (the y values of a Zipf plot)."""
     return sorted(ngram_counts(tokens, n).values(), reverse=True)
 
 
@@ -59,7 +59,7 @@ def _check_alpha(alpha) -> float:
 
 
 def token_indices(name: str, tokens, vocab_size: int) -> list[int]:
-    """``tokens`` as a list of Python ints in ``[0, vocab_size)``; floats (``2.7``), bools and
+    """Lesson 03. ``tokens`` as a list of Python ints in ``[0, vocab_size)``; floats (``2.7``), bools and
     indices outside the vocabulary are refused, not truncated or given a probability."""
     if isinstance(tokens, torch.Tensor):
         if tokens.dtype == torch.bool or tokens.dtype.is_floating_point or tokens.dtype.is_complex:
@@ -80,7 +80,7 @@ def token_indices(name: str, tokens, vocab_size: int) -> list[int]:
 
 
 class NgramModel:
-    """A count-based n-gram language model with add-``alpha`` (Laplace) smoothing.
+    """Lesson 03. A count-based n-gram language model with add-``alpha`` (Laplace) smoothing.
 
     ``tokens`` is the training text as a flat list of token indices in
     ``[0, vocab_size)``. A context never seen in training gets the uniform
@@ -155,7 +155,7 @@ class NgramModel:
 
 
 def perplexity_from_probs(probs) -> float:
-    """``exp(mean(-log p))`` over the probabilities a model gave the tokens that occurred."""
+    """Lesson 03. ``exp(mean(-log p))`` over the probabilities a model gave the tokens that occurred."""
     probs = torch.as_tensor(probs, dtype=torch.float64).reshape(-1)
     if len(probs) == 0:
         raise ValueError("probs must hold at least one probability")
@@ -166,7 +166,7 @@ def perplexity_from_probs(probs) -> float:
 
 
 def perplexity(model: NgramModel, tokens, start: int | None = None) -> float:
-    """Perplexity of ``model`` on ``tokens``: exp of the mean negative log-likelihood.
+    """Lesson 00. Perplexity of ``model`` on ``tokens``: exp of the mean negative log-likelihood.
 
     1 means every token was predicted with certainty; ``vocab_size`` is what
     uniform guessing scores; infinite means some token got probability 0.
@@ -180,7 +180,7 @@ def perplexity(model: NgramModel, tokens, start: int | None = None) -> float:
 
 @dataclass(frozen=True)
 class NgramBaseline:
-    """Validation perplexities of character n-gram models on the book's held-out end.
+    """Lesson 03. Validation perplexities of character n-gram models on the book's held-out end.
 
     ``table[(n, alpha)]`` is the perplexity of the n-gram model with add-alpha
     smoothing. The baseline is the best entry: n *and* alpha are chosen by
@@ -225,7 +225,7 @@ BASELINE_ALPHAS = (1.0, 0.3, 0.1, 0.03, 0.01)
 def ngram_baseline(ns=BASELINE_NS, alphas=BASELINE_ALPHAS, max_train_tokens: int = -1,
                    val_fraction: float = 0.1, max_tokens: int = -1,
                    max_val_tokens: int = -1) -> NgramBaseline:
-    """Fit character n-gram models on the training part of the book and score the held-out part.
+    """Lesson 03. Fit character n-gram models on the training part of the book and score the held-out part.
 
     The split is :func:`rnnlab.train_val_split` of the character corpus, the
     same one :func:`rnnlab.load_data_time_machine_split` gives the RNN. Every
@@ -277,7 +277,7 @@ def _ngram_baseline(ns, alphas, max_train_tokens, val_fraction, max_tokens,
 
 
 def baseline_perplexity(max_train_tokens: int = -1, max_val_tokens: int = -1) -> float:
-    """The best character n-gram model's validation perplexity: the number an RNN must beat.
+    """Lesson 03. The best character n-gram model's validation perplexity: the number an RNN must beat.
 
     Pass the RNN's ``max_tokens`` as ``max_train_tokens`` when it trains on only
     the start of the book, so both models learn from the same text, and

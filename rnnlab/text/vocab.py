@@ -49,12 +49,12 @@ def _flat_tokens(tokens, line_types=(list, tuple)) -> list:
 
 
 def count_tokens(tokens, line_types=(list, tuple)) -> collections.Counter:
-    """Count tokens in a flat list or a list of token lists (lines may be lists or tuples)."""
+    """Lesson 02. Count tokens in a flat list or a list of token lists (lines may be lists or tuples)."""
     return collections.Counter(_flat_tokens(tokens, line_types))
 
 
 class Vocab:
-    """Index 0 is ``<unk>``, then the reserved tokens, then tokens by descending frequency.
+    """Lesson 02. Index 0 is ``<unk>``, then the reserved tokens, then tokens by descending frequency.
 
     Ties keep the order in which tokens first appear in the text, so the same
     text always gives the same indices. Tokens seen fewer than ``min_freq``

@@ -21,7 +21,7 @@ from .vocab import UNK, count_tokens
 
 @dataclass(frozen=True)
 class ZipfFit:
-    """``log10(count) ≈ slope * log10(rank) + intercept`` over ranks ``first_rank..last_rank``."""
+    """Lesson 02. ``log10(count) ≈ slope * log10(rank) + intercept`` over ranks ``first_rank..last_rank``."""
 
     slope: float
     intercept: float
@@ -34,7 +34,7 @@ class ZipfFit:
 
 
 def fit_zipf(freqs, first_rank: int = 1, last_rank: int | None = None) -> ZipfFit:
-    """Least-squares line through ``(log10 rank, log10 count)`` for ranks in the given range.
+    """Lesson 02. Least-squares line through ``(log10 rank, log10 count)`` for ranks in the given range.
 
     ``freqs`` are counts sorted from most to least frequent (rank 1 first).
     The very first ranks (function words) and the tail of count-1 tokens
@@ -56,7 +56,7 @@ def fit_zipf(freqs, first_rank: int = 1, last_rank: int | None = None) -> ZipfFi
 
 
 def plot_zipf(freq_lists: dict, fits: dict | None = None, title: str = "Zipf's law", ax=None):
-    """Plot count against rank on log–log axes, one line per entry of ``freq_lists``; the Figure.
+    """Lesson 02. Plot count against rank on log–log axes, one line per entry of ``freq_lists``; the Figure.
 
     ``fits`` maps some of the same labels to a :class:`ZipfFit`, drawn dashed; ``ax`` draws
     into an axes of yours instead of a new figure.
@@ -87,7 +87,7 @@ def plot_zipf(freq_lists: dict, fits: dict | None = None, title: str = "Zipf's l
 
 @dataclass(frozen=True)
 class MinFreqSummary:
-    """Effect of ``Vocab(tokens, min_freq)``: how many entries, how much text becomes ``<unk>``."""
+    """Lesson 02. Effect of ``Vocab(tokens, min_freq)``: how many entries, how much text becomes ``<unk>``."""
 
     min_freq: int
     vocab_size: int  # including <unk>
@@ -103,7 +103,7 @@ class MinFreqSummary:
 
 
 def min_freq_curve(tokens, min_freqs) -> list[MinFreqSummary]:
-    """:class:`MinFreqSummary` for each ``min_freq``, computed from one count of the tokens.
+    """Lesson 02. :class:`MinFreqSummary` for each ``min_freq``, computed from one count of the tokens.
 
     Same numbers as building ``Vocab(tokens, min_freq)`` each time, without the
     rebuilding: a token stays iff its count is at least ``min_freq``.
@@ -124,12 +124,12 @@ def min_freq_curve(tokens, min_freqs) -> list[MinFreqSummary]:
 
 
 def min_freq_summary(tokens, min_freq: int) -> MinFreqSummary:
-    """Vocabulary size and ``<unk>`` share for one ``min_freq``."""
+    """Lesson 02. Vocabulary size and ``<unk>`` share for one ``min_freq``."""
     return min_freq_curve(tokens, [min_freq])[0]
 
 
 def book_word_tokens() -> list[str]:
-    """The book as one flat list of word tokens."""
+    """Lesson 03. The book as one flat list of word tokens."""
     return [t for line in tokenize(read_time_machine(), "word") for t in line]
 
 

@@ -42,7 +42,7 @@ DTYPES = {"float32": torch.float32, "float64": torch.float64, "float16": torch.f
 
 
 class CheckpointError(RuntimeError):
-    """The file is not a readable rnnlab checkpoint."""
+    """Lesson 04. The file is not a readable rnnlab checkpoint."""
 
 
 def _digest_v2(payload: dict) -> str:
@@ -116,7 +116,7 @@ def _check_target(path: Path) -> None:
 
 def save_checkpoint(path, model, vocab: Vocab, hyperparams: dict | None = None,
                     history: History | None = None, *, optimizer=None) -> Path:
-    """Write model weights (in their dtype), its constructor arguments, the vocabulary,
+    """Lesson 04. Write model weights (in their dtype), its constructor arguments, the vocabulary,
     hyperparameters, the training history and, optionally, the ``optimizer``'s state (a
     ``torch.optim.Optimizer``: what a resumed run needs) to ``path``; return the path.
 
@@ -281,7 +281,7 @@ def _checked_path(path) -> Path:
 
 
 def load_checkpoint(path, device=None):
-    """Return ``(model, vocab, hyperparams, history)`` saved by :func:`save_checkpoint`.
+    """Lesson 04. Return ``(model, vocab, hyperparams, history)`` saved by :func:`save_checkpoint`.
 
     The model comes back in the dtype it was saved in. Raises :class:`CheckpointError`
     naming the problem when the file is not a checkpoint, is truncated or damaged (its

@@ -17,7 +17,7 @@ VAL_LISTS = ("val_loss", "val_ppl", "val_epochs")
 
 @dataclasses.dataclass
 class History:
-    """What happened in training: the one record every loop and experiment of the course returns.
+    """Lesson 04. What happened in training: the one record every loop and experiment of the course returns.
 
     **One convention for every number.** Losses are stored as the loss function gave them
     (for the course's cross-entropy: nats per token); a perplexity is derived from a loss
@@ -186,7 +186,9 @@ class History:
 
 # --------------------------------------------------------------------------- figures
 def plot_history(history: History, ax=None):
-    """Training (and validation) perplexity per epoch (the loss where there is none); returns the Figure."""
+    """Lesson 04.
+
+    Training (and validation) perplexity per epoch (the loss where there is none); returns the Figure."""
     import matplotlib.pyplot as plt
     from matplotlib.ticker import MaxNLocator
 
@@ -221,7 +223,7 @@ def plot_history(history: History, ax=None):
 
 
 def plot_grad_norms(history: History, theta="history", ax=None, label: str = "gradient norm"):
-    """The global gradient norm (before clipping) at every step, with θ as a dashed line."""
+    """Lesson 04. The global gradient norm (before clipping) at every step, with θ as a dashed line."""
     import matplotlib.pyplot as plt
 
     own_figure = ax is None

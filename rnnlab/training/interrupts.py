@@ -23,7 +23,7 @@ import torch
 
 
 class TrainingInterrupted(KeyboardInterrupt):
-    """Ctrl-C during :func:`train`; ``history`` holds the complete epochs (marked interrupted).
+    """Lesson 04. Ctrl-C during :func:`train`; ``history`` holds the complete epochs (marked interrupted).
 
     It is a ``KeyboardInterrupt``, so a helper that trains several runs stops
     as a whole instead of carrying on with the next run.

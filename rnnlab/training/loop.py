@@ -48,7 +48,7 @@ LIVE_PLOT_INTERVAL_S = 0.5
 
 
 class TrainingDiverged(RuntimeError):
-    """The loss (or the gradient norm) became NaN or infinite.
+    """Lesson 04. The loss (or the gradient norm) became NaN or infinite.
 
     ``history`` holds every epoch completed before it happened.
     """
@@ -66,7 +66,7 @@ class TrainingDiverged(RuntimeError):
 
 @dataclasses.dataclass
 class Step:
-    """What a per-batch hook sees: the batch, its loss, the model, and where the run is."""
+    """Lesson 04. What a per-batch hook sees: the batch, its loss, the model, and where the run is."""
 
     model: nn.Module
     params: list
@@ -89,7 +89,7 @@ class Step:
 
 
 def state_policy(loader, state: str | None) -> str:
-    """``"fresh"`` or ``"carry"``: as given, or from a :class:`SeqDataLoader`'s sampling scheme."""
+    """Lesson 04. ``"fresh"`` or ``"carry"``: as given, or from a :class:`SeqDataLoader`'s sampling scheme."""
     if state is not None:
         return check_choice("state", state, STATE_POLICIES)
     from ..text.minibatches import SeqDataLoader
@@ -113,7 +113,7 @@ def _tokens(Y) -> int:
 
 
 def check_targets(targets: torch.Tensor, num_classes: int) -> None:
-    """Integer class indices in ``[0, num_classes)``, or an error naming the bad target.
+    """Lesson 04. Integer class indices in ``[0, num_classes)``, or an error naming the bad target.
 
     The range is read only for tensors on the CPU (on a GPU it would wait for the device
     at every batch); there torch's own check still stops the run.
@@ -132,7 +132,7 @@ def check_targets(targets: torch.Tensor, num_classes: int) -> None:
 
 
 def cross_entropy(outputs, targets):
-    """The course's loss: mean cross-entropy in nats per task (a tuple when there are several)."""
+    """Lesson 04. The course's loss: mean cross-entropy in nats per task (a tuple when there are several)."""
     if isinstance(outputs, (tuple, list)):
         return tuple(cross_entropy(o, y) for o, y in zip(outputs, targets, strict=True))
     check_targets(targets, outputs.shape[-1])
@@ -207,7 +207,7 @@ def _evaluate(model, loader, policy, loss, forward, device) -> tuple[tuple | Non
 
 def evaluate(model: nn.Module, loader, *, state: str | None = None, loss=cross_entropy,
              forward=None, device=None) -> tuple[float, ...]:
-    """Mean loss per task over every token ``loader`` yields (token-weighted), without gradients.
+    """Lesson 04. Mean loss per task over every token ``loader`` yields (token-weighted), without gradients.
 
     The model's train/eval mode and autograd are as before afterwards, Ctrl-C included.
     """
@@ -218,7 +218,7 @@ def evaluate(model: nn.Module, loader, *, state: str | None = None, loss=cross_e
 
 
 def evaluate_perplexity(model: nn.Module, loader, device=None, *, state: str | None = None) -> float:
-    """Perplexity on every token ``loader`` yields (state policy as in :func:`train`)."""
+    """Lesson 06. Perplexity on every token ``loader`` yields (state policy as in :func:`train`)."""
     return perplexity(sum(evaluate(model, loader, state=state, device=device)))
 
 

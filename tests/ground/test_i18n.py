@@ -157,7 +157,7 @@ def test_the_catalogue_mistranslations_stay_fixed():
     assert not re.search(r"少 \{ratio[^}]*\} 倍", zh["lesson07.cost_report"])
     assert "太平凡" not in zh["nb00.w_zero"]
     assert zh["report.trained_in"].endswith("秒")
-    assert "给投影后梯度的结果" not in zh["nb05.check_cosine_after_clipping.wrong2"]
+    assert "给投影后梯度的结果" not in zh["nb05.check_cosine_after_clipping.zero_is_projection"]
     for key in ("nb00.translation_wrong", "nb08.check_pcgrad_update.wrong"):  # read after "❌ 再想想。"
         assert not (zh["feedback.not_yet"] + zh[key]).count("不对") > 1, key
     assert "notebook" not in zh["widget.panel_summary"] and "——" not in zh["widget.panel_summary"]

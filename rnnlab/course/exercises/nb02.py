@@ -35,17 +35,17 @@ def check_unk_share(share) -> Feedback:
     want = min_freq_summary(book_word_tokens(), EXERCISE_MIN_FREQ).unk_share
     value = as_number(share)
     if value is None or not math.isfinite(value):
-        return wrong(tr("nb02.check_unk_share.wrong2", share=describe(share)))
+        return wrong(tr("nb02.check_unk_share.not_a_number", share=describe(share)))
     share = value
     if math.isclose(share, want, abs_tol=5e-4):
         return correct(tr("nb02.check_unk_share.correct", want=want, percent=100 * want))
     if math.isclose(share, 100 * want, abs_tol=0.05):
-        return wrong(tr("nb02.check_unk_share.wrong3"))
+        return wrong(tr("nb02.check_unk_share.percentage_not_fraction"))
     all_types = min_freq_summary(book_word_tokens(), 0).vocab_size - 1  # minus <unk>
     kept_types = min_freq_summary(book_word_tokens(), EXERCISE_MIN_FREQ).vocab_size - 1
     type_share = 1 - kept_types / all_types
     if math.isclose(share, type_share, abs_tol=5e-3):
-        return wrong(tr("nb02.check_unk_share.wrong4"))
+        return wrong(tr("nb02.check_unk_share.counted_types_not_tokens"))
     return wrong(tr("nb02.check_unk_share.wrong", share=share))
 
 
@@ -99,14 +99,14 @@ def _check_line_indices(indices, vocab: Vocab) -> Feedback:
     if hasattr(indices, "tolist") and not isinstance(indices, (list, tuple)):
         indices = indices.tolist()  # a tensor or an array of indices
     if not isinstance(indices, (list, tuple)) or not all(as_int(i) is not None for i in indices):
-        return wrong(tr("nb02.check_indices.wrong2", indices=describe(indices)))
+        return wrong(tr("nb02.check_indices.not_integer_list", indices=describe(indices)))
     indices = [as_int(i) for i in indices]
     if len(indices) != len(want):
-        return wrong(tr("nb02.check_indices.wrong3", len_want=len(want), len_indices=len(indices)))
+        return wrong(tr("nb02.check_indices.wrong_length", len_want=len(want), len_indices=len(indices)))
     if indices == want:
         return correct(tr("nb02.check_indices.correct", want=want))
     if indices == [i - 1 for i in want]:
-        return wrong(tr("nb02.check_indices.wrong4"))
+        return wrong(tr("nb02.check_indices.off_by_one"))
     first = next(k for k in range(len(want)) if indices[k] != want[k])
     if want[first] == vocab.unk:
         return wrong(tr("nb02.check_vocabulary.line_unk", token=_LINE[first], got=indices[first]))

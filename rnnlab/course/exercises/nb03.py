@@ -28,11 +28,12 @@ def check_laplace_bigram(prob) -> Feedback:
     if math.isclose(prob, want, rel_tol=1e-6):
         return correct(tr("nb03.check_laplace_bigram.correct", ab=ab, a_ctx=a_ctx, V=V, want=want))
     if math.isclose(prob, ab / a_ctx):
-        return wrong(tr("nb03.check_laplace_bigram.wrong3", prob=prob, ab=ab, a_ctx=a_ctx))
+        return wrong(tr("nb03.check_laplace_bigram.unsmoothed_ratio", prob=prob, ab=ab, a_ctx=a_ctx))
     if math.isclose(prob, (ab + 1) / (a_ctx + 1)):
-        return wrong(tr("nb03.check_laplace_bigram.wrong4"))
+        return wrong(tr("nb03.check_laplace_bigram.added_one_not_v"))
     if math.isclose(prob, (ab + 1) / (EXERCISE_TEXT.count("a") + V)):
-        return wrong(tr("nb03.check_laplace_bigram.wrong5", count_a=EXERCISE_TEXT.count('a'), a_ctx=a_ctx))
+        return wrong(tr("nb03.check_laplace_bigram.counted_final_a", count_a=EXERCISE_TEXT.count('a'),
+                        a_ctx=a_ctx))
     return wrong(tr("nb03.check_laplace_bigram.wrong", prob=prob, EXERCISE_VOCAB=list(_VOCAB), V=V))
 
 
@@ -47,13 +48,13 @@ def check_perplexity(value) -> Feedback:
     if math.isclose(value, want, rel_tol=1e-4):
         return correct(tr("nb03.check_perplexity.correct", mean_nll=sum(nll) / len(nll), want=want))
     if math.isclose(value, sum(nll) / len(nll), rel_tol=1e-4):
-        return wrong(tr("nb03.check_perplexity.wrong3"))
+        return wrong(tr("nb03.check_perplexity.gave_mean_nll"))
     if math.isclose(value, sum(1 / p for p in PERPLEXITY_PROBS) / len(PERPLEXITY_PROBS)):
-        return wrong(tr("nb03.check_perplexity.wrong4"))
+        return wrong(tr("nb03.check_perplexity.arithmetic_mean_of_inverse"))
     if math.isclose(value, len(PERPLEXITY_PROBS) / sum(PERPLEXITY_PROBS)):
-        return wrong(tr("nb03.check_perplexity.wrong5"))
+        return wrong(tr("nb03.check_perplexity.inverse_mean_probability"))
     if math.isclose(value, math.exp(sum(nll)), rel_tol=1e-4):
-        return wrong(tr("nb03.check_perplexity.wrong6"))
+        return wrong(tr("nb03.check_perplexity.summed_not_averaged"))
     return wrong(tr("nb03.check_perplexity.wrong", value=value, len_nll=len(nll)))
 
 

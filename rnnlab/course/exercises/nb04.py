@@ -38,7 +38,7 @@ def check_num_params(vocab_size: int, num_hiddens: int, answer) -> Feedback:
     right = V * H + H * H + H + H * V + V
     count = as_count(answer)
     if count is None:
-        return wrong(tr("nb04.check_num_params.wrong2", answer=describe(answer)))
+        return wrong(tr("nb04.check_num_params.not_an_integer", answer=describe(answer)))
     answer = count
     if answer == right:
         return correct(tr("nb04.check_num_params.correct", right=right))
@@ -57,7 +57,7 @@ def check_num_params(vocab_size: int, num_hiddens: int, answer) -> Feedback:
 def check_temperature_softmax(softmax_t) -> Feedback:
     """Exercise 4: ``softmax_t(logits, temperature)`` -> the probabilities to sample from."""
     if not callable(softmax_t):
-        return wrong(tr("nb04.check_temperature_softmax.wrong", type_name=type(softmax_t).__name__))
+        return wrong(tr("nb04.check_temperature_softmax.not_callable", type_name=type(softmax_t).__name__))
     logits = torch.tensor([2.0, 1.0, 0.0, -1.0])
     cases = {}
     try:
@@ -67,18 +67,18 @@ def check_temperature_softmax(softmax_t) -> Feedback:
                 got = got.detach()
             cases[t] = torch.as_tensor(got, dtype=torch.float32)
     except Exception as exc:  # the student's code, or a result that is not numbers
-        return wrong(tr("nb04.check_temperature_softmax.wrong2", type_name=type(exc).__name__, exc=exc))
+        return wrong(tr("nb04.check_temperature_softmax.call_raised", type_name=type(exc).__name__, exc=exc))
     for t, got in cases.items():
         if tuple(got.shape) != (4,):
-            return wrong(tr("nb04.check_temperature_softmax.wrong3", tuple_shape=tuple(got.shape)))
+            return wrong(tr("nb04.check_temperature_softmax.wrong_shape", tuple_shape=tuple(got.shape)))
         if not torch.isclose(got.sum(), torch.tensor(1.0), atol=1e-5):
-            return wrong(tr("nb04.check_temperature_softmax.wrong4", float=float(got.sum()), t=t))
+            return wrong(tr("nb04.check_temperature_softmax.not_normalised", float=float(got.sum()), t=t))
         if torch.allclose(got, torch.softmax(logits * t, 0), atol=1e-5) and t != 1.0:
-            return wrong(tr("nb04.check_temperature_softmax.wrong5"))
+            return wrong(tr("nb04.check_temperature_softmax.multiplied_by_temperature"))
         if torch.allclose(got, torch.softmax(logits, 0), atol=1e-5) and t != 1.0:
-            return wrong(tr("nb04.check_temperature_softmax.wrong6", t=t))
+            return wrong(tr("nb04.check_temperature_softmax.ignored_temperature", t=t))
         if not torch.allclose(got, torch.softmax(logits / t, 0), atol=1e-5):
-            return wrong(tr("nb04.check_temperature_softmax.wrong7", t=t))
+            return wrong(tr("nb04.check_temperature_softmax.wrong_probabilities", t=t))
     return correct(tr("nb04.check_temperature_softmax.correct"))
 
 

@@ -19,23 +19,24 @@ def _grads(seed: int, scale: float) -> list[torch.Tensor]:
 def check_clip(clip) -> Feedback:
     """Exercise 1: ``clip(grads, theta)`` returns new tensors clipped by their *global* norm."""
     if not callable(clip):
-        return wrong(tr("nb05.check_clip.wrong", type_name=type(clip).__name__))
+        return wrong(tr("nb05.check_clip.not_callable", type_name=type(clip).__name__))
     for scale, theta in ((3.0, 1.0), (0.05, 1.0), (1.0, 0.5)):
         grads = _grads(5, scale)
         before = [g.clone() for g in grads]
         try:
             got = clip([g.clone() for g in grads], theta)
         except Exception as exc:
-            return wrong(tr("nb05.check_clip.wrong8", theta=theta, type_name=type(exc).__name__, exc=exc))
+            return wrong(tr("nb05.check_clip.call_raised", theta=theta, type_name=type(exc).__name__,
+                            exc=exc))
         if not isinstance(got, (list, tuple)) or len(got) != len(grads) \
                 or not all(isinstance(t, torch.Tensor) for t in got):
-            return wrong(tr("nb05.check_clip.wrong3"))
+            return wrong(tr("nb05.check_clip.not_tensor_list"))
         shapes = [tuple(t.shape) for t in got]
         if shapes != [tuple(g.shape) for g in before]:
-            return wrong(tr("nb05.check_clip.wrong4", want_shapes=[tuple(g.shape) for g in before],
+            return wrong(tr("nb05.check_clip.changed_shapes", want_shapes=[tuple(g.shape) for g in before],
                             shapes=shapes))
         if not all(t.dtype.is_floating_point for t in got):
-            return wrong(tr("nb05.check_clip.wrong5", dtypes=[t.dtype for t in got]))
+            return wrong(tr("nb05.check_clip.not_floats", dtypes=[t.dtype for t in got]))
         got = [t.detach().to(torch.float32) for t in got]
         # The reference: torch's own clipping of the same gradients.
         params = [torch.nn.Parameter(torch.zeros_like(b)) for b in before]
@@ -51,11 +52,11 @@ def check_clip(clip) -> Feedback:
             n = float(g.norm())
             per_tensor.append(g * min(1.0, theta / n))
         if all(torch.allclose(a, b, atol=1e-6) for a, b in zip(got, per_tensor, strict=True)):
-            return wrong(tr("nb05.check_clip.wrong6"))
+            return wrong(tr("nb05.check_clip.clipped_per_tensor"))
         if norm < theta and all(torch.allclose(a, b * theta / norm, atol=1e-6)
                                 for a, b in zip(got, before, strict=True)):
-            return wrong(tr("nb05.check_clip.wrong7", norm=norm, theta=theta))
-        return wrong(tr("nb05.check_clip.wrong2", theta=theta, norm=norm))
+            return wrong(tr("nb05.check_clip.scaled_up_small_gradients", norm=norm, theta=theta))
+        return wrong(tr("nb05.check_clip.differs_from_torch", theta=theta, norm=norm))
     return correct(tr("nb05.check_clip.correct"))
 
 
@@ -68,7 +69,7 @@ def check_cosine_after_clipping(answer) -> Feedback:
     if math.isclose(answer, -0.6, abs_tol=1e-3):
         return correct(tr("nb05.check_cosine_after_clipping.correct"))
     if math.isclose(answer, 0.0, abs_tol=1e-3):
-        return wrong(tr("nb05.check_cosine_after_clipping.wrong2"))
+        return wrong(tr("nb05.check_cosine_after_clipping.zero_is_projection"))
     if math.isclose(answer, 0.6, abs_tol=1e-3):
-        return wrong(tr("nb05.check_cosine_after_clipping.wrong3"))
+        return wrong(tr("nb05.check_cosine_after_clipping.flipped_sign"))
     return wrong(tr("nb05.check_cosine_after_clipping.wrong", answer=answer))

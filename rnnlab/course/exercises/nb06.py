@@ -26,28 +26,28 @@ def check_state_shapes(cell: str, num_layers: int, bidirectional: bool, batch_si
     one = (directions * num_layers, batch_size, num_hiddens)
     right = (one, one) if cell == "lstm" else (one,)
     if not isinstance(answer, (tuple, list)) or not answer:
-        return wrong(tr("nb06.check_state_shapes.wrong2", answer=describe(answer)))
+        return wrong(tr("nb06.check_state_shapes.not_shape_tuple", answer=describe(answer)))
     if _shape(answer) is not None:
-        return wrong(tr("nb06.check_state_shapes.wrong3", answer=describe(answer),
+        return wrong(tr("nb06.check_state_shapes.missing_outer_tuple", answer=describe(answer),
                         tuple_answer=describe(tuple(answer))))
     shapes = tuple(_shape(a) for a in answer)
     if any(s is None for s in shapes):
-        return wrong(tr("nb06.check_state_shapes.wrong4", answer=describe(answer)))
+        return wrong(tr("nb06.check_state_shapes.not_integer_shapes", answer=describe(answer)))
     if shapes == right:
         what = tr("nb06.check_state_shapes.h_and_c") if cell == "lstm" else "(h,)"
         return correct(tr("nb06.check_state_shapes.correct", what=what, one=one))
     if cell == "lstm" and len(shapes) == 1:
-        return wrong(tr("nb06.check_state_shapes.wrong5"))
+        return wrong(tr("nb06.check_state_shapes.lstm_missing_cell"))
     if cell != "lstm" and len(shapes) == 2:
-        return wrong(tr("nb06.check_state_shapes.wrong6", cell=cell.upper()))
+        return wrong(tr("nb06.check_state_shapes.extra_memory_cell", cell=cell.upper()))
     first = shapes[0]
     if len(first) == 3 and first[1:] == one[1:]:
         if first[0] == num_layers and directions == 2:
-            return wrong(tr("nb06.check_state_shapes.wrong8"))
+            return wrong(tr("nb06.check_state_shapes.missing_directions"))
         if first[0] == directions and num_layers > 1:
-            return wrong(tr("nb06.check_state_shapes.wrong9"))
+            return wrong(tr("nb06.check_state_shapes.missing_layers"))
     if len(first) == 2:
-        return wrong(tr("nb06.check_state_shapes.wrong7"))
+        return wrong(tr("nb06.check_state_shapes.missing_layer_axis"))
     return wrong(tr("nb06.check_state_shapes.wrong", right=right))
 
 
@@ -59,14 +59,14 @@ def check_gru_params(vocab_size: int, num_hiddens: int, answer) -> Feedback:
     right = 3 * per_gate
     count = as_count(answer)
     if count is None:
-        return wrong(tr("nb06.check_gru_params.wrong2", answer=describe(answer)))
+        return wrong(tr("nb06.check_gru_params.not_an_integer", answer=describe(answer)))
     answer = count
     if answer == right:
         return correct(tr("nb06.check_gru_params.correct", right=right))
     if answer == per_gate:
-        return wrong(tr("nb06.check_gru_params.wrong3"))
+        return wrong(tr("nb06.check_gru_params.counted_one_transform"))
     if answer == 3 * (V * H + H * H + H):
-        return wrong(tr("nb06.check_gru_params.wrong4"))
+        return wrong(tr("nb06.check_gru_params.one_bias_per_gate"))
     if answer == 4 * per_gate:
-        return wrong(tr("nb06.check_gru_params.wrong5"))
+        return wrong(tr("nb06.check_gru_params.counted_lstm_gates"))
     return wrong(tr("nb06.check_gru_params.wrong", answer=answer, V=V, H=H))

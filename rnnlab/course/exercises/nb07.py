@@ -28,12 +28,12 @@ def check_vanishing_factor(answer) -> Feedback:
     if math.isclose(answer, expected, rel_tol=1e-3):
         return correct(tr("nb07.check_vanishing_factor.correct", expected=expected))
     if math.isclose(answer, rho * d, rel_tol=1e-3):
-        return wrong(tr("nb07.check_vanishing_factor.wrong2"))
+        return wrong(tr("nb07.check_vanishing_factor.multiplied_not_compounded"))
     if math.isclose(answer, rho ** (d + 1), rel_tol=1e-3) or math.isclose(answer, rho ** (d - 1),
                                                                            rel_tol=1e-3):
-        return wrong(tr("nb07.check_vanishing_factor.wrong3"))
+        return wrong(tr("nb07.check_vanishing_factor.off_by_one"))
     if math.isclose(answer, 1.0, rel_tol=1e-3):
-        return wrong(tr("nb07.check_vanishing_factor.wrong4"))
+        return wrong(tr("nb07.check_vanishing_factor.ignored_radius"))
     return wrong(tr("nb07.check_vanishing_factor.wrong", answer=answer))
 
 
@@ -41,35 +41,37 @@ def check_vanishing_factor(answer) -> Feedback:
 def check_carry_weights(fn) -> Feedback:
     """Exercise 2: ``fn(num_steps, k)`` returns the carry weights of truncated BPTT."""
     if not callable(fn):
-        return wrong(tr("nb07.check_carry_weights.wrong", type_name=type(fn).__name__))
+        return wrong(tr("nb07.check_carry_weights.not_callable", type_name=type(fn).__name__))
     for num_steps, k in ((10, 3), (8, 4), (5, 1), (6, 6)):
         try:
             result = fn(num_steps, k)
         except Exception as exc:
-            return wrong(tr("nb07.check_carry_weights.wrong7", num_steps=num_steps, k=k,
+            return wrong(tr("nb07.check_carry_weights.call_raised", num_steps=num_steps, k=k,
                             type_name=type(exc).__name__, exc=exc))
         try:
             got = torch.as_tensor(result).detach().to(torch.float32)
         except Exception:
             got = None
         if got is None or isinstance(result, (str, bytes)) or got.is_complex():
-            return wrong(tr("nb07.check_carry_weights.wrong3", num_steps=num_steps, k=k,
+            return wrong(tr("nb07.check_carry_weights.not_numbers", num_steps=num_steps, k=k,
                             result=describe(result)))
         expected = truncation_weights(num_steps, k)
         if got.shape != expected.shape:
-            return wrong(tr("nb07.check_carry_weights.wrong4", num_steps=num_steps, k=k,
+            return wrong(tr("nb07.check_carry_weights.wrong_length", num_steps=num_steps, k=k,
                             tuple_shape=tuple(got.shape)))
         if torch.equal(got, expected):
             continue
         shifted = torch.ones(num_steps)
         shifted[k::k] = 0
         if torch.equal(got, shifted) or torch.equal(got, 1 - expected):
-            return wrong(tr("nb07.check_carry_weights.wrong5", num_steps=num_steps, k=k, got=got.tolist()))
+            return wrong(tr("nb07.check_carry_weights.misplaced_chunk_starts", num_steps=num_steps, k=k,
+                            got=got.tolist()))
         shifted = torch.ones(num_steps)
         shifted[k - 1::k] = 0
         if torch.equal(got, shifted):
-            return wrong(tr("nb07.check_carry_weights.wrong6", num_steps=num_steps, k=k))
-        return wrong(tr("nb07.check_carry_weights.wrong2", num_steps=num_steps, k=k, want=expected.tolist(),
+            return wrong(tr("nb07.check_carry_weights.off_by_one", num_steps=num_steps, k=k))
+        return wrong(tr("nb07.check_carry_weights.wrong_weights", num_steps=num_steps, k=k,
+                        want=expected.tolist(),
                         got=got.tolist()))
     return correct(tr("nb07.check_carry_weights.correct"))
 

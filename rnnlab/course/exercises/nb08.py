@@ -40,9 +40,9 @@ def check_cosine(answer) -> Feedback:
         return correct(tr("nb08.check_cosine.correct", dot=dot, cos=cos,
                           degrees=math.degrees(math.acos(cos))))
     if math.isclose(answer, dot, abs_tol=1e-3):
-        return wrong(tr("nb08.check_cosine.wrong2", dot=dot))
+        return wrong(tr("nb08.check_cosine.gave_dot_product", dot=dot))
     if math.isclose(answer, -cos, abs_tol=1e-3):
-        return wrong(tr("nb08.check_cosine.wrong3"))
+        return wrong(tr("nb08.check_cosine.wrong_sign"))
     return wrong(tr("nb08.check_cosine.wrong", answer=answer))
 
 
@@ -51,7 +51,7 @@ def check_pcgrad_update(answer) -> Feedback:
     """Exercise 2: the PCGrad update direction for ``G_A`` and ``G_B`` (a 2-vector)."""
     v = _vector(answer)
     if v is None:
-        return wrong(tr("nb08.check_pcgrad_update.wrong2", answer=describe(answer)))
+        return wrong(tr("nb08.check_pcgrad_update.not_two_numbers", answer=describe(answer)))
     expected = pcgrad_update([G_A, G_B])
     if torch.allclose(v, expected, atol=1e-3):
         return correct(tr("nb08.check_pcgrad_update.correct",
@@ -59,9 +59,9 @@ def check_pcgrad_update(answer) -> Feedback:
     only_b = G_A + (G_B - (G_A @ G_B) / (G_A @ G_A) * G_A)
     only_a = (G_A - (G_A @ G_B) / (G_B @ G_B) * G_B) + G_B
     if torch.allclose(v, only_b, atol=1e-3) or torch.allclose(v, only_a, atol=1e-3):
-        return wrong(tr("nb08.check_pcgrad_update.wrong3"))
+        return wrong(tr("nb08.check_pcgrad_update.projected_only_one"))
     if torch.allclose(v, G_A + G_B, atol=1e-3):
-        return wrong(tr("nb08.check_pcgrad_update.wrong4"))
+        return wrong(tr("nb08.check_pcgrad_update.plain_sum"))
     return wrong(tr("nb08.check_pcgrad_update.wrong", got=[round(x, 3) for x in v.tolist()]))
 
 
