@@ -11,7 +11,6 @@ it against autograd. :func:`default_threads` is the measured thread policy
 
 from __future__ import annotations
 
-import contextlib
 import os
 import threading
 
@@ -57,17 +56,6 @@ def default_threads(num_hiddens: int, cores: int | None = None, load: float | No
     if num_hiddens < TWO_THREADS_FROM_HIDDEN or cores - load < IDLE_CORES_FOR_TWO:
         return 1
     return 2
-
-
-@contextlib.contextmanager
-def threads_for(num_hiddens: int):
-    """Run the block with :func:`default_threads` torch threads, then restore the old number."""
-    before = torch.get_num_threads()
-    torch.set_num_threads(default_threads(num_hiddens))
-    try:
-        yield torch.get_num_threads()
-    finally:
-        torch.set_num_threads(before)
 
 
 #: Backward's scratch buffers up to this size are kept from call to call (per thread).

@@ -31,11 +31,6 @@ def set_course_seed(seed) -> None:
     _stream = random.Random(_seed)
 
 
-def course_seed() -> int | None:
-    """The seed ``setup`` was last given, or None before any ``setup``."""
-    return _seed
-
-
 def draw_seed(seed=None) -> int:
     """``seed`` itself if given; else the next seed of the course-wide stream; else a fresh one."""
     if seed is not None:
