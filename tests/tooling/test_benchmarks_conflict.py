@@ -16,8 +16,8 @@ if str(ROOT) not in sys.path:
 from benchmarks import conflict  # noqa: E402
 from rnnlab.course import lesson08  # noqa: E402
 
-MICRO = {**conflict.TINY, "ps": (0.0, 1.0), "lams": (10.0,), "seeds": (0, 1),
-         "lrs": {"sgd": (0.5, 1.0)}, "weights": (0.1, 3.0), "steps": 6, "stack": 64}
+MICRO = {**conflict.TINY, "seeds": (0, 1), "lrs": {"sgd": (0.1, 0.3)}, "weights": (0.5, 1.0),
+         "steps": 6, "stack": 64, "curvature_every": 3}
 
 
 @pytest.fixture(scope="module")
@@ -46,18 +46,22 @@ def test_every_cell_is_tuned_then_run_on_every_seed(result):
 
 def test_aggregates_pair_by_seed_and_label_detach(result):
     result, _ = result
-    by = {(c["arm"], c["heads"], c["p"]): c for c in result["cells"]}
-    single = by[("single_a", "separate", 0.0)]
-    if single["rel_a"] is not None:
-        assert single["rel_a"] == [0.0, 0.0]          # the single-task model against itself
-    # at p = 0 the tasks are identical: PCGrad never projects, so it equals the sum seed by seed
-    pc = by[("pcgrad", "shared", 0.0)]
-    if pc["vs_sum_a"] is not None:
-        assert pc["vs_sum_a"][0] == pytest.approx(0.0, abs=1e-9)
+    by = {c["arm"]: c for c in result["cells"]}
+    assert by["single_a"]["rel_a"] == [0.0, 0.0]     # the single-task model against itself
+    assert by["single_b"]["rel_b"] == [0.0, 0.0]
+    # the weighted arm with w = 1 is the plain sum: if tuning chose 1 (and the sum's lr),
+    # it equals the sum seed by seed, on every quantity
+    w = by["weighted"]
+    if w["weight"] == 1.0 and w["lr"] == by["sum"]["lr"]:
+        assert w["vs_sum_a"] == w["vs_sum_b"] == w["vs_sum_score"] == [0.0, 0.0]
+    # detach on separate heads: task A sees only its own gradient, like task A alone
+    if by["detach"]["lr"] == by["single_a"]["lr"]:
+        assert by["detach"]["a_ppl"] == pytest.approx(by["single_a"]["a_ppl"])
+    # PCGrad never takes a step that hurts either task to first order
+    assert by["pcgrad"]["taken_harm_a"][0] == by["pcgrad"]["taken_harm_b"][0] == 0
     text = conflict.markdown(result)
-    assert "0 (by construction)" in text
-    rows = [line for line in text.splitlines() if line.startswith("| shared") or
-            line.startswith("| separate")]
+    assert "0 (by construction)" in text and "harm A (taken)" in text
+    rows = [line for line in text.splitlines() if line.startswith("| sgd")]
     assert len(rows) == len(result["cells"])
     for c in result["cells"]:
         assert c["seeds"] == len(MICRO["seeds"]) and 0 <= c["diverged"] <= c["seeds"]
@@ -89,8 +93,7 @@ def test_stacks_group_by_optimizer_and_learning_rate():
 
 
 def test_two_workers_give_the_same_rows_as_one(tmp_path):
-    config = {**MICRO, "ps": (1.0,), "seeds": (0,), "lrs": {"sgd": (0.5,)}, "weights": (0.1,),
-              "stack": 3}
+    config = {**MICRO, "seeds": (0,), "lrs": {"sgd": (0.3,)}, "weights": (0.5,), "stack": 3}
     jobs = conflict.final_jobs(config, conflict.choose(
         conflict._run_all(conflict.tuning_jobs(config), config, 1)))
     one = conflict._run_all(jobs, config, 1)
@@ -142,3 +145,15 @@ def test_run_cells_reproduces_the_grid_rows(result):
     fig = lesson08.plot_live(live[:2])
     assert fig.axes[0].get_xlabel() == "training step"
     plt.close(fig)
+
+
+def test_backward_cost_times_both_side_by_side():
+    from benchmarks import pcgrad_cost
+    from rnnlab.text import load_corpus_time_machine
+
+    corpus, vocab = load_corpus_time_machine(3000)
+    cost = pcgrad_cost.backward_cost(corpus, vocab, num_hiddens=8, num_steps=4, batch_size=4,
+                                     rounds=3)
+    assert set(cost) == {"sum", "pcgrad", "ratio"}
+    assert cost["sum"] > 0 and cost["pcgrad"] > 0
+    assert cost["ratio"] == pytest.approx(cost["pcgrad"] / cost["sum"])
