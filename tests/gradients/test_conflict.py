@@ -348,3 +348,38 @@ def test_second_difference_matches_a_hessian_vector_product():
     value = float(multitask.second_difference(loss, params, d, 1e-3))
     assert value == pytest.approx(exact, rel=0.05, abs=1e-3)
     assert all(torch.equal(q, q0) for q, q0 in zip(params, before))     # restored exactly
+
+
+def test_lesson08_figures_speak_the_readers_language():
+    """Every text of the two-task diagram, the projection and the toy map is Chinese (or a formula)
+    in the Chinese edition, and English in the English one."""
+    import re
+
+    import matplotlib.pyplot as plt
+
+    from rnnlab.course import diagrams
+    from rnnlab.i18n import get_language, set_language
+
+    before = get_language()
+
+    def texts():
+        figs = [lesson08.plot_two_task_network(),
+                lesson08.plot_projection(torch.tensor([2.0, 0.5]), torch.tensor([-1.5, 1.5])),
+                rnnlab.plot_toy({"x": rnnlab.run_toy("adam", steps=5)})]
+        out = []
+        for fig in figs:
+            out += diagrams.labels(fig)
+            out += [t.get_text() for ax in fig.axes for t in (ax.xaxis.label, ax.yaxis.label)]
+            out += [t.get_text() for ax in fig.axes if ax.get_legend()
+                    for t in ax.get_legend().get_texts()]
+            plt.close(fig)
+        return [t for t in out if t and t != "x"]
+
+    try:
+        set_language("zh")
+        for text in texts():
+            assert re.search(r"[\u4e00-\u9fff]", text) or not re.search(r"[A-Za-z]{4,}", text), text
+        set_language("en")
+        assert any("separate heads" in t for t in texts())
+    finally:
+        set_language(before)

@@ -107,31 +107,50 @@ def test_lesson_figures_and_tables_from_a_grid(result):
     import matplotlib.pyplot as plt
 
     result, _ = result
-    grid = {k: v for k, v in result.items() if k != "rows"}
-    fig = lesson08.plot_grid_conflict(grid)
-    assert all(ax.get_xlabel() and ax.get_title() for ax in fig.axes)
-    assert fig.axes[0].get_ylabel() == "share of training steps"
-    fig2 = lesson08.plot_grid_effect(grid, p=1.0)
-    assert len(fig2.axes) == 1 and "λ = 10" in fig2.axes[0].get_title()
+    grid = lesson08.check_grid({k: v for k, v in result.items() if k != "rows"})
+    fig = lesson08.plot_grid_effect(grid)
+    assert all(ax.get_title() for ax in fig.axes)
+    assert fig.axes[0].get_ylabel() == "validation perplexity vs plain sum (%)"
+    fig2 = lesson08.plot_grid_harm(grid)
+    bars = [p.get_height() for p in fig2.axes[0].patches]
+    assert fig2.axes[0].get_ylim()[1] <= 1.25 * max(bars) + 0.1      # scaled to the data, not 0-1
+    labels = fig2.axes[0].get_legend_handles_labels()[1]
+    assert len(set(labels)) == 2 and any("taken" in x for x in labels)
     plt.close(fig)
     plt.close(fig2)
-    assert len(lesson08.grid_cells(grid, arm="pcgrad")) == 2 + 1    # p = 0, 1 shared; p = 1 separate
+    assert len(lesson08.grid_cells(grid, arm="pcgrad")) == 1
     with pytest.raises(ValueError, match="can be matched on"):
         lesson08.grid_cells(grid, seed=0)
+    table = lesson08.format_cells(grid["cells"])
+    assert max(len(line) for line in table.splitlines()[:-1]) <= 110      # fits a slide
+    assert "harm A*" in table and "95 %" in table
+
+
+def test_check_grid_names_what_is_wrong(result):
+    result, _ = result
+    grid = {k: v for k, v in result.items() if k != "rows"}
+    with pytest.raises(ValueError, match="'config' dict"):
+        lesson08.check_grid({"cells": []})
+    broken = {**grid, "cells": [{k: v for k, v in grid["cells"][0].items() if k != "a_ppl"}]}
+    with pytest.raises(ValueError, match="cell 0 lacks"):
+        lesson08.check_grid(broken)
+    bad = {**grid, "cells": [{**grid["cells"][0], "b_ppl": "7.5"}]}
+    with pytest.raises(ValueError, match="mean, half-width"):
+        lesson08.check_grid(bad)
 
 
 def test_run_cells_reproduces_the_grid_rows(result):
+    """The lesson's live cell retrains grid cells: the same seeds, settings and code give the
+    stored rows (within float rounding)."""
     import matplotlib.pyplot as plt
 
     from rnnlab.text import load_corpus_time_machine
 
     result, _ = result
     corpus, vocab = load_corpus_time_machine()
-    cells = [c for c in result["cells"] if c["p"] == 1.0 and (c["heads"] == "shared" or
-                                                              c["arm"] == "detach")
-             or c["arm"].startswith("single")]
+    cells = [c for c in result["cells"] if c["arm"] in ("sum", "pcgrad")]
     settings = {k: MICRO[k] for k in ("num_hiddens", "num_steps", "batch_size", "steps",
-                                      "max_tokens")}
+                                      "max_tokens", "back")}
     live = lesson08.run_cells(corpus, vocab, cells, seeds=MICRO["seeds"], **settings)
     for r in live:
         rows = sorted((x for x in result["rows"] if x["phase"] == "final" and
@@ -139,10 +158,13 @@ def test_run_cells_reproduces_the_grid_rows(result):
                       key=lambda x: x["seed"])
         for mine, stored in zip(r["runs"], rows, strict=True):
             assert mine["a_ppl"] == pytest.approx(stored["a_ppl"], rel=1e-5) or stored["diverged"]
-    summary = lesson08.summarize_cells(live)
-    assert "PCGrad" in summary and "rel_a" in summary["plain sum"]
-    assert "by construction" in lesson08.format_summary(summary)
-    fig = lesson08.plot_live(live[:2])
+    comparison = lesson08.compare_with_sum(live)
+    assert set(comparison) == {"sum", "pcgrad"} and "vs_sum_a" in comparison["pcgrad"]
+    assert comparison["pcgrad"]["taken_harm_a"][0] == 0
+    assert "PCGrad" in lesson08.format_comparison(comparison)
+    with pytest.raises(ValueError, match="plain sum"):
+        lesson08.compare_with_sum(live[1:] if live[0]["cell"]["arm"] == "sum" else live[:1])
+    fig = lesson08.plot_live(live)
     assert fig.axes[0].get_xlabel() == "training step"
     plt.close(fig)
 
