@@ -34,7 +34,7 @@ def test_every_cell_is_tuned_then_run_on_every_seed(result):
     final = [r for r in result["rows"] if r["phase"] == "final"]
     assert len(final) == len(cells) * len(MICRO["seeds"])
     # every cell tried every learning rate, and the weighted arm every weight too
-    weighted = [r for r in tune if r["arm"] == "weighted" and r["p"] == 1.0]
+    weighted = [r for r in tune if r["arm"] == "weighted"]
     assert len(weighted) == len(MICRO["lrs"]["sgd"]) * len(MICRO["weights"])
     best = conflict.choose(tune)
     for row in final:
@@ -53,7 +53,7 @@ def test_aggregates_pair_by_seed_and_label_detach(result):
     # it equals the sum seed by seed, on every quantity
     w = by["weighted"]
     if w["weight"] == 1.0 and w["lr"] == by["sum"]["lr"]:
-        assert w["vs_sum_a"] == w["vs_sum_b"] == w["vs_sum_score"] == [0.0, 0.0]
+        assert w["vs_sum_a"][0] == w["vs_sum_b"][0] == w["vs_sum_score"][0] == 0.0
     # detach on separate heads: task A sees only its own gradient, like task A alone
     if by["detach"]["lr"] == by["single_a"]["lr"]:
         assert by["detach"]["a_ppl"] == pytest.approx(by["single_a"]["a_ppl"])
@@ -112,8 +112,9 @@ def test_lesson_figures_and_tables_from_a_grid(result):
     assert all(ax.get_title() for ax in fig.axes)
     assert fig.axes[0].get_ylabel() == "validation perplexity vs plain sum (%)"
     fig2 = lesson08.plot_grid_harm(grid)
-    bars = [p.get_height() for p in fig2.axes[0].patches]
-    assert fig2.axes[0].get_ylim()[1] <= 1.25 * max(bars) + 0.1      # scaled to the data, not 0-1
+    top = max(c[m][0] + (c[m][1] if math.isfinite(c[m][1]) else 0) for c in grid["cells"]
+              if c["arm"] in ("sum", "weighted", "pcgrad") for m in ("harm_a", "taken_harm_a"))
+    assert fig2.axes[0].get_ylim()[1] == pytest.approx(1.25 * top + 1e-3)   # scaled to the data
     labels = fig2.axes[0].get_legend_handles_labels()[1]
     assert len(set(labels)) == 2 and any("taken" in x for x in labels)
     plt.close(fig)
