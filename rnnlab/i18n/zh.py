@@ -256,8 +256,9 @@ MESSAGES = {
     "lesson08.fig.live_harm": "实际更新伤害 A（{smooth} 步平均）",
     "lesson08.fig.live_harm_title": "实际更新对任务 A 的伤害",
     "lesson08.fig.step": "训练步",
-    "lesson08.net.input": "输入 $x_t$（独热）",
-    "lesson08.net.rnn": "RNN 层，隐状态 $h_t$",
+    # (no $…$ in these two: a label with mathtext draws its CJK characters as empty boxes)
+    "lesson08.net.input": "输入 x_t（独热）",
+    "lesson08.net.rnn": "RNN 层，隐状态 h_t",
     "lesson08.net.head": "输出头 {task}",
     "lesson08.net.detach": "detach：B 的梯度在此截断",
     "lesson08.net.separate": "各自的输出头（本课的实验）",
