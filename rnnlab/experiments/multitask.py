@@ -496,7 +496,7 @@ def conflict_summary(history, i: int) -> dict:
 
 
 def median_finite(values) -> float:
-    """The median of the finite ``values`` (NaN marks a step not measured); NaN if none."""
+    """Lesson 08. The median of the finite ``values`` (NaN marks a step not measured); NaN if none."""
     finite = sorted(v for v in values if math.isfinite(v))
     return finite[len(finite) // 2] if finite else math.nan
 
