@@ -47,19 +47,24 @@ from rnnlab.experiments import multitask  # noqa: E402
 from rnnlab.files import write_text_atomic  # noqa: E402
 from rnnlab.text import load_corpus_time_machine  # noqa: E402
 
-FULL = {"ps": (0.0, 0.3, 1.0), "lams": (1.0, 10.0), "optimizers": ("sgd", "adam"),
-        "seeds": (0, 1, 2, 3, 4), "tune_seed": 100,
-        "lrs": {"sgd": (0.1, 0.3, 1.0), "adam": (0.003, 0.01)}, "control_ps": (1.0,),
-        "weights": (0.1, 0.3, 3.0), "steps": 1000, "num_steps": 8, "batch_size": 32,
-        "num_hiddens": 32, "max_tokens": None, "stack": 64}
-TINY = {"ps": (0.0, 1.0), "lams": (1.0, 10.0), "optimizers": ("sgd",), "seeds": (0, 1),
-        "tune_seed": 100, "lrs": {"sgd": (0.5, 1.0), "adam": (0.01,)}, "weights": (0.3,),
-        "steps": 12, "num_steps": 4, "batch_size": 4, "num_hiddens": 8, "max_tokens": 3000,
-        "stack": 16, "control_ps": (1.0,)}
+#: The experiment of lesson 08 (issue 22): separate heads over one shared recurrent layer;
+#: task A the next character, task B the character ``back`` steps before it (a memory task),
+#: weighted λ_B = 10; every arm's learning rate tuned, the static weight from a grid that
+#: contains 1 (w · λ_B with w in ``weights``).
+FULL = {"back": 6, "heads": "separate", "ps": (0.0,), "lams": (10.0,),
+        "optimizers": ("sgd", "adam"), "seeds": (0, 1, 2, 3, 4), "tune_seed": 100,
+        "lrs": {"sgd": (0.03, 0.1, 0.3), "adam": (0.003, 0.01)}, "control_ps": (),
+        "weights": (0.1, 0.3, 0.5, 1.0, 2.0), "steps": 1000, "num_steps": 8, "batch_size": 32,
+        "num_hiddens": 32, "max_tokens": None, "stack": 64, "curvature_every": 20}
+TINY = {"back": 3, "heads": "separate", "ps": (0.0,), "lams": (10.0,), "optimizers": ("sgd",),
+        "seeds": (0, 1), "tune_seed": 100, "lrs": {"sgd": (0.1, 0.3), "adam": (0.01,)},
+        "weights": (0.5, 1.0), "steps": 12, "num_steps": 4, "batch_size": 4, "num_hiddens": 8,
+        "max_tokens": 3000, "stack": 16, "control_ps": (), "curvature_every": 4}
 
 MULTI_ARMS = ("sum", "weighted", "pcgrad", "detach")
 CONTROL_ARMS = ("sum", "pcgrad")   # separate heads: only the input and recurrent weights shared
-MEASURES = ("a_ppl", "b_ppl", "cosine", "magnitude", "conflict", "harm_a", "harm_b")
+MEASURES = ("a_ppl", "b_ppl", "cosine", "magnitude", "conflict", "harm_a", "harm_b",
+            "taken_harm_a", "taken_harm_b", "curv_a")
 DEFAULT_JSON = ROOT / "rnnlab" / "data" / "conflict_grid.json"
 DEFAULT_MD = ROOT / "benchmarks" / "conflict_results.md"
 DEFAULT_CSV = ROOT / "benchmarks" / "conflict_runs.csv"
@@ -74,10 +79,11 @@ def cells(config: dict) -> list[dict]:
         out.append({"arm": "single_a", "heads": "separate", "optimizer": opt, "p": 0.0,
                     "lam": 1.0})
         out += [{"arm": "single_b", "heads": "separate", "optimizer": opt, "p": p, "lam": 1.0}
-                for p in config["ps"] if p > 0]
+                for p in config["ps"] if p > 0 or config.get("back", 0)]
         for p in config["ps"]:
             for lam in config["lams"]:
-                out += [{"arm": arm, "heads": "separate" if arm == "detach" else "shared",
+                out += [{"arm": arm, "heads": ("separate" if arm == "detach"
+                                               else config.get("heads", "shared")),
                          "optimizer": opt, "p": p, "lam": lam} for arm in MULTI_ARMS]
                 if p in config["control_ps"]:
                     out += [{"arm": arm, "heads": "separate", "optimizer": opt, "p": p,
@@ -152,7 +158,8 @@ def run_stack(jobs: list[dict], config: dict) -> list[dict]:
         corpus, vocab, runs, optimizer=jobs[0]["optimizer"], lr=jobs[0]["lr"],
         num_hiddens=config["num_hiddens"], num_steps=config["num_steps"],
         batch_size=config["batch_size"], steps=config["steps"], eval_every=config["steps"],
-        max_tokens=config["max_tokens"])
+        max_tokens=config["max_tokens"], back=config.get("back", 0),
+        curvature_every=config.get("curvature_every", 0))
     seconds = time.perf_counter() - start
     rows = []
     for i, job in enumerate(jobs):
@@ -211,9 +218,9 @@ def _run_all(jobs: list[dict], config: dict, workers: int, cache: Path | None = 
     return [done[_key(job)] for job in jobs]
 
 
-def reference(rows: list[dict], cell: dict, task: str) -> dict:
+def reference(rows: list[dict], cell: dict, task: str, back: int = 0) -> dict:
     """``{seed: ppl}`` of the single-task model for ``task`` in ``cell``'s setting."""
-    if task == "a" or cell["p"] == 0:   # at p = 0 task B is task A: the same single-task model
+    if task == "a" or (cell["p"] == 0 and not back):   # then task B is task A: one model
         arm, p = "single_a", 0.0
     else:
         arm, p = "single_b", cell["p"]
@@ -233,18 +240,21 @@ def aggregate(rows: list[dict], config: dict, best: dict) -> list[dict]:
         for m in MEASURES:
             entry[m] = list(multitask.mean_ci([r[m] for r in ok])) if ok else None
         for task in ("a", "b"):
-            ref = reference(rows, cell, task)
+            ref = reference(rows, cell, task, config.get("back", 0))
             rel = [r[f"{task}_ppl"] / ref[r["seed"]] - 1 for r in ok
                    if r["seed"] in ref and math.isfinite(ref[r["seed"]])]
             entry[f"rel_{task}"] = list(multitask.mean_ci(rel)) if rel else None
         if cell["arm"] in ("pcgrad", "weighted", "detach"):   # paired by seed against the sum
             base = {r["seed"]: r for r in rows if r["arm"] == "sum" and r["heads"] ==
-                    ("shared" if cell["arm"] == "detach" else cell["heads"])
+                    (config.get("heads", "shared") if cell["arm"] == "detach" else cell["heads"])
                     and all(r[k] == cell[k] for k in ("optimizer", "p", "lam"))}
             for task in ("a", "b"):
                 diff = [math.log(r[f"{task}_ppl"]) - math.log(base[r["seed"]][f"{task}_ppl"])
                         for r in ok if r["seed"] in base and not base[r["seed"]]["diverged"]]
                 entry[f"vs_sum_{task}"] = list(multitask.mean_ci(diff)) if diff else None
+            diff = [score(r) - score(base[r["seed"]]) for r in ok
+                    if r["seed"] in base and not base[r["seed"]]["diverged"]]
+            entry["vs_sum_score"] = list(multitask.mean_ci(diff)) if diff else None
         out.append(entry)
     return out
 
@@ -261,6 +271,8 @@ def _pm(pair, fmt="{:.2f}", scale=1.0) -> str:
 
 
 def _stat(entry: dict, measure: str, fmt: str = "{:+.2f}") -> str:
+    if entry["arm"] in ("single_a", "single_b"):
+        return "—"      # one task trained: no pair of gradients is combined
     return "0 (by construction)" if entry["arm"] == "detach" else _pm(entry[measure], fmt)
 
 
@@ -273,30 +285,40 @@ def markdown(result: dict) -> str:
              f"in {result['seconds']:.0f} s wall with {result['workers']} worker process(es)",
              f"- every run: hidden {cfg['num_hiddens']}, batch {cfg['batch_size']} × num_steps "
              f"{cfg['num_steps']}, {cfg['steps']} steps, no clipping; seeds {list(cfg['seeds'])}; "
-             f"learning rate from {cfg['lrs']} (and, for `weighted`, the static weight on task B "
-             f"from {list(cfg['weights'])}) tuned for every cell on its own, on seed {cfg['tune_seed']}",
+             f"task A: next character; task B: the character {cfg.get('back', 0)} steps before "
+             f"it (through the letter substitution p); heads of the multi-task arms: "
+             f"{cfg.get('heads', 'shared')}; learning rate from {cfg['lrs']} (and, for "
+             f"`weighted`, the static weight w on task B's λ from {list(cfg['weights'])}) tuned "
+             f"for every cell on its own, on seed {cfg['tune_seed']}, by the mean of the trained "
+             f"tasks' validation log-perplexities (the score)",
              "- ± is the half-width of a 95 % confidence interval over seeds (Student's t); "
              "Δ vs single: relative change of the perplexity against the single-task model of "
              "the same seed; vs sum: difference in validation log-perplexity (nats) against the "
-             "plain sum of the same seed (negative = better)",
+             "plain sum of the same seed (negative = better); score vs sum: the same for the "
+             "score every arm was tuned on",
              "- cos, GMS (gradient magnitude similarity, Yu et al. 2020), conflict (share of steps "
-             "with cos < 0), harm A / harm B (share of steps with g_A·(g_A+g_B) < 0, resp. "
-             "g_B·(g_A+g_B) < 0, g_B = ∇(λ L_B)) are measured on the shared parameters every "
-             "step, before any surgery. For `detach` they are 0 **by construction** (task B sends "
-             "no gradient into the shared layer), not measured", ""]
-    head = ("| heads | opt | p | λ | arm | lr | w | A ppl | B ppl | Δ A vs single | Δ B vs single "
-            "| A vs sum | B vs sum | cos | GMS | conflict | harm A | harm B | diverged |")
+             "with cos < 0) and harm A (g_A+g_B) (share of steps with g_A·(g_A+g_B) < 0, "
+             "g_B = ∇(λ L_B)) are measured on the shared parameters before any surgery; "
+             "harm A / B (taken): the same for the update d the arm actually takes "
+             "(g_A·d < 0, g_B·d < 0); curv A: median over measured steps of the curvature of "
+             "L_A along the unit update, (L_A(θ+εd̂) − 2L_A(θ) + L_A(θ−εd̂))/ε², ε = 0.1, every "
+             f"{cfg.get('curvature_every', 0)} steps. For `detach` the conflict measures are 0 "
+             "**by construction** (task B sends no gradient into the shared layer)", ""]
+    head = ("| opt | arm | lr | w | A ppl | B ppl | Δ A vs single | Δ B vs single | score vs sum "
+            "| A vs sum | B vs sum | cos | GMS | harm A (g_A+g_B) | harm A (taken) "
+            "| harm B (taken) | curv A | diverged |")
     lines += [head, "|" + "---|" * (head.count("|") - 1)]
     for e in result["cells"]:
         stat = functools.partial(_stat, e)
         lines.append(
-            f"| {e['heads']} | {e['optimizer']} | {e['p']:g} | {e['lam']:g} | {e['arm']} | "
-            f"{e['lr']:g} | {e['weight']:g} | {_pm(e['a_ppl'])} | {_pm(e['b_ppl'])} | "
+            f"| {e['optimizer']} | {e['arm']} | {e['lr']:g} | {e['weight']:g} | "
+            f"{_pm(e['a_ppl'])} | {_pm(e['b_ppl'])} | "
             f"{_pm(e['rel_a'], '{:+.0f}', 100)} % | {_pm(e['rel_b'], '{:+.0f}', 100)} % | "
+            f"{_pm(e.get('vs_sum_score'), '{:+.3f}')} | "
             f"{_pm(e.get('vs_sum_a'), '{:+.3f}')} | {_pm(e.get('vs_sum_b'), '{:+.3f}')} | "
-            f"{stat('cosine')} | {stat('magnitude', '{:.2f}')} | {stat('conflict', '{:.2f}')} | "
-            f"{stat('harm_a', '{:.3f}')} | {stat('harm_b', '{:.3f}')} | "
-            f"{e['diverged']}/{e['seeds']} |")
+            f"{stat('cosine')} | {stat('magnitude', '{:.2f}')} | {stat('harm_a', '{:.3f}')} | "
+            f"{stat('taken_harm_a', '{:.3f}')} | {stat('taken_harm_b', '{:.3f}')} | "
+            f"{_pm(e.get('curv_a'), '{:.3f}')} | {e['diverged']}/{e['seeds']} |")
     return "\n".join(lines) + "\n"
 
 

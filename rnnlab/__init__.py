@@ -33,9 +33,8 @@ from .gradients import (autograd_gradients, bptt_gradients, conflict_share, cosi
                         random_truncation_weights, spectral_radius, truncation_weights)
 from .training import (CheckpointError, History, TrainingDiverged, evaluate_perplexity,
                        load_checkpoint, plot_grad_norms, plot_history, save_checkpoint, train)
-from .experiments import (COURSE_RECIPE, SEED_RECIPE, MultiTaskRNN, Recipe, measure_bptt_cost,
-                          plot_toy, quick_train, run_recipe, run_toy, toy_grads, toy_losses,
-                          train_bptt, train_multitask)
+from .experiments import (COURSE_RECIPE, SEED_RECIPE, Recipe, measure_bptt_cost, plot_toy,
+                          quick_train, run_recipe, run_toy, toy_grads, toy_losses, train_bptt)
 from .generation import predict, sample
 from .series import fit_autoregressive, lag_features, noisy_sine, predict_k_step, simulate_var
 from .gradients import pcgrad  # the module: rnnlab.pcgrad.project_conflicting, rnnlab.pcgrad.pcgrad_update

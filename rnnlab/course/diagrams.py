@@ -288,11 +288,6 @@ def plot_unrolled_graph(num_steps: int = 3):
 
 # --- lesson 00 ------------------------------------------------------------------------------
 
-LESSONS = {
-    "00": "start\nhere", "01": "sequence\nmodels", "02": "text\npreprocessing",
-    "03": "language\nmodels", "04": "RNN from\nscratch", "05": "gradient\nclipping",
-    "06": "RNN\nconcise", "07": "BPTT", "08": "gradient\nconflict",
-}
 PREREQUISITES = (("00", "01"), ("01", "02"), ("02", "03"), ("03", "04"), ("04", "05"),
                  ("04", "06"), ("04", "07"), ("05", "08"), ("07", "08"))
 

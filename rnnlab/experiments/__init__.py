@@ -5,7 +5,7 @@ the paper's toy (lesson 08), lesson 01's MLP. Nothing below this layer imports i
 from . import autoregressive, explosion, multitask, recipes, toy, truncation
 from .autoregressive import fit_mlp_autoregressive
 from .explosion import grad_norm_vs_steps, plot_grad_norm_vs_steps
-from .multitask import MultiTaskRNN, train_multitask
+from .multitask import TwoTaskRNN, train_conflict
 from .recipes import (COURSE_RECIPE, COURSE_SCHEDULE, SEED_RECIPE, Recipe, check_schedule,
                       quick_train, recipe_data, run_recipe, staged_optimizer)
 from .toy import plot_toy, run_toy, toy_grads, toy_losses

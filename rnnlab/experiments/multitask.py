@@ -1,25 +1,19 @@
-"""Gradient conflict: measuring it, cutting it with ``detach``, and a two-task RNN to watch it.
+"""Gradient conflict in a two-task RNN (lesson 08): the models and the stacked experiment.
 
 Two tasks that share parameters each pull those parameters their own way.
 The cosine similarity of their gradients on the shared parameters says how:
-near 1 they agree, near 0 they are unrelated, below 0 they *conflict* (one
-task's step makes the other task worse, to first order), near −1 severely.
+near 1 they agree, near 0 they are unrelated, below 0 they *conflict*.
 
-:class:`MultiTaskRNN` is one recurrent layer shared by two heads on the
-book's characters: the next character, and an auxiliary task —
-``"vowel"`` (is the next character a vowel?) or ``"skip2"`` (the character two
-steps ahead). :func:`train_multitask` trains it with the summed gradient,
-with PCGrad, or with the auxiliary head *detached* from the shared layer, and
-records the conflict on every step — all on the one training loop, PCGrad
-entering through its ``backward`` hook.
-
-:func:`train_conflict` is the experiment where conflict is real: task A
-predicts the next character of the book, task B the next character of the
-same text after a fixed letter substitution on a share ``p`` of the letters
-(:func:`letter_substitution`); with ``heads="shared"`` the two tasks share the
-input weights, the recurrent layer *and* the output head, so for ``p > 0``
-no parameter setting serves both. Task B's loss is weighted by ``lam``
-(magnitude imbalance), with SGD or Adam — the paper's "tragic triad".
+:class:`TwoTaskRNN` is one recurrent layer read by two output heads (shared
+or separate; task B's head can read ``h.detach()``). :func:`train_conflict`
+trains many such models at once (:class:`StackedTwoTaskRNN`) on the one
+training loop, the gradient surgery in its ``backward`` hook. Task A predicts
+the next character of the book. Task B predicts, through a fixed letter
+substitution on a share ``p`` of the letters (:func:`letter_substitution`),
+either the same next character (``back=0``) or the character ``back`` steps
+before it (a memory task). Task B's loss is weighted by ``lam``. Every step
+records the conflict statistics, the first-order harm of the update each arm
+actually takes and, if asked, the curvature of ``L_A`` along that update.
 """
 
 from __future__ import annotations
@@ -33,79 +27,14 @@ from torch.nn import functional as F
 
 from ..checks import check_bool, check_choice, check_int, check_positive_float
 from ..gradients.conflict import conflict_share
-from ..gradients.pcgrad import pcgrad_backward, pcgrad_rows
+from ..gradients.pcgrad import pcgrad_rows
 from ..models import check_state, check_tokens, model_device
 from ..text.corpus import train_val_split
-from ..training.loop import cross_entropy, train
-
-AUX_TASKS = ("vowel", "skip2")
-METHODS = ("sum", "pcgrad", "detach")
-VOWELS = set("aeiou")
-
-
-class _OneLayerRNN(nn.Module):
-    """The shared part of the lesson-08 models: one ``nn.RNN`` layer read by two heads."""
-
-    def begin_state(self, batch_size: int, device=None) -> tuple:
-        device = model_device(self) if device is None else device
-        return (torch.zeros(1, check_int("batch_size", batch_size, minimum=1), self.num_hiddens,
-                            device=device),)
-
-    def hidden(self, X: torch.Tensor, state=None):
-        """The hidden states as time-major rows ``(T * B, hidden)`` and the final state."""
-        X = check_tokens(X, self.vocab_size)
-        if state is None:
-            state = self.begin_state(X.shape[0], X.device)
-        (h0,) = check_state(state, [(1, X.shape[0], self.num_hiddens)])
-        H, h = self.rnn(F.one_hot(X.T, self.vocab_size).float(), h0)   # H: (T, B, hidden)
-        return H.reshape(-1, self.num_hiddens), (h,)
-
-
-class MultiTaskRNN(_OneLayerRNN):
-    """Lesson 08. A shared ``nn.RNN`` over one-hot characters, with a next-char head and an auxiliary head.
-
-    The course's model conventions: ``forward(X, state)`` takes indices
-    ``(batch, num_steps)`` and returns ``((next, aux), state)`` with time-major
-    logits ``(num_steps * batch, classes)`` and the state a tuple ``(h,)``.
-    ``detach_aux=True`` feeds the auxiliary head ``h.detach()``: that head still
-    learns, but its gradient never reaches the shared layer (decoupling).
-    """
-
-    def __init__(self, vocab_size: int, num_hiddens: int = 64, aux_classes: int = 2,
-                 detach_aux: bool = False):
-        super().__init__()
-        self.vocab_size = check_int("vocab_size", vocab_size, minimum=2)
-        self.num_hiddens = check_int("num_hiddens", num_hiddens, minimum=1)
-        self.rnn = nn.RNN(self.vocab_size, self.num_hiddens)
-        self.head_next = nn.Linear(self.num_hiddens, self.vocab_size)
-        self.head_aux = nn.Linear(self.num_hiddens, check_int("aux_classes", aux_classes, minimum=2))
-        self.detach_aux = check_bool("detach_aux", detach_aux)   # "False" is not a flag
-
-    def shared_parameters(self):
-        return list(self.rnn.parameters())
-
-    def head_parameters(self):
-        return list(self.head_next.parameters()) + list(self.head_aux.parameters())
-
-    def forward(self, X: torch.Tensor, state=None):
-        H, state = self.hidden(X, state)
-        return (self.head_next(H), self.head_aux(H.detach() if self.detach_aux else H)), state
-
-
-def multitask_targets(corpus, vocab, aux: str, num_steps: int, starts: torch.Tensor):
-    """Lesson 08. ``(X, Y_next, Y_aux)`` for windows of ``corpus`` beginning at ``starts``."""
-    check_choice("aux", aux, AUX_TASKS)
-    corpus = torch.as_tensor(corpus, dtype=torch.long)
-    index = starts[:, None] + torch.arange(num_steps)[None, :]
-    X, Y_next = corpus[index], corpus[index + 1]
-    if aux == "skip2":
-        return X, Y_next, corpus[index + 2]
-    is_vowel = torch.tensor([tok in VOWELS for tok in vocab.idx_to_token])
-    return X, Y_next, is_vowel[Y_next].long()
+from ..training.loop import train
 
 
 def _check_budget(steps, eval_every, num_steps, batch_size, val_fraction) -> tuple[int, int, int, int]:
-    """The training budget both lesson-08 trainers take, checked: steps, eval_every, num_steps, batch_size."""
+    """The training budget, checked: steps, eval_every, num_steps, batch_size."""
     steps = check_int("steps", steps, minimum=1)
     eval_every = check_int("eval_every", eval_every, minimum=1)
     if steps % eval_every:
@@ -116,98 +45,6 @@ def _check_budget(steps, eval_every, num_steps, batch_size, val_fraction) -> tup
         raise ValueError(f"val_fraction must be a float strictly between 0 and 1, got "
                          f"{val_fraction!r}")
     return steps, eval_every, num_steps, batch_size
-
-
-class WindowLoader:
-    """Lesson 08. ``batches`` minibatches of random windows per pass: ``(X, (Y_next, Y_aux))``."""
-
-    def __init__(self, corpus, vocab, aux: str, num_steps: int, batch_size: int, batches: int,
-                 generator: torch.Generator):
-        self.corpus, self.vocab, self.aux = corpus, vocab, aux
-        self.num_steps, self.batch_size, self.batches = num_steps, batch_size, batches
-        self.generator = generator
-
-    def __len__(self) -> int:
-        return self.batches
-
-    def __iter__(self):
-        span = self.num_steps + 2                        # inputs plus two targets ahead
-        for _ in range(self.batches):
-            starts = torch.randint(0, len(self.corpus) - span, (self.batch_size,),
-                                   generator=self.generator)
-            X, Y_next, Y_aux = multitask_targets(self.corpus, self.vocab, self.aux,
-                                                 self.num_steps, starts)
-            yield X, (Y_next, Y_aux)
-
-
-def summary(history) -> str:
-    """Lesson 01. One line: each task's validation perplexity and the measured conflict."""
-    cos = history.step_metrics["cosine"]
-    what = ("0 % by construction (the aux head is detached)" if history.info["method"] == "detach"
-            else f"{conflict_share(cos):.0%}")
-    return (f"{history.info['method']:>6}: val next-char ppl {history.val_metrics['next_ppl'][-1]:.2f}, "
-            f"val {history.info['aux']} ppl {history.val_metrics[history.info['aux'] + '_ppl'][-1]:.2f}, "
-            f"mean cos {sum(cos) / len(cos):+.3f}, conflicting steps {what}")
-
-
-def train_multitask(corpus, vocab, *, method: str = "sum", aux: str = "skip2",
-                    num_hiddens: int = 64, num_steps: int = 32, batch_size: int = 32,
-                    steps: int = 300, lr: float = 0.01, eval_every: int = 50,
-                    val_fraction: float = 0.1, seed: int = 0):
-    """Lesson 08. Train a :class:`MultiTaskRNN` with Adam on ``L_next + L_aux``; return its History.
-
-    ``method``: ``"sum"`` (plain summed gradient), ``"pcgrad"`` (PCGrad on the
-    shared layer, heads keep their own gradients) or ``"detach"`` (the aux
-    head is cut off from the shared layer). The cosine between the two tasks'
-    gradients on the shared layer is measured before any surgery on every
-    step (``history.step_metrics["cosine"]``); each task's validation
-    perplexity on the last ``val_fraction`` of the text every ``eval_every``
-    steps (``history.val_metrics["next_ppl"]`` and ``[aux + "_ppl"]``; one
-    "epoch" of the history is ``eval_every`` steps).
-    """
-    check_choice("method", method, METHODS)
-    check_choice("aux", aux, AUX_TASKS)
-    steps, eval_every, num_steps, batch_size = _check_budget(steps, eval_every, num_steps, batch_size,
-                                                             val_fraction)
-    lr = check_positive_float("lr", lr)
-    g = torch.Generator().manual_seed(check_int("seed", seed, minimum=0))
-    corpus = torch.as_tensor(corpus, dtype=torch.long)
-    train_text, val_text = train_val_split(corpus, val_fraction)
-    span = num_steps + 2                                # inputs plus two targets ahead
-    if len(train_text) <= span or len(val_text) <= span:
-        raise ValueError(f"corpus of {len(corpus)} tokens is too short for num_steps={num_steps} "
-                         f"with val_fraction={val_fraction} (each part needs more than {span})")
-    val_starts = torch.arange(0, len(val_text) - span, num_steps)
-    X_val, *Y_val = multitask_targets(val_text, vocab, aux, num_steps, val_starts)
-
-    aux_classes = 2 if aux == "vowel" else len(vocab)
-    with torch.random.fork_rng(devices=[]):  # seed locally: the caller's stream is untouched
-        torch.manual_seed(seed)
-        model = MultiTaskRNN(len(vocab), num_hiddens, aux_classes, detach_aux=(method == "detach"))
-
-    def backward(step):  # one gradient per task on the shared layer, combined (or projected)
-        stats = pcgrad_backward(step.task_losses, model.shared_parameters(),
-                                model.head_parameters(), generator=g,
-                                surgery=(method == "pcgrad"))
-        step.log("cosine", stats["cosine"])
-        step.log("loss_next", step.task_losses[0])
-        step.log("loss_aux", step.task_losses[1])
-
-    return train(model, WindowLoader(train_text, vocab, aux, num_steps, batch_size, eval_every, g),
-                 [(X_val, tuple(Y_val))], epochs=steps // eval_every, lr=lr, optimizer="adam",
-                 theta=None, state="fresh", backward=backward, perplexity=True,
-                 loss=lambda outputs, y: dict(zip(("next", aux), cross_entropy(outputs, y))),
-                 info={"method": method, "aux": aux, "eval_every": eval_every})
-
-
-def eval_steps(history) -> list[int]:
-    """Lesson 08. The training step after which each validation in ``history`` was measured."""
-    return [e * history.info["eval_every"] for e in history.val_epochs]
-
-
-def val_loss(history, task: str) -> list[float]:
-    """Lesson 08. A task's validation loss in nats (log of its perplexity) at each evaluation."""
-    return [math.log(p) for p in history.val_metrics[f"{task}_ppl"]]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -241,7 +78,7 @@ def letter_substitution(vocab, p: float, seed: int = 0) -> torch.Tensor:
     return sub
 
 
-class TwoTaskRNN(_OneLayerRNN):
+class TwoTaskRNN(nn.Module):
     """Lesson 08. One ``nn.RNN`` over one-hot characters and an output head for tasks A and B.
 
     ``heads="shared"``: one head serves both tasks (everything is shared);
@@ -258,7 +95,7 @@ class TwoTaskRNN(_OneLayerRNN):
         self.vocab_size = check_int("vocab_size", vocab_size, minimum=2)
         self.num_hiddens = check_int("num_hiddens", num_hiddens, minimum=1)
         self.heads = check_choice("heads", heads, HEADS)
-        self.detach_b = bool(detach_b)
+        self.detach_b = check_bool("detach_b", detach_b)
         if self.detach_b and self.heads == "shared":
             raise ValueError("detach_b=True needs heads='separate' (a shared head cannot be "
                              "detached for one task only)")
@@ -266,6 +103,20 @@ class TwoTaskRNN(_OneLayerRNN):
         self.head_a = nn.Linear(self.num_hiddens, vocab_size)
         self.head_b = self.head_a if self.heads == "shared" else nn.Linear(self.num_hiddens,
                                                                            vocab_size)
+
+    def begin_state(self, batch_size: int, device=None) -> tuple:
+        device = model_device(self) if device is None else device
+        return (torch.zeros(1, check_int("batch_size", batch_size, minimum=1), self.num_hiddens,
+                            device=device),)
+
+    def hidden(self, X: torch.Tensor, state=None):
+        """The hidden states as time-major rows ``(T * B, hidden)`` and the final state."""
+        X = check_tokens(X, self.vocab_size)
+        if state is None:
+            state = self.begin_state(X.shape[0], X.device)
+        (h0,) = check_state(state, [(1, X.shape[0], self.num_hiddens)])
+        H, h = self.rnn(F.one_hot(X.T, self.vocab_size).float(), h0)   # H: (T, B, hidden)
+        return H.reshape(-1, self.num_hiddens), (h,)
 
     def shared_parameters(self) -> list:
         """The parameters both tasks' losses reach (recurrent layer; and the head if shared)."""
@@ -360,7 +211,8 @@ class StackedTwoTaskRNN(nn.Module):
         if n % len(self.runs):
             raise ValueError(f"batch_size ({n}) must be a multiple of the number of runs "
                              f"({len(self.runs)}): each run gets the same share of the rows")
-        return (torch.zeros(len(self.runs), n // len(self.runs), self.num_hiddens, device=device),)
+        return (torch.zeros(len(self.runs), n // len(self.runs), self.num_hiddens, device=device,
+                            dtype=self.W_hh.dtype),)
 
     def forward(self, X: torch.Tensor, state=None):
         X = check_tokens(X, self.vocab_size)
@@ -395,8 +247,10 @@ class StackLoader:
     through the run's letter substitution. Runs with one seed share windows.
     """
 
-    def __init__(self, corpus, subs, seeds, num_steps: int, batch_size: int, batches: int):
+    def __init__(self, corpus, subs, seeds, num_steps: int, batch_size: int, batches: int,
+                 back: int = 0):
         self.corpus, self.subs = corpus, torch.stack(subs)          # (S, vocab)
+        self.back = back
         self.seeds = list(seeds)
         self.generators = {s: torch.Generator().manual_seed(s) for s in sorted(set(self.seeds))}
         self.num_steps, self.batch_size, self.batches = num_steps, batch_size, batches
@@ -408,20 +262,44 @@ class StackLoader:
         span = torch.arange(self.num_steps)
         S = len(self.seeds)
         for _ in range(self.batches):
-            starts = {s: torch.randint(0, len(self.corpus) - self.num_steps - 1,
-                                       (self.batch_size,), generator=g)
+            starts = {s: self.back + torch.randint(0, len(self.corpus) - self.num_steps - 1
+                                                   - self.back, (self.batch_size,), generator=g)
                       for s, g in self.generators.items()}
             index = torch.stack([starts[s] for s in self.seeds])[..., None] + span   # (S, B, T)
             Y_a = self.corpus[index + 1]
-            Y_b = torch.gather(self.subs, 1, Y_a.reshape(S, -1)).reshape(Y_a.shape)
+            Y_b = torch.gather(self.subs, 1, self.corpus[index + 1 - self.back].reshape(S, -1)
+                               ).reshape(Y_a.shape)
             n = S * self.batch_size
             yield self.corpus[index].reshape(n, -1), (Y_a.reshape(n, -1), Y_b.reshape(n, -1))
 
 
-STAT_NAMES = ("cosine", "magnitude", "harm_a", "harm_b", "norm_a", "norm_b")
+STAT_NAMES = ("cosine", "magnitude", "harm_a", "harm_b", "norm_a", "norm_b", "taken_harm_a",
+              "taken_harm_b", "curv_a")
 #: A run whose training loss on a task passes this many nats (e^50: far beyond uniform
 #: guessing) or stops being finite has diverged: it is frozen from then on.
 DIVERGED_NATS = 50.0
+
+
+def second_difference(loss_fn, params, direction, eps: float) -> torch.Tensor:
+    """Lesson 08. ``(L(θ + εd) − 2 L(θ) + L(θ − εd)) / ε²``: the curvature ``dᵀ∇²L d`` of
+    ``loss_fn()`` along ``direction`` (one tensor per parameter), to O(ε²).
+
+    ``loss_fn`` is called three times without gradients; the parameters are restored
+    exactly afterwards. For a unit ``d`` this is the paper's curvature along the update.
+    """
+    saved = [q.detach().clone() for q in params]
+    values = []
+    try:
+        with torch.no_grad():
+            for sign in (1.0, -1.0, 0.0):
+                for q, q0, d in zip(params, saved, direction, strict=True):
+                    q.copy_(q0 + sign * eps * d)
+                values.append(loss_fn())
+    finally:
+        with torch.no_grad():
+            for q, q0 in zip(params, saved, strict=True):
+                q.copy_(q0)
+    return (values[0] - 2 * values[2] + values[1]) / eps ** 2
 
 
 def _per_run(x: torch.Tensor, q: torch.Tensor) -> torch.Tensor:
@@ -432,7 +310,9 @@ def _per_run(x: torch.Tensor, q: torch.Tensor) -> torch.Tensor:
 def train_conflict(corpus, vocab, runs, *, optimizer: str = "sgd", lr: float = 1.0,
                    num_hiddens: int = 32, num_steps: int = 8, batch_size: int = 32,
                    steps: int = 1000, eval_every: int = 250, val_fraction: float = 0.1,
-                   max_tokens: int | None = None, sub_seed: int = 0, progress: bool = False):
+                   max_tokens: int | None = None, sub_seed: int = 0, back: int = 0,
+                   curvature_every: int = 0, curvature_eps: float = 0.1,
+                   progress: bool = False):
     """Lesson 08. Train every :class:`ConflictRun` in ``runs`` at once; return one History.
 
     All runs share the optimizer, the learning rate and the budget (``steps``
@@ -459,6 +339,9 @@ def train_conflict(corpus, vocab, runs, *, optimizer: str = "sgd", lr: float = 1
     ``[f"b_ppl/{i}"]``.
     """
     runs = tuple(runs)
+    back = check_int("back", back, minimum=0)
+    curvature_every = check_int("curvature_every", curvature_every, minimum=0)
+    curvature_eps = check_positive_float("curvature_eps", curvature_eps)
     if not runs or not all(isinstance(r, ConflictRun) for r in runs):
         raise ValueError(f"runs must be a non-empty sequence of ConflictRun, got {runs!r}"[:200])
     optimizer = check_choice("optimizer", optimizer, ("sgd", "adam"))
@@ -481,7 +364,6 @@ def train_conflict(corpus, vocab, runs, *, optimizer: str = "sgd", lr: float = 1
     is_pcgrad = torch.tensor([r.arm == "pcgrad" for r in runs])
     shared_head = model.shared_head
     alive = torch.ones(S, dtype=torch.bool)
-    stats: list = []
 
     def loss(outputs, targets):  # per task: the runs' losses averaged (a frozen run counts 0)
         per_task = []
@@ -513,10 +395,16 @@ def train_conflict(corpus, vocab, runs, *, optimizer: str = "sgd", lr: float = 1
         zero = torch.zeros_like(dot)
         cos = torch.where(na * nb > 0, dot / (na * nb).clamp_min(1e-30), zero)
         mag = torch.where(aa + bb > 0, 2 * na * nb / (aa + bb).clamp_min(1e-30), zero)
-        stats.append(torch.stack([cos, mag, (aa + dot < 0).to(dot.dtype),
-                                  (bb + dot < 0).to(dot.dtype), na, nb], 1).detach())
         plain = w_a[:, None] * sa + w_b[:, None] * sb
         shared = torch.where(is_pcgrad[:, None], pcgrad_rows(sa, sb), plain)
+        taken = [((g * shared).sum(1) < 0).to(dot.dtype) for g in (sa, sb)]   # the step it takes
+        measure = curvature_every and step.step % curvature_every == 0
+        curv = curvature_a(step, params, shared) if measure else torch.full_like(dot, math.nan)
+        row = torch.stack([cos, mag, (aa + dot < 0).to(dot.dtype), (bb + dot < 0).to(dot.dtype),
+                           na, nb, *taken, curv], 1).detach().tolist()          # (S, stats)
+        for k, name in enumerate(STAT_NAMES):
+            for i in range(S):
+                step.log(f"{name}/{i}", row[i][k])
         offset = 0
         for i, q in enumerate(params):
             part = _per_run(w_a, q) * ga[i] + _per_run(w_b, q) * gb[i]     # the plain objective
@@ -526,9 +414,23 @@ def train_conflict(corpus, vocab, runs, *, optimizer: str = "sgd", lr: float = 1
                 part = surgery if i < 3 else torch.where(_per_run(shared_head, q), surgery, part)
             q.grad = torch.where(_per_run(alive, q), part, torch.zeros_like(part))
 
-    val_starts = torch.arange(0, len(val_text) - num_steps - 1, num_steps)
+    def loss_a(X, Y_a):  # task A's loss per run, (S,)
+        (logits, _), _ = model(X)
+        return F.cross_entropy(logits, Y_a, reduction="none").view(-1, S, batch_size).mean((0, 2))
+
+    def curvature_a(step, params, shared):  # L_A's curvature along each run's unit step
+        d = shared / shared.norm(dim=1, keepdim=True).clamp_min(1e-30)
+        units, offset = [], 0
+        for q in params[:5]:
+            units.append(d[:, offset:offset + q[0].numel()].reshape(q.shape))
+            offset += q[0].numel()
+        return second_difference(lambda: loss_a(step.X, step.Y[0]), params[:5], units,
+                                 curvature_eps)
+
+    val_starts = torch.arange(back, len(val_text) - num_steps - 1, num_steps)
     val_index = val_starts[:, None] + torch.arange(num_steps)[None, :]
     X_val, Y_val = val_text[val_index], val_text[val_index + 1]
+    B_val = val_text[val_index + 1 - back]                  # task B's character, before substitution
     sub_table = torch.stack(subs)                                            # (S, vocab)
 
     def validate(epoch, history, m):  # each run's mean loss per task on the held-out text
@@ -537,7 +439,8 @@ def train_conflict(corpus, vocab, runs, *, optimizer: str = "sgd", lr: float = 1
             for chunk in torch.split(torch.arange(len(X_val)), 256):
                 n = len(chunk)
                 Ya = Y_val[chunk].repeat(S, 1)                               # (S*n, T)
-                Yb = sub_table[torch.arange(S).repeat_interleave(n)[:, None], Ya]
+                Yb = sub_table[torch.arange(S).repeat_interleave(n)[:, None],
+                               B_val[chunk].repeat(S, 1)]
                 (la, lb), _ = m(X_val[chunk].repeat(S, 1))
                 for k, (logits, y) in enumerate(((la, Ya), (lb, Yb))):
                     ce = F.cross_entropy(logits, y.T.reshape(-1), reduction="none")
@@ -550,18 +453,15 @@ def train_conflict(corpus, vocab, runs, *, optimizer: str = "sgd", lr: float = 1
         history.info.setdefault("eval_steps", []).append(epoch * eval_every)
 
     history = train(model, StackLoader(train_text, subs, [r.seed for r in runs], num_steps,
-                                       batch_size, eval_every),
+                                       batch_size, eval_every, back),
                     None, epochs=steps // eval_every, lr=lr, optimizer=optimizer, theta=None,
                     state="fresh", loss=loss, backward=backward, on_epoch=validate,
                     progress=progress,
                     info={"runs": runs, "optimizer": optimizer, "lr": lr, "steps": steps,
+                          "back": back,
                           "eval_every": eval_every,
                           "substituted": [float((sub[Y_val] != Y_val).float().mean())
                                           for sub in subs]})
-    table = torch.stack(stats)                                               # (steps, S, 6)
-    for k, name in enumerate(STAT_NAMES):
-        for i in range(S):
-            history.step_metrics[f"{name}/{i}"] = table[:, i, k].tolist()
     history.info["diverged"] = (~alive).tolist()
     return history
 
@@ -570,8 +470,12 @@ def conflict_summary(history, i: int) -> dict:
     """Lesson 08. Run ``i`` of a :func:`train_conflict` History as plain numbers.
 
     ``cosine``/``magnitude``: means over steps; ``conflict``: share of steps with
-    cosine < 0; ``harm_a``/``harm_b``: share of steps on which the summed step
-    raised task A's / B's loss to first order; ``a_ppl``/``b_ppl``: final
+    cosine < 0; ``harm_a``/``harm_b``: share of steps on which the summed gradient
+    ``g_A + g_B`` would raise task A's / B's loss to first order;
+    ``taken_harm_a``/``taken_harm_b``: the same for the update the arm actually
+    took (PCGrad's projected sum, the weighted arm's ``g_A + w g_B``);
+    ``curv_a``: median directional curvature of ``L_A`` along that update (NaN
+    unless measured, see ``curvature_every``); ``a_ppl``/``b_ppl``: final
     validation perplexities (inf if the run diverged). ``by_construction`` is
     True for the detach arm, whose zeros are not measurements.
     """
@@ -583,10 +487,18 @@ def conflict_summary(history, i: int) -> dict:
 
     return {"cosine": mean("cosine"), "magnitude": mean("magnitude"),
             "conflict": conflict_share(m[f"cosine/{i}"]), "harm_a": mean("harm_a"),
-            "harm_b": mean("harm_b"), "a_ppl": history.val_metrics[f"a_ppl/{i}"][-1],
+            "harm_b": mean("harm_b"), "taken_harm_a": mean("taken_harm_a"),
+            "taken_harm_b": mean("taken_harm_b"), "curv_a": median_finite(m[f"curv_a/{i}"]),
+            "a_ppl": history.val_metrics[f"a_ppl/{i}"][-1],
             "b_ppl": history.val_metrics[f"b_ppl/{i}"][-1],
             "diverged": history.info["diverged"][i],
             "by_construction": history.info["runs"][i].arm == "detach"}
+
+
+def median_finite(values) -> float:
+    """Lesson 08. The median of the finite ``values`` (NaN marks a step not measured); NaN if none."""
+    finite = sorted(v for v in values if math.isfinite(v))
+    return finite[len(finite) // 2] if finite else math.nan
 
 
 #: Two-sided 95 % quantiles of Student's t for 1 … 10 degrees of freedom (then 1.96 as n grows).
@@ -609,51 +521,3 @@ def mean_ci(values) -> tuple[float, float]:
     sd = math.sqrt(sum((v - mean) ** 2 for v in values) / (n - 1))
     t = _T95[n - 2] if n - 1 <= len(_T95) else 1.96 + 2.5 / (n - 1)  # within 0.02 of t past 10
     return mean, t * sd / math.sqrt(n)
-
-
-def backward_cost(corpus, vocab, *, num_hiddens: int = 32, num_steps: int = 8,
-                  batch_size: int = 32, rounds: int = 30, seed: int = 0) -> dict:
-    """Lesson 08. Seconds per training step of one :class:`TwoTaskRNN` (shared head), median
-    over ``rounds`` interleaved rounds: ``"sum"`` — one backward pass of ``L_A + L_B``;
-    ``"pcgrad"`` — one backward pass per task, PCGrad on the flattened gradients, written
-    back into ``.grad``. Forward pass included in both. Also ``"ratio"`` (pcgrad ÷ sum).
-
-    The two are timed side by side, alternating, so load on the machine falls on both.
-    """
-    import statistics
-    import time
-
-    rounds = check_int("rounds", rounds, minimum=1)
-    with torch.random.fork_rng(devices=[]):
-        torch.manual_seed(check_int("seed", seed, minimum=0))
-        model = TwoTaskRNN(len(vocab), num_hiddens, "shared")
-    corpus = torch.as_tensor(corpus, dtype=torch.long)
-    sub = letter_substitution(vocab, 1.0)
-    loader = iter(StackLoader(corpus, [sub], [seed], num_steps, batch_size, 2 * rounds + 2))
-    params = list(model.parameters())
-
-    def losses(X, Y):
-        (a, b), _ = model(X)
-        return (F.cross_entropy(a, Y[0].T.reshape(-1)), F.cross_entropy(b, Y[1].T.reshape(-1)))
-
-    def step_sum(X, Y):
-        la, lb = losses(X, Y)
-        (la + lb).backward()
-
-    def step_pcgrad(X, Y):
-        la, lb = losses(X, Y)
-        pcgrad_backward([la, lb], params)
-
-    times: dict = {"sum": [], "pcgrad": []}
-    for r in range(rounds + 1):
-        for name, fn in (("sum", step_sum), ("pcgrad", step_pcgrad))[::1 if r % 2 else -1]:
-            X, Y = next(loader)
-            for p in params:
-                p.grad = None
-            start = time.perf_counter()
-            fn(X, Y)
-            if r:  # round 0 warms up
-                times[name].append(time.perf_counter() - start)
-    out = {name: statistics.median(t) for name, t in times.items()}
-    out["ratio"] = out["pcgrad"] / out["sum"]
-    return out

@@ -113,11 +113,15 @@ def near_optimum(theta: torch.Tensor) -> torch.Tensor:
 
 
 def plot_toy(trajectories: dict, ax=None, extent=(-10.0, 10.0, -10.0, 10.0)):
-    """Lesson 08. Contours of ``L1 + L2`` with each ``{label: trajectory}`` drawn on top."""
+    """Lesson 08. Contours of ``L1 + L2`` with each ``{label: trajectory}`` drawn on top, and the floor of
+    each loss's valley (``0.5 θ1 + tanh θ2 = 0`` for L1, ``0.5 θ1 − tanh θ2 + 2 = 0`` for L2)
+    drawn and labelled, so a reader sees which valley a path ends in."""
     import matplotlib.pyplot as plt
 
+    from ..i18n import tr
+
     if ax is None:
-        fig, ax = plt.subplots(figsize=(5.6, 4.4))
+        fig, ax = plt.subplots(figsize=(7.2, 5.6))
     else:
         fig = ax.figure
     x1, x2, y1, y2 = extent
@@ -126,21 +130,27 @@ def plot_toy(trajectories: dict, ax=None, extent=(-10.0, 10.0, -10.0, 10.0)):
                                       indexing="xy"), dim=-1)
     l1, l2 = toy_losses(grid)
     cs = ax.contourf(grid[..., 0], grid[..., 1], l1 + l2, levels=30, cmap="viridis")
-    fig.colorbar(cs, ax=ax, label="L1 + L2")
+    fig.colorbar(cs, ax=ax).set_label(tr("lesson08.toy.colorbar"), fontsize=12)
+    t2 = torch.linspace(y1, y2, 400, dtype=torch.float64)
+    for theta1, key, color, where in ((-2 * torch.tanh(t2), "valley1", "white", 8.0),
+                                      (2 * torch.tanh(t2) - 4, "valley2", "yellow", -8.0)):
+        ax.plot(theta1, t2, color=color, lw=1.5, ls="--")
+        k = int((t2 - where).abs().argmin())
+        ax.annotate(tr(f"lesson08.toy.{key}"), (float(theta1[k]), where), xytext=(8, 0),
+                    textcoords="offset points", color=color, fontsize=12, fontweight="bold",
+                    va="center")
     # Bright colours that stand out on viridis; a grey legend box keeps them readable there too.
     for (label, path), color in zip(trajectories.items(), ("magenta", "red", "orange", "cyan"),
                                     strict=False):
         path = torch.as_tensor(path)
-        ax.plot(path[:, 0], path[:, 1], color=color, lw=2, label=label)
-        ax.plot(path[-1, 0], path[-1, 1], "o", color=color, ms=6)
-        ax.plot(path[0, 0], path[0, 1], "x", color="black", ms=8)
+        ax.plot(path[:, 0], path[:, 1], color=color, lw=2.5, label=label)
+        ax.plot(path[-1, 0], path[-1, 1], "o", color=color, ms=8)
+        ax.plot(path[0, 0], path[0, 1], "x", color="black", ms=10, mew=2)
     ax.set_xlim(x1, x2)
     ax.set_ylim(y1, y2)
-    ax.set_xlabel("θ1")
-    ax.set_ylabel("θ2")
-    ax.set_title("PCGrad toy: trajectories on L1 + L2 (× = start, ● = end)")
-    ax.legend(loc="lower right", fontsize=8, facecolor="0.75", framealpha=0.9)
+    ax.set_xlabel("θ1", fontsize=12)
+    ax.set_ylabel("θ2", fontsize=12)
+    ax.set_title(tr("lesson08.toy.title"), fontsize=13)
+    ax.legend(loc="lower right", fontsize=11, facecolor="0.75", framealpha=0.9)
     fig.tight_layout()
     return fig
-
-

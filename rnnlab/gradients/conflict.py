@@ -85,24 +85,3 @@ def harms(g_a: torch.Tensor, g_b: torch.Tensor) -> tuple[bool, bool]:
     g_a, g_b = _scaled(g_a, g_b, each=False)   # a common scale keeps the signs
     total = g_a + g_b
     return bool(torch.dot(g_a, total) < 0), bool(torch.dot(g_b, total) < 0)
-
-
-def pair_stats(g_a: torch.Tensor, g_b: torch.Tensor) -> dict:
-    """Lesson 08. Everything measured on one step, from one dot product and two norms.
-
-    ``{"cosine", "magnitude", "harm_a", "harm_b", "norm_a", "norm_b"}`` — the same
-    numbers as :func:`cosine_similarity`, :func:`magnitude_similarity` and
-    :func:`harms` (as 0.0/1.0), at one synchronisation per step.
-    """
-    g_a, g_b = g_a.detach().flatten().double(), g_b.detach().flatten().double()
-    scale = float(torch.stack([g_a.abs().max(), g_b.abs().max()]).max()) if g_a.numel() else 0.0
-    if scale > 0 and math.isfinite(scale):   # a common scale: ratios and signs unchanged
-        g_a, g_b = g_a / scale, g_b / scale
-    dot, aa, bb = torch.stack([torch.dot(g_a, g_b), torch.dot(g_a, g_a),
-                               torch.dot(g_b, g_b)]).tolist()
-    na, nb = math.sqrt(aa), math.sqrt(bb)
-    return {"cosine": 0.0 if na * nb == 0 else dot / (na * nb),
-            "magnitude": 0.0 if aa + bb == 0 else 2 * na * nb / (aa + bb),
-            "harm_a": float(aa + dot < 0), "harm_b": float(bb + dot < 0),
-            "norm_a": na * (scale if scale > 0 and math.isfinite(scale) else 1.0),
-            "norm_b": nb * (scale if scale > 0 and math.isfinite(scale) else 1.0)}

@@ -8,8 +8,6 @@ its messages are the ones the English lessons store, word for word.
 
 from __future__ import annotations
 
-import string
-
 from . import en, zh
 
 CATALOGUES = {"en": en.MESSAGES, "zh": zh.MESSAGES}
@@ -40,8 +38,3 @@ def tr(key: str, /, **fields) -> str:
         raise KeyError(f"no message {key!r} in the {_state['lang']!r} catalogue") from None
     return template.format(**fields)
 
-
-def fields_of(template: str) -> set[str]:
-    """The names of the ``{fields}`` a message template fills in."""
-    return {name.split(".")[0].split("[")[0]
-            for _, name, _, _ in string.Formatter().parse(template) if name}

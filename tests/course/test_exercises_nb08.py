@@ -59,3 +59,21 @@ def test_pcgrad_combine_cases_tell_the_mistakes_apart():
         variants = [right / len(case), nb08.pcgrad_in_order(case, True), torch.stack(case).sum(0)]
         for v in variants:
             assert not torch.allclose(right, v.double(), atol=1e-3)
+
+
+def test_checkers_keep_their_own_references():
+    """Issue 25: a student normalising the lesson's G_A/G_B in place must not change what the
+    checkers accept — the right answer stays right, the wrong one stays wrong."""
+    right_cos = rnnlab.cosine_similarity(nb08.G_A, nb08.G_B)
+    right_update = rnnlab.pcgrad_update([nb08.G_A, nb08.G_B]).clone()
+    saved = nb08.G_A.clone(), nb08.G_B.clone()
+    try:
+        nb08.G_A /= nb08.G_A.norm()          # what a student may do to the lesson's variables
+        nb08.G_B *= 3
+        assert nb08.check_cosine(right_cos).ok
+        assert nb08.check_pcgrad_update(right_update).ok
+        wrong_now = rnnlab.pcgrad_update([nb08.G_A, nb08.G_B])      # from the mutated copies
+        assert not nb08.check_pcgrad_update(wrong_now).ok
+    finally:
+        nb08.G_A.copy_(saved[0])
+        nb08.G_B.copy_(saved[1])

@@ -192,13 +192,6 @@ def test_default_threads_follows_the_measured_table():
         fused.default_threads(0)
 
 
-def test_threads_for_restores_the_thread_count():
-    before = torch.get_num_threads()
-    with fused.threads_for(16) as n:
-        assert n == 1 == torch.get_num_threads()
-    assert torch.get_num_threads() == before
-
-
 @pytest.mark.skipif(not torch.cuda.is_available(), reason="needs a CUDA GPU")
 @pytest.mark.parametrize("dtype", [torch.float64, torch.float32])
 def test_fused_equals_autograd_on_cuda(dtype):

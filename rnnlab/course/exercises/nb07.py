@@ -10,11 +10,9 @@ from ...gradients.bptt import truncation_weights
 from ...i18n import tr
 from .feedback import Feedback, as_number, correct, describe, finite_number, never_crashes, wrong
 
-#: Exercise 1: a *linear* RNN whose W_hh is ρ times an orthogonal matrix, ρ = 0.9.
-# The checker keeps its own copies: rebinding the public names cannot change what is right.
+# Exercise 1: a *linear* RNN whose W_hh is ρ times an orthogonal matrix, ρ = 0.9, over 20 steps.
+# Private constants: nothing a student rebinds can change what is right.
 _RADIUS, _DISTANCE = 0.9, 20
-EXERCISE_RADIUS = _RADIUS
-EXERCISE_DISTANCE = _DISTANCE
 
 
 @never_crashes

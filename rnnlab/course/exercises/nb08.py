@@ -10,9 +10,16 @@ from ...gradients.pcgrad import pcgrad_update
 from ...i18n import tr
 from .feedback import Feedback, correct, describe, finite_number, never_crashes, wrong
 
-#: Exercise 1 and 2 use these two task gradients.
-G_A = torch.tensor([3.0, 1.0])
-G_B = torch.tensor([-2.0, 2.0])
+#: Exercises 1 and 2 use these two task gradients (the students' copies: the checkers judge
+#: against their own, so a student's ``g_a /= g_a.norm()`` on these changes nothing that is right).
+_REF_A, _REF_B = (3.0, 1.0), (-2.0, 2.0)
+G_A = torch.tensor(_REF_A)
+G_B = torch.tensor(_REF_B)
+
+
+def _references() -> tuple[torch.Tensor, torch.Tensor]:
+    """Fresh copies of the two exercise gradients, never the public ``G_A``/``G_B``."""
+    return torch.tensor(_REF_A), torch.tensor(_REF_B)
 
 
 def _vector(answer):
@@ -34,8 +41,9 @@ def check_cosine(answer) -> Feedback:
     answer, problem = finite_number(answer, "one")
     if problem is not None:
         return problem
-    dot = float(G_A @ G_B)
-    cos = dot / float(G_A.norm() * G_B.norm())
+    g_a, g_b = _references()
+    dot = float(g_a @ g_b)
+    cos = dot / float(g_a.norm() * g_b.norm())
     if math.isclose(answer, cos, abs_tol=1e-3):
         return correct(tr("nb08.check_cosine.correct", dot=dot, cos=cos,
                           degrees=math.degrees(math.acos(cos))))
@@ -52,15 +60,16 @@ def check_pcgrad_update(answer) -> Feedback:
     v = _vector(answer)
     if v is None:
         return wrong(tr("nb08.check_pcgrad_update.not_two_numbers", answer=describe(answer)))
-    expected = pcgrad_update([G_A, G_B])
+    g_a, g_b = _references()
+    expected = pcgrad_update([g_a, g_b])
     if torch.allclose(v, expected, atol=1e-3):
         return correct(tr("nb08.check_pcgrad_update.correct",
                           want=[round(x, 3) for x in expected.tolist()]))
-    only_b = G_A + (G_B - (G_A @ G_B) / (G_A @ G_A) * G_A)
-    only_a = (G_A - (G_A @ G_B) / (G_B @ G_B) * G_B) + G_B
+    only_b = g_a + (g_b - (g_a @ g_b) / (g_a @ g_a) * g_a)
+    only_a = (g_a - (g_a @ g_b) / (g_b @ g_b) * g_b) + g_b
     if torch.allclose(v, only_b, atol=1e-3) or torch.allclose(v, only_a, atol=1e-3):
         return wrong(tr("nb08.check_pcgrad_update.projected_only_one"))
-    if torch.allclose(v, G_A + G_B, atol=1e-3):
+    if torch.allclose(v, g_a + g_b, atol=1e-3):
         return wrong(tr("nb08.check_pcgrad_update.plain_sum"))
     return wrong(tr("nb08.check_pcgrad_update.wrong", got=[round(x, 3) for x in v.tolist()]))
 
