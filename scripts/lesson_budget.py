@@ -1,4 +1,5 @@
-"""A lesson's main path: cells and words of markdown outside ``## Going further`` (tag ``going-further``).
+"""A lesson's main path: cells and words of markdown outside ``## Going further`` (tag ``going-further``),
+not counting the claim checks that JupyterLab shows collapsed and the slides skip (tag ``check``).
 
     .venv/bin/python scripts/lesson_budget.py notebooks/04_rnn_from_scratch.ipynb
 
@@ -16,9 +17,12 @@ def budget(path: str) -> tuple[int, int, int]:
     """``(main-path cells, main-path markdown words, going-further cells)``."""
     with open(path, encoding="utf-8") as f:
         cells = json.load(f)["cells"]
-    main = [c for c in cells if "going-further" not in c.get("metadata", {}).get("tags", [])]
+    def tags(c):
+        return c.get("metadata", {}).get("tags", [])
+
+    main = [c for c in cells if "going-further" not in tags(c) and "check" not in tags(c)]
     words = sum(len("".join(c["source"]).split()) for c in main if c["cell_type"] == "markdown")
-    return len(main), words, len(cells) - len(main)
+    return len(main), words, sum("going-further" in tags(c) for c in cells)
 
 
 if __name__ == "__main__":

@@ -475,7 +475,7 @@ MESSAGES = {
     "lesson06.table.speed": "词元/秒",
     "lesson06.table.train": "训练困惑度",
     "lesson06.table.val": "验证困惑度",
-    "nb08.check_pcgrad_combine.correct": "投影后的梯度（每个都对其他任务的原始梯度投影）相加——这就是算法 1。（若取平均，SGD 的步长会缩短 n 倍。）",
+    "nb08.check_pcgrad_combine.correct": "投影后的梯度（每个都对其他任务的原始梯度投影）相加：这就是算法 1。（若取平均，SGD 的步长会缩短 n 倍。）",
     "widget.panel_summary": "交互面板 {kind}，控件 {controls}：运行本笔记本后即可操作。",
     # --- lesson 08 (issue 22): figures and tables of the redesigned experiment ---
     "lesson08.arm.single_a": "只训练 A",
