@@ -25,7 +25,7 @@ if str(ROOT) not in sys.path:  # run as a script: make `rnnlab` importable
 import torch  # noqa: E402
 from torch.nn import functional as F  # noqa: E402
 
-from rnnlab.checks import check_int  # noqa: E402
+from rnnlab.checks import require_int  # noqa: E402
 from rnnlab.experiments import multitask  # noqa: E402
 from rnnlab.gradients.pcgrad import pcgrad_backward  # noqa: E402
 from rnnlab.text import load_corpus_time_machine  # noqa: E402
@@ -34,9 +34,9 @@ from rnnlab.text import load_corpus_time_machine  # noqa: E402
 def backward_cost(corpus, vocab, *, num_hiddens: int = 32, num_steps: int = 8,
                   batch_size: int = 32, rounds: int = 30, seed: int = 0) -> dict:
     """``{"sum": s, "pcgrad": s, "ratio": pcgrad / sum}``: median seconds per step."""
-    rounds = check_int("rounds", rounds, minimum=1)
+    rounds = require_int("rounds", rounds, minimum=1)
     with torch.random.fork_rng(devices=[]):
-        torch.manual_seed(check_int("seed", seed, minimum=0))
+        torch.manual_seed(require_int("seed", seed, minimum=0))
         model = multitask.TwoTaskRNN(len(vocab), num_hiddens, "shared")
     corpus = torch.as_tensor(corpus, dtype=torch.long)
     sub = multitask.letter_substitution(vocab, 1.0)

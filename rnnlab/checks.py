@@ -67,7 +67,7 @@ def _range_text(minimum, maximum) -> str:
     return ""
 
 
-def check_int(name: str, value, minimum: int | None = None, maximum: int | None = None) -> int:
+def require_int(name: str, value, minimum: int | None = None, maximum: int | None = None) -> int:
     """Return ``value`` as an ``int`` if it is an integer in ``[minimum, maximum]``; raise otherwise."""
     got = as_int(value)
     if got is None:
@@ -87,7 +87,7 @@ def check_int(name: str, value, minimum: int | None = None, maximum: int | None 
     return got
 
 
-def check_float(name: str, value, minimum: float | None = None, maximum: float | None = None,
+def require_float(name: str, value, minimum: float | None = None, maximum: float | None = None,
                 allow_none: bool = False) -> float | None:
     """Return ``float(value)`` if it is a finite number in ``[minimum, maximum]`` (or None if allowed)."""
     if value is None and allow_none:
@@ -103,7 +103,7 @@ def check_float(name: str, value, minimum: float | None = None, maximum: float |
     return got
 
 
-def check_positive_float(name: str, value, allow_none: bool = False):
+def require_positive_float(name: str, value, allow_none: bool = False):
     """Return ``float(value)`` if it is a finite number > 0 (or None when allowed)."""
     if value is None and allow_none:
         return None
@@ -116,7 +116,7 @@ def check_positive_float(name: str, value, allow_none: bool = False):
     return got
 
 
-def check_bool(name: str, value) -> bool:
+def require_bool(name: str, value) -> bool:
     """Return ``value`` if it is ``True`` or ``False`` (numpy's bool and a 0-d bool tensor too);
     raise otherwise (``0``, ``1``, ``"False"`` are not flags).
 
@@ -133,7 +133,7 @@ def check_bool(name: str, value) -> bool:
     raise TypeError(f"{name} must be True or False, got {value!r} ({_type_name(value)}){hint}")
 
 
-def check_choice(name: str, value, choices):
+def require_choice(name: str, value, choices):
     """Return ``value`` if it is one of ``choices``; raise otherwise."""
     try:
         ok = value in choices
@@ -204,15 +204,15 @@ MAX_PARAMETERS = 400_000_000
 MAX_SERIES_LENGTH = 10_000_000
 
 
-def check_size(name: str, value, limit: int, minimum: int = 1) -> int:
+def require_size(name: str, value, limit: int, minimum: int = 1) -> int:
     """Return ``value`` as an int in ``[minimum, limit]``; the error names the bound and why it exists."""
-    got = check_int(name, value, minimum=minimum)
+    got = require_int(name, value, minimum=minimum)
     if got > limit:
         raise ValueError(f"{name} must be <= {limit:,} (the course's bound: what a laptop's memory "
                          f"holds), got {got:,}")
     return got
 
 
-def check_num_hiddens(value, name: str = "num_hiddens") -> int:
+def require_num_hiddens(value, name: str = "num_hiddens") -> int:
     """A hidden size: an integer in ``[1, MAX_NUM_HIDDENS]``."""
-    return check_size(name, value, MAX_NUM_HIDDENS)
+    return require_size(name, value, MAX_NUM_HIDDENS)

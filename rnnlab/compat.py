@@ -35,7 +35,7 @@ import torch
 from torch import nn
 from torch.utils import data as _torch_data
 
-from .checks import check_choice, check_int, check_positive_float
+from .checks import require_choice, require_int, require_positive_float
 from .device import try_gpu
 from .generation import predict as _predict
 from .gradients.clipping import grad_clipping as _clip_by_global_norm
@@ -113,7 +113,7 @@ class Accumulator:
     """Sums over ``n`` variables (d2l's ``Accumulator``); tensors are added as plain floats."""
 
     def __init__(self, n: int):
-        self.data = [0.0] * check_int("n", n, minimum=1)
+        self.data = [0.0] * require_int("n", n, minimum=1)
 
     def add(self, *args) -> None:
         if len(args) != len(self.data):
@@ -183,8 +183,8 @@ class Animator:
 
 def sgd(params, lr, batch_size) -> None:
     """Minibatch SGD as d2l writes it: ``p -= lr * p.grad / batch_size``, then zero the grads."""
-    lr = check_positive_float("lr", lr)
-    batch_size = check_int("batch_size", batch_size, minimum=1)
+    lr = require_positive_float("lr", lr)
+    batch_size = require_int("batch_size", batch_size, minimum=1)
     with torch.no_grad():
         for p in params:
             p -= lr * p.grad / batch_size
@@ -405,8 +405,8 @@ def load_corpus_time_machine(max_tokens: int = -1, token: str = "char"):
     published numbers. :func:`rnnlab.load_corpus_time_machine` differs on
     purpose: it puts a space between lines (173,427 characters).
     """
-    check_int("max_tokens", max_tokens, minimum=-1)
-    check_choice("token", token, ("word", "char"))
+    require_int("max_tokens", max_tokens, minimum=-1)
+    require_choice("token", token, ("word", "char"))
     tokens = tokenize(read_time_machine(), token)
     vocab = Vocab(tokens)
     corpus = [vocab[t] for line in tokens for t in line]
@@ -431,7 +431,7 @@ def load_data_time_machine(batch_size: int, num_steps: int, use_random_iter: boo
 
 def load_array(data_arrays, batch_size: int, is_train: bool = True):
     """A PyTorch ``DataLoader`` over tensors of equal length (shuffled when ``is_train``)."""
-    batch_size = check_int("batch_size", batch_size, minimum=1)
+    batch_size = require_int("batch_size", batch_size, minimum=1)
     if isinstance(data_arrays, torch.Tensor) or not isinstance(data_arrays, (tuple, list)) \
             or not data_arrays or not all(isinstance(a, torch.Tensor) for a in data_arrays):
         raise TypeError("data_arrays must be a tuple of tensors such as (features, labels), "
@@ -484,8 +484,8 @@ class RNNModelScratch:
     """
 
     def __init__(self, vocab_size, num_hiddens, device, get_params, init_state, forward_fn):
-        self.vocab_size = check_int("vocab_size", vocab_size, minimum=1)
-        self.num_hiddens = check_int("num_hiddens", num_hiddens, minimum=1)
+        self.vocab_size = require_int("vocab_size", vocab_size, minimum=1)
+        self.num_hiddens = require_int("num_hiddens", num_hiddens, minimum=1)
         self.params = get_params(vocab_size, num_hiddens, device)
         self.init_state, self.forward_fn = init_state, forward_fn
 

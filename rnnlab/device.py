@@ -8,7 +8,7 @@ import os
 
 import torch
 
-from .checks import check_int
+from .checks import require_int
 
 
 def default_device() -> torch.device:
@@ -32,7 +32,7 @@ def resolve_device(device=None) -> torch.device:
 
 def try_gpu(i: int = 0) -> torch.device:
     """GPU ``i`` if it exists, else the CPU (the name the d2l notes use)."""
-    i = check_int("i", i, minimum=0)
+    i = require_int("i", i, minimum=0)
     if torch.cuda.device_count() >= i + 1:
         return torch.device(f"cuda:{i}")
     return torch.device("cpu")
@@ -73,8 +73,8 @@ def default_threads(num_hiddens: int, cores: int | None = None, load: float | No
     starts every lesson at one thread (the answer for the course's models on a
     shared machine); :func:`threads_for` applies the policy to one block.
     """
-    num_hiddens = check_int("num_hiddens", num_hiddens, minimum=1)
-    cores = available_cores() if cores is None else check_int("cores", cores, minimum=1)
+    num_hiddens = require_int("num_hiddens", num_hiddens, minimum=1)
+    cores = available_cores() if cores is None else require_int("cores", cores, minimum=1)
     load = _load() if load is None else float(load)
     if num_hiddens < TWO_THREADS_FROM_HIDDEN or cores - load < IDLE_CORES_FOR_TWO:
         return 1

@@ -14,7 +14,7 @@ import warnings
 import torch
 from torch.nn import functional as F
 
-from .checks import as_int, check_int, check_positive_float
+from .checks import as_int, require_int, require_positive_float
 from .device import resolve_device
 from .models import model_device
 
@@ -57,7 +57,7 @@ def _device_of(model, device) -> torch.device:
 
 def generate(prefix, num_preds, model, vocab, choose, device=None) -> str:
     """Lesson 04. Warm up on ``prefix``, then ``num_preds`` times: ``choose`` a token from the logits."""
-    num_preds = check_int("num_preds", num_preds, minimum=0)
+    num_preds = require_int("num_preds", num_preds, minimum=0)
     _check_model_and_vocab(model, vocab)
     indices = _prefix_indices(prefix, vocab)
     device = _device_of(model, device)
@@ -93,9 +93,9 @@ def sample(prefix: str, num_preds: int, model, vocab, temperature: float = 1.0, 
     temperature flattens it (→ uniform). ``generator`` (a ``torch.Generator``
     or an int seed) makes the draw repeatable.
     """
-    temperature = check_positive_float("temperature", temperature)
+    temperature = require_positive_float("temperature", temperature)
     if as_int(generator) is not None:  # an int seed (numpy's too)
-        generator = torch.Generator().manual_seed(check_int("generator", generator, minimum=0))
+        generator = torch.Generator().manual_seed(require_int("generator", generator, minimum=0))
     elif generator is not None and not isinstance(generator, torch.Generator):
         raise TypeError(f"generator must be a torch.Generator, an int seed or None, "
                         f"got {type(generator).__name__}")

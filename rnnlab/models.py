@@ -25,13 +25,13 @@ from torch.nn import functional as F
 from .checks import (
     MAX_PARAMETERS,
     MAX_VOCAB_SIZE,
-    check_bool,
-    check_choice,
-    check_float,
-    check_int,
-    check_num_hiddens,
-    check_positive_float,
-    check_size,
+    require_bool,
+    require_choice,
+    require_float,
+    require_int,
+    require_num_hiddens,
+    require_positive_float,
+    require_size,
 )
 from .device import resolve_device
 from .fused import fused_rnn
@@ -41,7 +41,7 @@ NONLINEARITIES = ("tanh", "relu")  # nn.RNN's choices
 
 
 # --------------------------------------------------------------------------- checks
-def check_tokens(X, vocab_size: int) -> torch.Tensor:
+def require_tokens(X, vocab_size: int) -> torch.Tensor:
     """Lesson 04.
 
     Return ``X`` as a ``torch.long`` tensor of token indices in ``[0, vocab_size)``, shape (batch, steps).
@@ -79,7 +79,7 @@ def check_tokens(X, vocab_size: int) -> torch.Tensor:
     return X
 
 
-def check_state(state, shapes: list[tuple], dtype: torch.dtype | None = None) -> tuple:
+def require_state(state, shapes: list[tuple], dtype: torch.dtype | None = None) -> tuple:
     """Lesson 04. Return ``state`` as a tuple if it matches ``shapes`` (one shape per tensor).
 
     Every tensor must hold floating-point numbers; with ``dtype`` (the model's parameter
@@ -103,7 +103,7 @@ def check_state(state, shapes: list[tuple], dtype: torch.dtype | None = None) ->
     return tuple(state)
 
 
-def check_parameter_count(vocab_size: int, num_hiddens: int, count: int) -> None:
+def require_parameter_count(vocab_size: int, num_hiddens: int, count: int) -> None:
     """Lesson 04. Refuse a model of more than ``MAX_PARAMETERS`` numbers, naming both sizes."""
     if count > MAX_PARAMETERS:
         raise ValueError(f"vocab_size={vocab_size:,} with num_hiddens={num_hiddens:,} makes "
@@ -112,7 +112,7 @@ def check_parameter_count(vocab_size: int, num_hiddens: int, count: int) -> None
                          "a smaller num_hiddens")
 
 
-def check_carry_weights(weights, num_steps: int) -> list[float]:
+def require_carry_weights(weights, num_steps: int) -> list[float]:
     """``weights`` as ``num_steps`` finite Python floats (lesson 07's per-step gradient weights)."""
     if isinstance(weights, torch.Tensor):
         weights = weights.detach().reshape(-1).tolist()
@@ -122,7 +122,7 @@ def check_carry_weights(weights, num_steps: int) -> list[float]:
     if len(weights) != num_steps:
         raise ValueError(f"carry_weights must have one weight per step (num_steps = "
                          f"{num_steps}), got {len(weights)}")
-    return [check_float(f"carry_weights[{t}]", w) for t, w in enumerate(weights)]
+    return [require_float(f"carry_weights[{t}]", w) for t, w in enumerate(weights)]
 
 
 def detach_state(state) -> tuple:
@@ -169,12 +169,12 @@ class RNNScratch(nn.Module):
     def __init__(self, vocab_size: int, num_hiddens: int, device=None, *, scale: float = 0.01,
                  generator: torch.Generator | None = None, fused: bool = True):
         super().__init__()
-        self.vocab_size = check_size("vocab_size", vocab_size, MAX_VOCAB_SIZE)
-        self.num_hiddens = check_num_hiddens(num_hiddens)
-        check_parameter_count(self.vocab_size, self.num_hiddens,
+        self.vocab_size = require_size("vocab_size", vocab_size, MAX_VOCAB_SIZE)
+        self.num_hiddens = require_num_hiddens(num_hiddens)
+        require_parameter_count(self.vocab_size, self.num_hiddens,
                               2 * self.vocab_size * self.num_hiddens + self.num_hiddens ** 2)
-        self.fused = check_bool("fused", fused)
-        scale = check_positive_float("scale", scale)
+        self.fused = require_bool("fused", fused)
+        scale = require_positive_float("scale", scale)
         device = resolve_device(device)
         V, H = self.vocab_size, self.num_hiddens
 
@@ -195,7 +195,7 @@ class RNNScratch(nn.Module):
 
     def begin_state(self, batch_size: int, device=None) -> tuple:
         """A zero hidden state ``(H,)`` with ``H`` of shape ``(batch_size, num_hiddens)``."""
-        check_int("batch_size", batch_size, minimum=1)
+        require_int("batch_size", batch_size, minimum=1)
         device = model_device(self) if device is None else resolve_device(device)
         return (torch.zeros(batch_size, self.num_hiddens, device=device, dtype=self.W_hh.dtype),)
 
@@ -219,13 +219,13 @@ class RNNScratch(nn.Module):
         return torch.stack(hiddens)                           # (num_steps, batch, num_hiddens)
 
     def forward(self, X: torch.Tensor, state=None, carry_weights=None):
-        X = check_tokens(X, self.vocab_size).to(self.W_xh.device)
+        X = require_tokens(X, self.vocab_size).to(self.W_xh.device)
         batch = X.shape[0]
         if state is None:
             state = self.begin_state(batch)
-        (H,) = check_state(state, [(batch, self.num_hiddens)])
+        (H,) = require_state(state, [(batch, self.num_hiddens)])
         if carry_weights is not None:
-            carry_weights = check_carry_weights(carry_weights, X.shape[1])
+            carry_weights = require_carry_weights(carry_weights, X.shape[1])
         if self.fused:   # the same numbers, with lesson 07's BPTT as the backward pass
             outputs, H = fused_rnn(X, H, self.W_xh, self.W_hh, self.b_h, self.W_hq, self.b_q,
                                    carry_weights)
@@ -301,21 +301,21 @@ class RNNModel(nn.Module):
                  bidirectional: bool = False, device=None, *, nonlinearity: str = "tanh",
                  bias: bool = True, dropout: float = 0.0):
         super().__init__()
-        self.vocab_size = check_size("vocab_size", vocab_size, MAX_VOCAB_SIZE)
-        self.num_hiddens = check_num_hiddens(num_hiddens)
-        self.cell = check_choice("cell", cell, CELLS)
-        self.num_layers = check_size("num_layers", num_layers, 64)
-        self.bidirectional = check_bool("bidirectional", bidirectional)
+        self.vocab_size = require_size("vocab_size", vocab_size, MAX_VOCAB_SIZE)
+        self.num_hiddens = require_num_hiddens(num_hiddens)
+        self.cell = require_choice("cell", cell, CELLS)
+        self.num_layers = require_size("num_layers", num_layers, 64)
+        self.bidirectional = require_bool("bidirectional", bidirectional)
         gates = {"rnn": 1, "gru": 3, "lstm": 4}[self.cell]
         H, V, D, L = self.num_hiddens, self.vocab_size, 1 + self.bidirectional, self.num_layers
-        check_parameter_count(V, H, gates * D * H * (V + H + D * H * (L - 1) + H * (L - 1))
+        require_parameter_count(V, H, gates * D * H * (V + H + D * H * (L - 1) + H * (L - 1))
                               + D * H * V)
-        self.nonlinearity = check_choice("nonlinearity", nonlinearity, NONLINEARITIES)
+        self.nonlinearity = require_choice("nonlinearity", nonlinearity, NONLINEARITIES)
         if self.cell != "rnn" and self.nonlinearity != "tanh":
             raise ValueError(f"nonlinearity={nonlinearity!r} applies only to cell='rnn'; "
                              f"nn.{self.cell.upper()} has its own fixed gates (leave it 'tanh')")
-        self.bias = check_bool("bias", bias)
-        self.dropout = check_float("dropout", dropout, minimum=0.0, maximum=1.0)
+        self.bias = require_bool("bias", bias)
+        self.dropout = require_float("dropout", dropout, minimum=0.0, maximum=1.0)
         if self.dropout == 1.0:
             raise ValueError("dropout must be in [0, 1): dropout=1.0 drops everything")
         self.num_directions = 2 if self.bidirectional else 1
@@ -340,7 +340,7 @@ class RNNModel(nn.Module):
         if type(layer) not in kinds:
             raise TypeError("layer must be an nn.RNN, nn.GRU or nn.LSTM, "
                             f"got {type(layer).__name__}")
-        vocab_size = check_int("vocab_size", vocab_size, minimum=1)
+        vocab_size = require_int("vocab_size", vocab_size, minimum=1)
         if layer.input_size != vocab_size or layer.batch_first or getattr(layer, "proj_size", 0):
             raise ValueError(f"layer must take one-hot inputs of size vocab_size={vocab_size} "
                              f"with batch_first=False and no projection, got {layer!r}")
@@ -366,7 +366,7 @@ class RNNModel(nn.Module):
 
     def begin_state(self, batch_size: int, device=None) -> tuple:
         """Zeros: ``(h,)`` for rnn/gru, ``(h, c)`` for lstm."""
-        check_int("batch_size", batch_size, minimum=1)
+        require_int("batch_size", batch_size, minimum=1)
         device = model_device(self) if device is None else resolve_device(device)
         n = 2 if self.cell == "lstm" else 1
         dtype = self.linear.weight.dtype
@@ -374,12 +374,12 @@ class RNNModel(nn.Module):
                      for _ in range(n))
 
     def forward(self, X: torch.Tensor, state=None):
-        X = check_tokens(X, self.vocab_size).to(model_device(self))
+        X = require_tokens(X, self.vocab_size).to(model_device(self))
         batch = X.shape[0]
         if state is None:
             state = self.begin_state(batch)
         n = 2 if self.cell == "lstm" else 1
-        state = check_state(state, [self._state_shape(batch)] * n, dtype=self.linear.weight.dtype)
+        state = require_state(state, [self._state_shape(batch)] * n, dtype=self.linear.weight.dtype)
         inputs = F.one_hot(X.T, self.vocab_size).to(self.linear.weight.dtype)  # the model's dtype
         Y, new_state = self.rnn(inputs, state if self.cell == "lstm" else state[0])
         outputs = self.linear(Y.reshape(-1, Y.shape[-1]))

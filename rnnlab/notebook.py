@@ -7,7 +7,7 @@ import warnings
 
 import torch
 
-from .checks import check_bool, check_int
+from .checks import require_bool, require_int
 from .device import available_cores, default_device
 from .i18n import set_language, tr
 from .i18n.fonts import use_cjk_font
@@ -33,10 +33,10 @@ def setup(seed: int = 0, quiet: bool = False, threads: int | None = 1, lang: str
     ``seed`` also starts the course-wide seed stream (:mod:`rnnlab.randomness`): after
     ``setup(seed)``, helpers called with ``seed=None`` (the data loaders) are repeatable too.
     """
-    seed = check_int("seed", seed, minimum=0)
-    quiet = check_bool("quiet", quiet)
+    seed = require_int("seed", seed, minimum=0)
+    quiet = require_bool("quiet", quiet)
     if threads is not None:
-        threads = check_int("threads", threads, minimum=1, maximum=available_cores())
+        threads = require_int("threads", threads, minimum=1, maximum=available_cores())
     set_language(lang)  # checked last: a refused argument changes nothing
     random.seed(seed)
     torch.manual_seed(seed)

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import random
 
-from .checks import check_int
+from .checks import require_int
 
 _stream: random.Random | None = None
 
@@ -23,13 +23,13 @@ _stream: random.Random | None = None
 def set_course_seed(seed) -> None:
     """Start the course-wide stream of seeds from ``seed`` (``None`` turns it off)."""
     global _stream
-    _stream = None if seed is None else random.Random(check_int("seed", seed, minimum=0))
+    _stream = None if seed is None else random.Random(require_int("seed", seed, minimum=0))
 
 
 def draw_seed(seed=None) -> int:
     """``seed`` itself if given; else the next seed of the course-wide stream; else a fresh one."""
     if seed is not None:
-        return check_int("seed", seed, minimum=0)
+        return require_int("seed", seed, minimum=0)
     if _stream is not None:
         return _stream.getrandbits(63)
     return random.SystemRandom().getrandbits(63)

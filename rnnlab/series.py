@@ -18,7 +18,7 @@ from dataclasses import dataclass
 import torch
 from torch import nn
 
-from .checks import MAX_SERIES_LENGTH, check_float, check_int, check_positive_float, check_size
+from .checks import MAX_SERIES_LENGTH, require_float, require_int, require_positive_float, require_size
 from .metrics import spectral_radius
 
 
@@ -35,10 +35,10 @@ NOISE = 0.2
 def noisy_sine(num_points: int = 1000, frequency: float = 0.01, noise: float = NOISE,
                seed: int = 0):
     """Lesson 01. Return ``(time, x)`` with ``x_t = sin(frequency * t) + noise * N(0, 1)`` for t = 1..T."""
-    num_points = check_size("num_points", num_points, MAX_SERIES_LENGTH, minimum=2)
-    frequency = check_positive_float("frequency", frequency)
-    noise = check_float("noise", noise, minimum=0)
-    generator = torch.Generator().manual_seed(check_int("seed", seed, minimum=0))
+    num_points = require_size("num_points", num_points, MAX_SERIES_LENGTH, minimum=2)
+    frequency = require_positive_float("frequency", frequency)
+    noise = require_float("noise", noise, minimum=0)
+    generator = torch.Generator().manual_seed(require_int("seed", seed, minimum=0))
     time = torch.arange(1, num_points + 1, dtype=torch.float64)
     x = torch.sin(frequency * time)
     x = x + noise * torch.randn(num_points, generator=generator, dtype=torch.float64)
@@ -51,7 +51,7 @@ def lag_features(x, tau: int):
     ``features`` has shape ``(T - tau, tau)``, ``labels`` shape ``(T - tau,)``.
     """
     x = _as_series("x", x)
-    tau = check_int("tau", tau, minimum=1)
+    tau = require_int("tau", tau, minimum=1)
     if len(x) <= tau:
         raise ValueError(f"series of length {len(x)} is too short for tau={tau}: "
                          f"a lag window needs at least tau + 1 = {tau + 1} values")
@@ -89,7 +89,7 @@ def least_squares(features: torch.Tensor, labels: torch.Tensor):
 def fit_autoregressive(x, tau: int, n_train: int | None = None) -> LinearAR:
     """Lesson 01. Fit an AR(tau) model by least squares on the windows whose label lies in ``x[:n_train]``."""
     features, labels = lag_features(x, tau)
-    n_train = len(x) if n_train is None else check_int("n_train", n_train, maximum=len(x))
+    n_train = len(x) if n_train is None else require_int("n_train", n_train, maximum=len(x))
     rows = n_train - tau
     if rows < tau + 1:
         raise ValueError(f"n_train={n_train} gives only {max(rows, 0)} training windows for "
@@ -112,7 +112,7 @@ def predict_k_step(model: LinearAR, x, k: int):
     """
     x = _as_series("x", x)
     tau = model.order
-    k = check_int("k", k, minimum=1)
+    k = require_int("k", k, minimum=1)
     n = len(x) - tau - k + 1
     if n < 1:
         raise ValueError(f"series of length {len(x)} is too short for tau={tau} and k={k}: "
@@ -130,7 +130,7 @@ def predict_k_step(model: LinearAR, x, k: int):
 def predict_free_running(model: LinearAR, x, n_observed: int) -> torch.Tensor:
     """Lesson 01. Observe ``x[:n_observed]``, then predict every later value from earlier *predictions*."""
     x = _as_series("x", x)
-    n_observed = check_int("n_observed", n_observed, minimum=model.order, maximum=len(x))
+    n_observed = require_int("n_observed", n_observed, minimum=model.order, maximum=len(x))
     values = x.clone()
     for t in range(n_observed, len(x)):
         values[t] = model(values[t - model.order : t])
@@ -162,7 +162,7 @@ def k_step_errors(model: LinearAR, x, ks, start: int = 0) -> list[float]:
     range to measure on unseen data).
     """
     x = _as_series("x", x)
-    start = check_int("start", start, minimum=0, maximum=len(x) - 1)
+    start = require_int("start", start, minimum=0, maximum=len(x) - 1)
     errors = []
     for k in ks:
         positions, predictions = predict_k_step(model, x, k)
@@ -182,7 +182,7 @@ def impulse_response(model: LinearAR, steps: int) -> torch.Tensor:
     """
     if not isinstance(model, LinearAR):
         raise TypeError(f"model must be a LinearAR (from fit_autoregressive), got {type(model).__name__}")
-    steps = check_int("steps", steps, minimum=1)
+    steps = require_int("steps", steps, minimum=1)
     w = model.weights.to(torch.float64).flip(0)   # w[i - 1] weighs x_(t-i)
     psi = torch.zeros(steps, dtype=torch.float64)
     psi[0] = 1.0
@@ -201,7 +201,7 @@ def k_step_errors_from_one_step(model: LinearAR, x, k: int):
     :func:`predict_k_step`, so the two can be compared.
     """
     x = _as_series("x", x)
-    k = check_int("k", k, minimum=1)
+    k = require_int("k", k, minimum=1)
     positions, _ = predict_k_step(model, x, k)
     tau = model.order
     one_step_errors = x[tau:] - predict_one_step(model, x)   # ε_s sits at index s - tau
@@ -227,10 +227,10 @@ class MLPAutoregressive(nn.Module):
 
     def __init__(self, tau: int, num_hiddens: int = 10, seed: int = 0):
         super().__init__()
-        self.tau = check_int("tau", tau, minimum=1)
-        num_hiddens = check_int("num_hiddens", num_hiddens, minimum=1)
+        self.tau = require_int("tau", tau, minimum=1)
+        num_hiddens = require_int("num_hiddens", num_hiddens, minimum=1)
         with torch.random.fork_rng(devices=[]):  # seeded here; the caller's stream is untouched
-            torch.manual_seed(check_int("seed", seed, minimum=0))
+            torch.manual_seed(require_int("seed", seed, minimum=0))
             self.net = nn.Sequential(nn.Linear(self.tau, num_hiddens), nn.ReLU(),
                                      nn.Linear(num_hiddens, 1)).double()
 
@@ -276,7 +276,7 @@ def fit_latent_autoregressive(x, alphas=(0.0, 0.5, 0.9), n_train: int | None = N
     """Lesson 01. Fit ``x̂_t = w · h_t + b`` by least squares; return ``(model, states)``."""
     x = _as_series("x", x)
     states = latent_states(x, alphas)
-    n_train = len(x) if n_train is None else check_int("n_train", n_train, maximum=len(x))
+    n_train = len(x) if n_train is None else require_int("n_train", n_train, maximum=len(x))
     if n_train - 1 < states.shape[1] + 1:
         raise ValueError(f"n_train={n_train} is too small to fit {states.shape[1]} weights "
                          f"and a bias; need n_train >= {states.shape[1] + 2}")
@@ -303,7 +303,7 @@ def simulate_var(A, num_steps: int, c=None, noise: float = 0.1, seed: int = 0) -
     if radius >= 1:
         raise ValueError(f"A has spectral radius {radius:.3g}; allowed: < 1 (a stable VAR), "
                          "otherwise the simulated series grows without bound")
-    num_steps = check_int("num_steps", num_steps, minimum=2)
+    num_steps = require_int("num_steps", num_steps, minimum=2)
     d = A.shape[0]
     c = torch.zeros(d) if c is None else c
     c = torch.as_tensor(c, dtype=torch.float64)
@@ -311,7 +311,7 @@ def simulate_var(A, num_steps: int, c=None, noise: float = 0.1, seed: int = 0) -
         raise ValueError(f"c must have shape ({d},) to match A, got {tuple(c.shape)}")
     if not noise >= 0:
         raise ValueError(f"noise must be a number >= 0, got {noise!r}")
-    generator = torch.Generator().manual_seed(check_int("seed", seed, minimum=0))
+    generator = torch.Generator().manual_seed(require_int("seed", seed, minimum=0))
     eps = noise * torch.randn(num_steps, d, generator=generator, dtype=torch.float64)
     X = torch.zeros(num_steps, d, dtype=torch.float64)
     for t in range(1, num_steps):
@@ -358,9 +358,9 @@ def interpolation_vs_extrapolation(time, x, fit_end: int, degree: int = 7,
     time, x = _as_series("time", time), _as_series("x", x)
     if len(time) != len(x):
         raise ValueError(f"time and x must have the same length, got {len(time)} and {len(x)}")
-    degree = check_int("degree", degree, minimum=0, maximum=15)
-    holdout_every = check_int("holdout_every", holdout_every, minimum=2)
-    fit_end = check_int("fit_end", fit_end, minimum=2 * (degree + 1), maximum=len(x) - 1)
+    degree = require_int("degree", degree, minimum=0, maximum=15)
+    holdout_every = require_int("holdout_every", holdout_every, minimum=2)
+    fit_end = require_int("fit_end", fit_end, minimum=2 * (degree + 1), maximum=len(x) - 1)
     index = torch.arange(len(x))
     inside = (index < fit_end) & (index % holdout_every == holdout_every - 1)
     train = (index < fit_end) & ~inside

@@ -10,7 +10,7 @@ import torch
 import rnnlab
 from rnnlab import randomness
 from rnnlab.generation import predict, sample
-from rnnlab.models import RNNModel, RNNScratch, check_tokens
+from rnnlab.models import RNNModel, RNNScratch, require_tokens
 from rnnlab.notebook import setup
 from rnnlab.series import noisy_sine
 from rnnlab.text.minibatches import (
@@ -161,7 +161,7 @@ def test_any_integer_dtype_of_tokens_works(make, dtype):
 
 def test_tokens_as_characters_are_explained():
     with pytest.raises(TypeError, match=r"turn characters into indices first with vocab\[\.\.\.\]"):
-        check_tokens([["h", "e"]], len(VOCAB))
+        require_tokens([["h", "e"]], len(VOCAB))
     with pytest.raises(TypeError, match="turn characters into indices"):
         RNNModel(len(VOCAB), 4)("he")
 

@@ -214,8 +214,8 @@ def test_theta_is_checked_once_per_run_not_per_batch(monkeypatch):
 
     calls = []
     for module in (clipping, loop):
-        original = module.check_theta
-        monkeypatch.setattr(module, "check_theta",
+        original = module.require_theta
+        monkeypatch.setattr(module, "require_theta",
                             lambda theta, original=original: calls.append(1) or original(theta))
     loop.train(_model(), _batches(4), epochs=2, lr=0.5, state="fresh")
     assert len(calls) == 1
@@ -313,7 +313,7 @@ def test_min_freq_summary_agrees_with_vocab_on_a_literal_unk():
 
 # --------------------------------------------------------------------------- sizes
 def test_sizes_are_bounded_with_argument_value_and_limit():
-    from rnnlab.checks import MAX_NUM_HIDDENS, check_num_hiddens
+    from rnnlab.checks import MAX_NUM_HIDDENS, require_num_hiddens
     from rnnlab.models import RNNScratch
     from rnnlab.series import noisy_sine
 
@@ -322,8 +322,8 @@ def test_sizes_are_bounded_with_argument_value_and_limit():
     with pytest.raises(ValueError, match=r"num_points must be <= 10,000,000"):
         noisy_sine(10**10)
     with pytest.raises(ValueError, match="num_hiddens must be <="):   # the shared checker
-        check_num_hiddens(10**5)
-    assert check_num_hiddens(np.int64(MAX_NUM_HIDDENS)) == MAX_NUM_HIDDENS
+        require_num_hiddens(10**5)
+    assert require_num_hiddens(np.int64(MAX_NUM_HIDDENS)) == MAX_NUM_HIDDENS
 
 
 # --------------------------------------------------------------------------- numbers and flags

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 
 import torch
 
-from ..checks import check_choice, check_int
+from ..checks import require_choice, require_int
 from ..i18n import tr
 from ..text.minibatches import min_corpus_length, seq_data_iter_random, seq_data_iter_sequential
 
@@ -65,14 +65,14 @@ def batch_layout(num_tokens: int, batch_size: int, num_steps: int, scheme: str,
 
     ``offset=None`` draws the random start offset from ``seed``, as training does.
     """
-    check_choice("scheme", scheme, SCHEMES)
-    num_tokens = check_int("num_tokens", num_tokens, minimum=2)
-    check_int("batch_size", batch_size, minimum=1)
-    check_int("num_steps", num_steps, minimum=1)
-    generator = torch.Generator().manual_seed(check_int("seed", seed, minimum=0))
+    require_choice("scheme", scheme, SCHEMES)
+    num_tokens = require_int("num_tokens", num_tokens, minimum=2)
+    require_int("batch_size", batch_size, minimum=1)
+    require_int("num_steps", num_steps, minimum=1)
+    generator = torch.Generator().manual_seed(require_int("seed", seed, minimum=0))
     if offset is None:
         offset = int(torch.randint(0, num_steps, (1,), generator=generator))
-    offset = check_int("offset", offset, minimum=0, maximum=num_steps - 1)
+    offset = require_int("offset", offset, minimum=0, maximum=num_steps - 1)
     fn = seq_data_iter_random if scheme == "random" else seq_data_iter_sequential
     positions = torch.arange(num_tokens)
     batch, row, step = (torch.full((num_tokens,), -1, dtype=torch.long) for _ in range(3))
@@ -118,9 +118,9 @@ def plot_batching(batch_size: int = 2, num_steps: int = 5, text: str = DEMO_TEXT
 
     if not isinstance(text, str) or not text:
         raise ValueError(f"text must be a non-empty string, got {text!r}")
-    width = check_int("width", width, minimum=5, maximum=80)
-    need = min_corpus_length(check_int("batch_size", batch_size, minimum=1),
-                             check_int("num_steps", num_steps, minimum=1))
+    width = require_int("width", width, minimum=5, maximum=80)
+    need = min_corpus_length(require_int("batch_size", batch_size, minimum=1),
+                             require_int("num_steps", num_steps, minimum=1))
     if len(text) < need:
         raise ValueError(f"text of {len(text)} characters is too short for "
                          f"batch_size={batch_size} and num_steps={num_steps}: need "
@@ -241,7 +241,7 @@ def plot_unrolled_graph(num_steps: int = 3):
     Boxes are variables, shaded boxes parameters, circles operators; arrows
     follow the forward pass (backpropagation walks them in reverse).
     """
-    num_steps = check_int("num_steps", num_steps, minimum=1, maximum=6)
+    num_steps = require_int("num_steps", num_steps, minimum=1, maximum=6)
     fig, ax = _canvas((2.6 * num_steps + 1.6, 4.6))
 
     def box(x, y, text, param=False):
@@ -319,7 +319,7 @@ def plot_ar_models(tau: int = 3):
     x̂_t is read from h_t (d2l Fig. 8.1.2)."""
     import matplotlib.pyplot as plt
 
-    tau = check_int("tau", tau, minimum=1, maximum=5)
+    tau = require_int("tau", tau, minimum=1, maximum=5)
     fig, (a, b) = plt.subplots(1, 2, figsize=(13, 4.2), gridspec_kw={"width_ratios": [1, 1.3]})
     for ax in (a, b):
         ax.set_axis_off()
@@ -354,8 +354,8 @@ def plot_ar_models(tau: int = 3):
 def plot_markov_window(tau: int = 4, length: int = 10):
     """Lesson 01. A series x_1 … x_length; the prediction of the last one uses only the
     ``tau`` observations before it (highlighted): the Markov condition of order τ."""
-    tau = check_int("tau", tau, minimum=1)
-    length = check_int("length", length, minimum=2, maximum=16)
+    tau = require_int("tau", tau, minimum=1)
+    length = require_int("length", length, minimum=2, maximum=16)
     if tau > length - 1:
         raise ValueError(f"tau must be <= length - 1 = {length - 1} (the window lies before x_t), "
                          f"got tau={tau}")
@@ -483,7 +483,7 @@ def plot_rnn_step():
 def plot_rnn_unrolled(num_steps: int = 3):
     """Lesson 04. The RNN unrolled over ``num_steps`` time steps: the same parameters (shaded,
     dashed lines) are used at every step; the state H_t is passed from step to step."""
-    num_steps = check_int("num_steps", num_steps, minimum=1, maximum=6)
+    num_steps = require_int("num_steps", num_steps, minimum=1, maximum=6)
     fig, ax = _canvas((2.6 * num_steps + 3.2, 4.6))
     dx = 2.6
     _box(ax, 0.0, 1.8, "$H_0$", fc=STATE, w=0.8, h=0.5, fontsize=FONT)
@@ -516,7 +516,7 @@ def plot_state_policies(num_batches: int = 3):
     the cut). Bottom: random sampling, where batches are unrelated, so each starts fresh (H = 0)."""
     import matplotlib.pyplot as plt
 
-    num_batches = check_int("num_batches", num_batches, minimum=2, maximum=5)
+    num_batches = require_int("num_batches", num_batches, minimum=2, maximum=5)
     fig, axes = plt.subplots(2, 1, figsize=(3.2 * num_batches + 1.5, 4.6))
     for ax, scheme in zip(axes, ("sequential", "random"), strict=True):
         ax.set_axis_off()

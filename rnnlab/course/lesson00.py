@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import math
 
-from ..checks import check_int
+from ..checks import require_int
 from ..i18n import tr
 
 
@@ -23,7 +23,7 @@ def _check_number(name, value):
 
 def trajectory(w: float, steps: int = 30, h0: float = 1.0, x: float = 0.0) -> list[float]:
     """Lesson 00. The states h_0 … h_steps of ``h_t = tanh(w * h_{t-1} + x)``."""
-    check_int("steps", steps, minimum=1)
+    require_int("steps", steps, minimum=1)
     for name, value in (("w", w), ("h0", h0), ("x", x)):
         _check_number(name, value)
     hs = [float(h0)]
@@ -44,7 +44,7 @@ def sensitivity(w: float, steps: int = 30, h0: float = 1.0, x: float = 0.0) -> l
 
 def linear_sensitivity(w: float, steps: int = 30) -> list[float]:
     """Lesson 00. |∂h_t/∂h_0| = |w|^t for the linear recurrence h_t = w·h_{t-1} (no tanh)."""
-    check_int("steps", steps, minimum=1)
+    require_int("steps", steps, minimum=1)
     _check_number("w", w)
     return [abs(w) ** t for t in range(steps + 1)]
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ..checks import check_int
+from ..checks import require_int
 from ..i18n import tr
 from ..series import (
     NOISE,
@@ -47,7 +47,7 @@ def ar_prediction_figure(tau: int = 4, k: int = 16, n_train: int = N_TRAIN, seed
 
     time, x = noisy_sine(seed=seed)
     model = fit_autoregressive(x, tau, n_train=n_train)
-    k = check_int("k", k, minimum=1, maximum=len(x) - tau - n_train)
+    k = require_int("k", k, minimum=1, maximum=len(x) - tau - n_train)
     one = predict_one_step(model, x)
     positions, k_pred = predict_k_step(model, x, k)
     ks = sorted(set(ERROR_KS) | {k})
@@ -182,8 +182,8 @@ def plot_k_step_feedback(tau: int = 3, k: int = 3):
     import matplotlib.pyplot as plt
     from matplotlib.patches import FancyBboxPatch
 
-    tau = check_int("tau", tau, minimum=1, maximum=4)
-    k = check_int("k", k, minimum=1, maximum=4)
+    tau = require_int("tau", tau, minimum=1, maximum=4)
+    k = require_int("k", k, minimum=1, maximum=4)
 
     n_obs = tau + 1
     fig, ax = plt.subplots(figsize=(1.15 * (n_obs + k) + 3.2, 1.2 * k + 1.4))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 
-from ..checks import check_int
+from ..checks import require_int
 from ..i18n import tr
 from ..text.zipf import book_word_tokens, min_freq_curve, min_freq_summary, plot_zipf
 
@@ -19,7 +19,7 @@ def min_freq_figure(min_freq: int = 5, tokens=None):
     import matplotlib.pyplot as plt
 
     tokens = book_word_tokens() if tokens is None else tokens
-    min_freq = check_int("min_freq", min_freq, minimum=0, maximum=MAX_MIN_FREQ)
+    min_freq = require_int("min_freq", min_freq, minimum=0, maximum=MAX_MIN_FREQ)
     grid = list(range(1, MAX_MIN_FREQ + 1))
     curve = min_freq_curve(tokens, grid)
     current = min_freq_summary(tokens, min_freq)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ..checks import check_int
+from ..checks import require_int
 from ..i18n import tr
 from ..text.ngram import _check_alpha, ngram_baseline, ngram_counts
 from ..text.vocab import Vocab
@@ -132,7 +132,7 @@ def ngram_storage(ns=(1, 2, 3), tokens=None) -> list[StorageRow]:
 
     ``tokens`` defaults to the book's words; V is the size of the vocabulary built from them.
     """
-    ns = tuple(check_int("n", n, minimum=1) for n in ns)
+    ns = tuple(require_int("n", n, minimum=1) for n in ns)
     tokens = book_word_tokens() if tokens is None else list(tokens)
     vocab_size = len(Vocab(tokens))
     return [StorageRow(n, vocab_size, len(ngram_counts(tokens, n))) for n in ns]

@@ -21,10 +21,10 @@ from pathlib import Path
 
 import torch
 
-from ..checks import check_choice, check_int, check_positive_float
+from ..checks import require_choice, require_int, require_positive_float
 from ..experiments.recipes import COURSE_RECIPE, COURSE_SCHEDULE, SEED_RECIPE, recipe_data, run_recipe
 from ..generation import predict, sample
-from ..gradients.clipping import check_theta
+from ..gradients.clipping import require_theta
 from ..i18n import tr
 from ..metrics import perplexity
 from ..models import RNNScratch
@@ -51,7 +51,7 @@ SCHEMES = ("sequential", "random")
 
 
 def _check_num_steps(num_steps, tokens_per_update: int) -> int:
-    num_steps = check_int("num_steps", num_steps, minimum=1, maximum=128)
+    num_steps = require_int("num_steps", num_steps, minimum=1, maximum=128)
     if tokens_per_update % num_steps:
         allowed = [t for t in range(1, 129) if tokens_per_update % t == 0]
         raise ValueError(f"num_steps must divide the {tokens_per_update} tokens of one update "
@@ -111,15 +111,15 @@ def training_panel(num_hiddens: int = 64, num_steps: int = 16, theta=1.0, lr: fl
     diverges is not an error here: the reader moved a slider too far and should see why,
     so the figure and the report say so instead.
     """
-    num_hiddens = check_int("num_hiddens", num_hiddens, minimum=1)
+    num_hiddens = require_int("num_hiddens", num_hiddens, minimum=1)
     num_steps = _check_num_steps(num_steps, TOKENS_PER_UPDATE)
-    theta = check_theta(theta)
-    lr = check_positive_float("lr", lr)
-    updates = check_int("updates", updates, minimum=1)
-    optimizer = check_choice("optimizer", optimizer, OPTIMIZERS)
-    scheme = check_choice("scheme", scheme, SCHEMES)
-    temperature = check_positive_float("temperature", temperature)
-    seed = check_int("seed", seed, minimum=0)
+    theta = require_theta(theta)
+    lr = require_positive_float("lr", lr)
+    updates = require_int("updates", updates, minimum=1)
+    optimizer = require_choice("optimizer", optimizer, OPTIMIZERS)
+    scheme = require_choice("scheme", scheme, SCHEMES)
+    temperature = require_positive_float("temperature", temperature)
+    seed = require_int("seed", seed, minimum=0)
     if progress not in (True, False):
         raise TypeError(f"progress must be True or False, got {progress!r}")
     if updates % UPDATES_PER_PASS:
@@ -258,7 +258,7 @@ class LongRun:
 
 def long_run_recipe(name: str):
     """Lesson 04. ``(recipe, val_every)`` of the long run ``name`` (``"seed"`` or ``"course"``)."""
-    name = check_choice("name", name, LONG_RUNS)
+    name = require_choice("name", name, LONG_RUNS)
     if name == "seed":   # validated every 5 epochs on the first 4,000 held-out characters
         return dataclasses.replace(SEED_RECIPE, max_val_tokens=4_000), 5
     return dataclasses.replace(COURSE_RECIPE, schedule=COURSE_SCHEDULE), 1
@@ -285,7 +285,7 @@ def long_run(name: str, epochs: int | None = None, device=None, progress: bool =
     if epochs is not None:
         if name != "seed":
             raise ValueError(f"epochs can only shorten the 'seed' run, got name={name!r}")
-        recipe = dataclasses.replace(recipe, epochs=check_int("epochs", epochs, minimum=1))
+        recipe = dataclasses.replace(recipe, epochs=require_int("epochs", epochs, minimum=1))
     history, model, vocab = run_recipe(recipe, device=device, progress=progress,
                                        val_every=val_every)
     samples = {prefix: predict(prefix, 60, model, vocab) for prefix in LONG_RUN_PREFIXES}
@@ -307,7 +307,7 @@ def long_run(name: str, epochs: int | None = None, device=None, progress: bool =
 
 def long_run_path(name: str) -> Path:
     """Where the stored long run ``name`` lives (inside the installed package)."""
-    name = check_choice("name", name, LONG_RUNS)
+    name = require_choice("name", name, LONG_RUNS)
     return Path(__file__).resolve().parents[1] / "data" / LONG_RUN_FILES[name]
 
 
@@ -343,12 +343,12 @@ def warmup_comparison(net, tokens, prefix_len: int = 30, num_prefixes: int = 500
     (time-major outputs), the notes' ``RNNModelScratch`` as well as ``rnnlab.RNNScratch``.
     """
     tokens = torch.as_tensor(tokens, dtype=torch.long).reshape(-1)
-    prefix_len = check_int("prefix_len", prefix_len, minimum=1)
-    num_prefixes = check_int("num_prefixes", num_prefixes, minimum=1)
+    prefix_len = require_int("prefix_len", prefix_len, minimum=1)
+    num_prefixes = require_int("num_prefixes", num_prefixes, minimum=1)
     if len(tokens) < prefix_len + 1:
         raise ValueError(f"tokens must hold more than prefix_len={prefix_len} tokens, "
                          f"got {len(tokens)}")
-    generator = torch.Generator().manual_seed(check_int("seed", seed, minimum=0))
+    generator = torch.Generator().manual_seed(require_int("seed", seed, minimum=0))
     starts = torch.randint(0, len(tokens) - prefix_len, (num_prefixes,), generator=generator)
     prefixes = torch.stack([tokens[s:s + prefix_len] for s in starts.tolist()])   # (n, prefix_len)
     targets = tokens[starts + prefix_len]                                        # (n,)
@@ -431,8 +431,8 @@ def plot_time_major(batch_size: int = 2, num_steps: int = 3):
 
     from .diagrams import FONT
 
-    batch_size = check_int("batch_size", batch_size, minimum=1, maximum=4)
-    num_steps = check_int("num_steps", num_steps, minimum=1, maximum=5)
+    batch_size = require_int("batch_size", batch_size, minimum=1, maximum=4)
+    num_steps = require_int("num_steps", num_steps, minimum=1, maximum=5)
     colors = plt.get_cmap("Pastel1").colors
     fig, (left, right) = plt.subplots(1, 2, figsize=(12, 1.6 + 0.55 * batch_size * num_steps),
                                       gridspec_kw={"width_ratios": [1, 1.5]})

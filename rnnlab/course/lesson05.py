@@ -7,11 +7,11 @@ import time
 
 import torch
 
-from ..checks import check_int
+from ..checks import require_int
 from ..experiments.explosion import grad_norm_vs_steps, plot_grad_norm_vs_steps
 from ..experiments.recipes import quick_train
 from ..generation import predict
-from ..gradients.clipping import check_theta
+from ..gradients.clipping import require_theta
 from ..i18n import tr
 from ..training.loop import TrainingDiverged
 from .report import (
@@ -60,7 +60,7 @@ def theta_sweep(thetas, *, lr: float = 5.0, num_hiddens: int = 64, num_steps: in
     if not thetas:
         raise ValueError(f"thetas must name at least one threshold, got {thetas!r}")
     for theta in thetas:   # every θ checked before the first run starts
-        check_theta(theta)
+        require_theta(theta)
     results = {}
     with keeping_finished_runs(results):   # Ctrl-C anywhere keeps the finished runs
         for theta in thetas:
@@ -144,7 +144,7 @@ MAX_EXPLOSION_STEPS = 200
 
 def explosion_lengths(num_steps: int) -> list[int]:
     """Lesson 05. The lengths the num_steps panel measures: 1, 2, 4, … below ``num_steps``, then it."""
-    num_steps = check_int("num_steps", num_steps, minimum=1, maximum=MAX_EXPLOSION_STEPS)
+    num_steps = require_int("num_steps", num_steps, minimum=1, maximum=MAX_EXPLOSION_STEPS)
     lengths, T = [], 1
     while T < num_steps:
         lengths.append(T)
@@ -163,7 +163,7 @@ def explosion_panel(num_steps: int = 40, radius: float = 4.0, theta=1.0):
     """
     import matplotlib.pyplot as plt
 
-    theta = check_theta(theta)
+    theta = require_theta(theta)
     lengths = explosion_lengths(num_steps)
     norms = grad_norm_vs_steps(radius, lengths)
     fig = plot_grad_norm_vs_steps({f"ρ(W_hh) = {radius:g} (tanh)": norms}, lengths, theta=theta)
@@ -192,7 +192,7 @@ def plot_clipping_ball(g=(3.0, 4.0), theta: float = 1.0, g_a=(2.0, 0.5), g_b=(-1
     import matplotlib.pyplot as plt
     from matplotlib.patches import Circle
 
-    theta = check_theta(theta)
+    theta = require_theta(theta)
     if theta is None:
         raise ValueError("theta must be a positive number for this picture, got None")
     g, g_a, g_b = (torch.tensor(v, dtype=torch.float64) for v in (g, g_a, g_b))

@@ -6,10 +6,10 @@ import time
 
 import torch
 
-from ..checks import check_choice, check_int, check_positive_float
+from ..checks import require_choice, require_int, require_positive_float
 from ..experiments.recipes import Recipe, recipe_data
 from ..generation import predict
-from ..gradients.clipping import check_theta
+from ..gradients.clipping import require_theta
 from ..i18n import tr
 from ..models import CELLS, RNNModel, RNNScratch
 from ..training.loop import train
@@ -21,7 +21,7 @@ MODEL_KINDS = ("scratch",) + CELLS
 
 def make_model(kind: str, vocab_size: int, num_hiddens: int, device=None, bidirectional: bool = False):
     """``"scratch"`` → :class:`RNNScratch`; ``"rnn"``/``"gru"``/``"lstm"`` → :class:`RNNModel`."""
-    check_choice("kind", kind, MODEL_KINDS)
+    require_choice("kind", kind, MODEL_KINDS)
     if kind == "scratch":
         if bidirectional:
             raise ValueError("bidirectional=True needs kind 'rnn', 'gru' or 'lstm', not 'scratch'")
@@ -38,13 +38,13 @@ def train_kind(kind: str = "rnn", num_hiddens: int = 128, *, epochs: int = 2, lr
     Validation uses the first ``max_val_tokens`` characters of the held-out end
     of the book (-1: all of it).
     """
-    check_int("num_hiddens", num_hiddens, minimum=1)
-    recipe = Recipe(max_tokens=check_int("max_tokens", max_tokens, minimum=1),
-                    batch_size=check_int("batch_size", batch_size, minimum=1),
-                    num_steps=check_int("num_steps", num_steps, minimum=1), num_hiddens=num_hiddens,
-                    optimizer="adam", lr=check_positive_float("lr", lr), theta=check_theta(theta),
-                    epochs=check_int("epochs", epochs, minimum=1),
-                    max_val_tokens=check_int("max_val_tokens", max_val_tokens, minimum=-1),
+    require_int("num_hiddens", num_hiddens, minimum=1)
+    recipe = Recipe(max_tokens=require_int("max_tokens", max_tokens, minimum=1),
+                    batch_size=require_int("batch_size", batch_size, minimum=1),
+                    num_steps=require_int("num_steps", num_steps, minimum=1), num_hiddens=num_hiddens,
+                    optimizer="adam", lr=require_positive_float("lr", lr), theta=require_theta(theta),
+                    epochs=require_int("epochs", epochs, minimum=1),
+                    max_val_tokens=require_int("max_val_tokens", max_val_tokens, minimum=-1),
                     seed=seed)
     with torch.random.fork_rng(devices=[]):  # seed locally: the caller's stream is untouched
         torch.manual_seed(seed)
@@ -86,7 +86,7 @@ def compare_kinds(kinds=MODEL_KINDS, num_hiddens: int = 128, *, epochs: int = 1,
     if not kinds:
         raise ValueError(f"kinds must name at least one of {MODEL_KINDS}, got {kinds!r}")
     for kind in kinds:   # every kind checked before the first run starts
-        check_choice("kinds", kind, MODEL_KINDS)
+        require_choice("kinds", kind, MODEL_KINDS)
     results = {}
     with keeping_finished_runs(results):   # Ctrl-C anywhere keeps the finished kinds
         for kind in kinds:
@@ -118,7 +118,7 @@ def plot_rnn_layer(num_layers: int = 2, bidirectional: bool = True):
 
     from .diagrams import FONT, HIGHLIGHT, PARAM, STATE, _arrow, _box
 
-    num_layers = check_int("num_layers", num_layers, minimum=1, maximum=4)
+    num_layers = require_int("num_layers", num_layers, minimum=1, maximum=4)
     if not isinstance(bidirectional, bool):
         raise TypeError(f"bidirectional must be True or False, got {bidirectional!r}")
     dirs = 2 if bidirectional else 1
@@ -157,7 +157,7 @@ def plot_bidirectional(num_steps: int = 4):
 
     from .diagrams import FONT, HIGHLIGHT, STATE, _arrow, _box
 
-    num_steps = check_int("num_steps", num_steps, minimum=2, maximum=6)
+    num_steps = require_int("num_steps", num_steps, minimum=2, maximum=6)
     fig, ax = plt.subplots(figsize=(2.4 * num_steps + 2.6, 4.8))
     ax.set_axis_off()
     for t in range(1, num_steps + 1):

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 import torch
 
-from ..checks import check_int
+from ..checks import require_int
 from ..experiments.truncation import measure_bptt_cost
 from ..gradients.jacobians import jacobian_norm_matrix, plot_jacobian_norms
 from ..i18n import tr
@@ -38,7 +38,7 @@ def truncation_share(norm_matrix: torch.Tensor, truncation: int) -> TruncationSh
     ``j`` keeps ``j`` steps, not ``k``. Also reported: what a sliding window of the last ``k``
     steps for every loss would keep, the measure that assumes.
     """
-    k = check_int("truncation", truncation, minimum=1)
+    k = require_int("truncation", truncation, minimum=1)
     N = torch.as_tensor(norm_matrix, dtype=torch.float64)
     if N.ndim != 2 or N.shape[0] != N.shape[1] or N.shape[0] < 2:
         raise ValueError(f"norm_matrix must be a square (T+1, T+1) matrix with T >= 1, got shape "
@@ -73,8 +73,8 @@ def bptt_panel(radius: float = 1.0, truncation: int = 10, nonlinearity: str = "t
     """
     import matplotlib.pyplot as plt
 
-    truncation = check_int("truncation", truncation, minimum=1)
-    num_steps = check_int("num_steps", num_steps, minimum=2)
+    truncation = require_int("truncation", truncation, minimum=1)
+    num_steps = require_int("num_steps", num_steps, minimum=2)
     N = jacobian_norm_matrix(radius, num_steps=num_steps, nonlinearity=nonlinearity)
     share = truncation_share(N, truncation)
     last = N[num_steps, 1:].flip(0)                      # ||∂h_T/∂h_(T-d)||, d = 0 … T-1
@@ -103,7 +103,7 @@ def bptt_panel(radius: float = 1.0, truncation: int = 10, nonlinearity: str = "t
 
 def cost_lengths(num_steps: int) -> list[int]:
     """Lesson 07. The lengths the cost panel measures: ``num_steps`` / 4, / 2 and ``num_steps``."""
-    num_steps = check_int("num_steps", num_steps, minimum=1, maximum=MAX_COST_STEPS)
+    num_steps = require_int("num_steps", num_steps, minimum=1, maximum=MAX_COST_STEPS)
     return sorted({max(1, num_steps // f) for f in (4, 2, 1)})
 
 
@@ -118,7 +118,7 @@ def cost_panel(num_steps: int = 128, truncation: int = 16, *, batch_size: int = 
     """
     import matplotlib.pyplot as plt
 
-    truncation = check_int("truncation", truncation, minimum=1)
+    truncation = require_int("truncation", truncation, minimum=1)
     lengths = cost_lengths(num_steps)
     kw = dict(batch_size=batch_size, num_hiddens=num_hiddens, vocab_size=vocab_size, repeats=repeats)
     full = measure_bptt_cost(lengths, **kw)
@@ -152,8 +152,8 @@ def plot_truncation_chunks(num_steps: int = 16, truncation: int = 4, keep_prob: 
     from ..gradients.bptt import random_truncation_weights, truncation_weights
     from .diagrams import FONT, STATE, _box
 
-    num_steps = check_int("num_steps", num_steps, minimum=2, maximum=40)
-    truncation = check_int("truncation", truncation, minimum=1, maximum=num_steps)
+    num_steps = require_int("num_steps", num_steps, minimum=2, maximum=40)
+    truncation = require_int("truncation", truncation, minimum=1, maximum=num_steps)
     rows = [(tr("lesson07.fig.randomized", p=keep_prob),
              random_truncation_weights(num_steps, keep_prob, torch.Generator().manual_seed(seed))),
             (tr("lesson07.fig.regular", k=truncation), truncation_weights(num_steps, truncation)),

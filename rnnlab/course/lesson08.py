@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import torch
 
-from ..checks import check_choice
+from ..checks import require_choice
 from ..experiments.toy import TOY_METHODS, TOY_START, plot_toy, run_toy, toy_losses
 from ..i18n import tr
 
@@ -14,7 +14,7 @@ def toy_panel(theta1: float = TOY_START[0], theta2: float = TOY_START[1], method
     """The widget's compute: run Adam and/or Adam+PCGrad from a start point; figure and text."""
     import matplotlib.pyplot as plt
 
-    check_choice("method", method, TOY_METHODS + ("both",))
+    require_choice("method", method, TOY_METHODS + ("both",))
     methods = TOY_METHODS if method == "both" else (method,)
     paths = {m: run_toy(m, (theta1, theta2), steps=steps) for m in methods}
     labels = {m: tr(f"lesson08.toy.{m}") for m in TOY_METHODS}
@@ -45,10 +45,10 @@ def load_grid() -> dict:
     from importlib import resources
 
     text = resources.files("rnnlab.data").joinpath(GRID_FILE).read_text("utf-8")
-    return check_grid(json.loads(text))
+    return require_grid(json.loads(text))
 
 
-def check_grid(grid) -> dict:
+def require_grid(grid) -> dict:
     """``grid`` if it has the shape :func:`load_grid` promises; a clear error naming what is not."""
     if not isinstance(grid, dict) or not isinstance(grid.get("config"), dict) \
             or not isinstance(grid.get("cells"), list) or not grid["cells"]:

@@ -18,7 +18,7 @@ import traceback
 import ipywidgets as widgets
 from IPython.display import display
 
-from ..checks import as_real, check_bool, check_float, check_int, check_positive_float
+from ..checks import as_real, require_bool, require_float, require_int, require_positive_float
 from ..i18n import tr
 from ..i18n.messages import CATALOGUES
 
@@ -58,11 +58,11 @@ def log_slider(description: str, value: float, min: float, max: float, with_off:
     numbers themselves (0.3, not 3 × 0.1 = 0.30000000000000004), and a ``value`` within
     rounding of a stop selects it.
     """
-    min = check_positive_float("min", min)
-    max = check_positive_float("max", max)
+    min = require_positive_float("min", min)
+    max = require_positive_float("max", max)
     if min > max:
         raise ValueError(f"min must be <= max, got min={min:g} and max={max:g}")
-    with_off = check_bool("with_off", with_off)
+    with_off = require_bool("with_off", with_off)
     lo, hi = math.floor(math.log10(min)), math.ceil(math.log10(max))
     options = []
     for e in range(lo, hi + 1):
@@ -286,12 +286,12 @@ def _check_control_value(name: str, control, value):
             raise ValueError(f"{where}: {name} must be one of {shown}, got {value!r}")
         return snapped
     if isinstance(control, widgets.IntSlider | widgets.BoundedIntText):
-        v = check_int(name, value)
+        v = require_int(name, value)
         if not control.min <= v <= control.max:
             raise ValueError(f"{where}: {name} must be in [{control.min}, {control.max}], got {v}")
         return v
     if isinstance(control, widgets.FloatSlider | widgets.BoundedFloatText | widgets.FloatLogSlider):
-        v = check_float(name, value)
+        v = require_float(name, value)
         lo, hi = control.min, control.max
         if isinstance(control, widgets.FloatLogSlider):
             lo, hi = control.base ** lo, control.base ** hi
@@ -299,7 +299,7 @@ def _check_control_value(name: str, control, value):
             raise ValueError(f"{where}: {name} must be in [{lo:g}, {hi:g}], got {v:g}")
         return v
     if isinstance(control, widgets.Checkbox | widgets.ToggleButton):
-        return check_bool(name, value)
+        return require_bool(name, value)
     return value
 
 

@@ -6,7 +6,7 @@ from . import autoregressive, explosion, multitask, recipes, toy, truncation
 from .autoregressive import fit_mlp_autoregressive
 from .explosion import grad_norm_vs_steps, plot_grad_norm_vs_steps
 from .multitask import TwoTaskRNN, train_conflict
-from .recipes import (COURSE_RECIPE, COURSE_SCHEDULE, SEED_RECIPE, Recipe, check_schedule,
+from .recipes import (COURSE_RECIPE, COURSE_SCHEDULE, SEED_RECIPE, Recipe, require_schedule,
                       quick_train, recipe_data, run_recipe, staged_optimizer)
 from .toy import plot_toy, run_toy, toy_grads, toy_losses
 from .truncation import carry_forward, measure_bptt_cost, train_bptt

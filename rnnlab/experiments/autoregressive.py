@@ -7,7 +7,7 @@ import torch
 from torch import nn
 from torch.utils.data import DataLoader, TensorDataset
 
-from ..checks import check_int
+from ..checks import require_int
 from ..series import MLPAutoregressive, lag_features
 from ..training.loop import train
 
@@ -25,13 +25,13 @@ def fit_mlp_autoregressive(x, tau: int, n_train: int | None = None, *, num_hidde
     Returns the trained model in evaluation mode, its parameters frozen.
     """
     features, labels = lag_features(x, tau)
-    n_train = len(x) if n_train is None else check_int("n_train", n_train, maximum=len(x))
+    n_train = len(x) if n_train is None else require_int("n_train", n_train, maximum=len(x))
     rows = n_train - tau
     if rows < 1:
         raise ValueError(f"n_train={n_train} gives no training window for tau={tau}; "
                          f"need n_train > tau")
-    seed = check_int("seed", seed, minimum=0)
-    batch_size = check_int("batch_size", batch_size, minimum=1)
+    seed = require_int("seed", seed, minimum=0)
+    batch_size = require_int("batch_size", batch_size, minimum=1)
     model = MLPAutoregressive(tau, num_hiddens, seed=seed)
     data = TensorDataset(features[:rows], labels[:rows].reshape(-1, 1))  # Y: (batch, 1)
     loader = DataLoader(data, batch_size=batch_size, shuffle=True,

@@ -13,7 +13,7 @@ from __future__ import annotations
 import torch
 from torch.nn import functional as F
 
-from ..checks import check_int, check_positive_float
+from ..checks import require_int, require_positive_float
 from ..gradients.clipping import global_grad_norm
 from ..gradients.jacobians import make_w_hh
 from ..i18n import tr
@@ -32,9 +32,9 @@ def grad_norm_vs_steps(radius: float, steps=DEFAULT_STEPS, num_hiddens: int = 64
     targets are random tokens. Same seed, same weights for every length, so
     only the number of steps changes. The caller's global RNG is left as it was.
     """
-    radius = check_positive_float("radius", radius)
-    input_scale = check_positive_float("input_scale", input_scale)
-    steps = [check_int("steps", T, minimum=1) for T in steps]
+    radius = require_positive_float("radius", radius)
+    input_scale = require_positive_float("input_scale", input_scale)
+    steps = [require_int("steps", T, minimum=1) for T in steps]
     if not steps:
         raise ValueError("steps must name at least one sequence length, got an empty list")
     norms = []

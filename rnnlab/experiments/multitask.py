@@ -25,22 +25,22 @@ import torch
 from torch import nn
 from torch.nn import functional as F
 
-from ..checks import check_bool, check_choice, check_int, check_positive_float
+from ..checks import require_bool, require_choice, require_int, require_positive_float
 from ..gradients.conflict import conflict_share
 from ..gradients.pcgrad import pcgrad_rows
-from ..models import check_state, check_tokens, model_device
+from ..models import model_device, require_state, require_tokens
 from ..text.corpus import train_val_split
 from ..training.loop import train
 
 
 def _check_budget(steps, eval_every, num_steps, batch_size, val_fraction) -> tuple[int, int, int, int]:
     """The training budget, checked: steps, eval_every, num_steps, batch_size."""
-    steps = check_int("steps", steps, minimum=1)
-    eval_every = check_int("eval_every", eval_every, minimum=1)
+    steps = require_int("steps", steps, minimum=1)
+    eval_every = require_int("eval_every", eval_every, minimum=1)
     if steps % eval_every:
         raise ValueError(f"steps ({steps}) must be a multiple of eval_every ({eval_every})")
-    num_steps = check_int("num_steps", num_steps, minimum=1)
-    batch_size = check_int("batch_size", batch_size, minimum=1)
+    num_steps = require_int("num_steps", num_steps, minimum=1)
+    batch_size = require_int("batch_size", batch_size, minimum=1)
     if not (isinstance(val_fraction, float) and 0 < val_fraction < 1):
         raise ValueError(f"val_fraction must be a float strictly between 0 and 1, got "
                          f"{val_fraction!r}")
@@ -66,7 +66,7 @@ def letter_substitution(vocab, p: float, seed: int = 0) -> torch.Tensor:
     if isinstance(p, bool) or not isinstance(p, (int, float)) or not 0 <= float(p) <= 1:
         raise ValueError(f"p must be a number in [0, 1] (the share of letters substituted), "
                          f"got {p!r}")
-    seed = check_int("seed", seed, minimum=0)
+    seed = require_int("seed", seed, minimum=0)
     letters = [c for c in LETTERS if c in vocab.token_to_idx]
     k = round(float(p) * len(letters))
     sub = torch.arange(len(vocab))
@@ -92,10 +92,10 @@ class TwoTaskRNN(nn.Module):
     def __init__(self, vocab_size: int, num_hiddens: int = 32, heads: str = "shared",
                  detach_b: bool = False):
         super().__init__()
-        self.vocab_size = check_int("vocab_size", vocab_size, minimum=2)
-        self.num_hiddens = check_int("num_hiddens", num_hiddens, minimum=1)
-        self.heads = check_choice("heads", heads, HEADS)
-        self.detach_b = check_bool("detach_b", detach_b)
+        self.vocab_size = require_int("vocab_size", vocab_size, minimum=2)
+        self.num_hiddens = require_int("num_hiddens", num_hiddens, minimum=1)
+        self.heads = require_choice("heads", heads, HEADS)
+        self.detach_b = require_bool("detach_b", detach_b)
         if self.detach_b and self.heads == "shared":
             raise ValueError("detach_b=True needs heads='separate' (a shared head cannot be "
                              "detached for one task only)")
@@ -106,15 +106,15 @@ class TwoTaskRNN(nn.Module):
 
     def begin_state(self, batch_size: int, device=None) -> tuple:
         device = model_device(self) if device is None else device
-        return (torch.zeros(1, check_int("batch_size", batch_size, minimum=1), self.num_hiddens,
+        return (torch.zeros(1, require_int("batch_size", batch_size, minimum=1), self.num_hiddens,
                             device=device),)
 
     def hidden(self, X: torch.Tensor, state=None):
         """The hidden states as time-major rows ``(T * B, hidden)`` and the final state."""
-        X = check_tokens(X, self.vocab_size)
+        X = require_tokens(X, self.vocab_size)
         if state is None:
             state = self.begin_state(X.shape[0], X.device)
-        (h0,) = check_state(state, [(1, X.shape[0], self.num_hiddens)])
+        (h0,) = require_state(state, [(1, X.shape[0], self.num_hiddens)])
         H, h = self.rnn(F.one_hot(X.T, self.vocab_size).float(), h0)   # H: (T, B, hidden)
         return H.reshape(-1, self.num_hiddens), (h,)
 
@@ -149,14 +149,14 @@ class ConflictRun:
     seed: int = 0
 
     def __post_init__(self):
-        check_choice("arm", self.arm, ARMS)
-        check_choice("heads", self.heads, HEADS)
+        require_choice("arm", self.arm, ARMS)
+        require_choice("heads", self.heads, HEADS)
         if isinstance(self.p, bool) or not isinstance(self.p, (int, float)) or not 0 <= self.p <= 1:
             raise ValueError(f"p must be a number in [0, 1] (the share of letters substituted), "
                              f"got {self.p!r}")
-        check_positive_float("lam", self.lam)
-        check_positive_float("weight", self.weight)
-        check_int("seed", self.seed, minimum=0)
+        require_positive_float("lam", self.lam)
+        require_positive_float("weight", self.weight)
+        require_int("seed", self.seed, minimum=0)
         if self.arm in ("single_a", "single_b", "detach") and self.heads == "shared":
             object.__setattr__(self, "heads", "separate")
 
@@ -187,8 +187,8 @@ class StackedTwoTaskRNN(nn.Module):
 
     def __init__(self, vocab_size: int, num_hiddens: int, runs):
         super().__init__()
-        self.vocab_size = check_int("vocab_size", vocab_size, minimum=2)
-        self.num_hiddens = H = check_int("num_hiddens", num_hiddens, minimum=1)
+        self.vocab_size = require_int("vocab_size", vocab_size, minimum=2)
+        self.num_hiddens = H = require_int("num_hiddens", num_hiddens, minimum=1)
         self.runs = tuple(runs)
         if not self.runs or not all(isinstance(r, ConflictRun) for r in self.runs):
             raise ValueError("runs must be a non-empty sequence of ConflictRun")
@@ -207,7 +207,7 @@ class StackedTwoTaskRNN(nn.Module):
 
     def begin_state(self, batch_size: int, device=None) -> tuple:
         device = model_device(self) if device is None else device
-        n = check_int("batch_size", batch_size, minimum=1)
+        n = require_int("batch_size", batch_size, minimum=1)
         if n % len(self.runs):
             raise ValueError(f"batch_size ({n}) must be a multiple of the number of runs "
                              f"({len(self.runs)}): each run gets the same share of the rows")
@@ -215,7 +215,7 @@ class StackedTwoTaskRNN(nn.Module):
                             dtype=self.W_hh.dtype),)
 
     def forward(self, X: torch.Tensor, state=None):
-        X = check_tokens(X, self.vocab_size)
+        X = require_tokens(X, self.vocab_size)
         S = len(self.runs)
         if state is None:
             state = self.begin_state(X.shape[0], X.device)
@@ -339,18 +339,18 @@ def train_conflict(corpus, vocab, runs, *, optimizer: str = "sgd", lr: float = 1
     ``[f"b_ppl/{i}"]``.
     """
     runs = tuple(runs)
-    back = check_int("back", back, minimum=0)
-    curvature_every = check_int("curvature_every", curvature_every, minimum=0)
-    curvature_eps = check_positive_float("curvature_eps", curvature_eps)
+    back = require_int("back", back, minimum=0)
+    curvature_every = require_int("curvature_every", curvature_every, minimum=0)
+    curvature_eps = require_positive_float("curvature_eps", curvature_eps)
     if not runs or not all(isinstance(r, ConflictRun) for r in runs):
         raise ValueError(f"runs must be a non-empty sequence of ConflictRun, got {runs!r}"[:200])
-    optimizer = check_choice("optimizer", optimizer, ("sgd", "adam"))
-    lr = check_positive_float("lr", lr)
+    optimizer = require_choice("optimizer", optimizer, ("sgd", "adam"))
+    lr = require_positive_float("lr", lr)
     steps, eval_every, num_steps, batch_size = _check_budget(steps, eval_every, num_steps, batch_size,
                                                              val_fraction)
     corpus = torch.as_tensor(corpus, dtype=torch.long)
     if max_tokens is not None:
-        corpus = corpus[:check_int("max_tokens", max_tokens, minimum=2)]
+        corpus = corpus[:require_int("max_tokens", max_tokens, minimum=2)]
     train_text, val_text = train_val_split(corpus, val_fraction)
     if len(train_text) <= num_steps + 1 or len(val_text) <= num_steps + 1:
         raise ValueError(f"corpus of {len(corpus)} tokens is too short for num_steps={num_steps} "

@@ -6,9 +6,9 @@ import dataclasses
 
 import torch
 
-from ..checks import check_choice, check_int, check_positive_float
+from ..checks import require_choice, require_int, require_positive_float
 from ..device import resolve_device
-from ..gradients.clipping import check_theta
+from ..gradients.clipping import require_theta
 from ..models import RNNScratch
 from ..text.minibatches import load_data_time_machine_split
 from ..training.loop import OPTIMIZERS, train
@@ -44,7 +44,7 @@ class Recipe:
 
     def __post_init__(self):
         if self.schedule is not None:
-            stages = check_schedule(self.schedule)
+            stages = require_schedule(self.schedule)
             object.__setattr__(self, "schedule", stages)
             object.__setattr__(self, "lr", stages[0][0])
             object.__setattr__(self, "epochs", sum(epochs for _, epochs in stages))
@@ -53,7 +53,7 @@ class Recipe:
         return dataclasses.asdict(self)
 
 
-def check_schedule(schedule) -> tuple:
+def require_schedule(schedule) -> tuple:
     """Lesson 04. A non-empty sequence of ``(lr, epochs)`` pairs."""
     try:
         stages = tuple((lr, epochs) for lr, epochs in schedule)
@@ -62,7 +62,7 @@ def check_schedule(schedule) -> tuple:
             from None
     if not stages:
         raise ValueError(f"schedule must hold at least one (lr, epochs) stage, got {schedule!r}")
-    return tuple((check_positive_float("lr", lr), check_int("epochs", epochs, minimum=1))
+    return tuple((require_positive_float("lr", lr), require_int("epochs", epochs, minimum=1))
                  for lr, epochs in stages)
 
 
@@ -169,13 +169,13 @@ def quick_train(num_hiddens: int = 64, num_steps: int = 16, theta=1.0, lr: float
     """
     if not isinstance(use_random_iter, bool):
         raise TypeError(f"use_random_iter must be True or False, got {use_random_iter!r}")
-    recipe = Recipe(max_tokens=check_int("max_tokens", max_tokens, minimum=1),
-                    batch_size=check_int("batch_size", batch_size, minimum=1),
-                    num_steps=check_int("num_steps", num_steps, minimum=1),
-                    num_hiddens=check_int("num_hiddens", num_hiddens, minimum=1),
-                    optimizer=check_choice("optimizer", optimizer, OPTIMIZERS),
-                    lr=check_positive_float("lr", lr), theta=check_theta(theta),
-                    epochs=check_int("epochs", epochs, minimum=1),
-                    max_val_tokens=check_int("max_val_tokens", max_val_tokens, minimum=-1),
-                    seed=check_int("seed", seed, minimum=0), use_random_iter=use_random_iter)
+    recipe = Recipe(max_tokens=require_int("max_tokens", max_tokens, minimum=1),
+                    batch_size=require_int("batch_size", batch_size, minimum=1),
+                    num_steps=require_int("num_steps", num_steps, minimum=1),
+                    num_hiddens=require_int("num_hiddens", num_hiddens, minimum=1),
+                    optimizer=require_choice("optimizer", optimizer, OPTIMIZERS),
+                    lr=require_positive_float("lr", lr), theta=require_theta(theta),
+                    epochs=require_int("epochs", epochs, minimum=1),
+                    max_val_tokens=require_int("max_val_tokens", max_val_tokens, minimum=-1),
+                    seed=require_int("seed", seed, minimum=0), use_random_iter=use_random_iter)
     return run_recipe(recipe, device=device, progress=progress, live_plot=live_plot)

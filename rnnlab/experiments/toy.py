@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import torch
 
-from ..checks import check_choice, check_int, check_positive_float
+from ..checks import require_choice, require_int, require_positive_float
 from ..gradients.pcgrad import pcgrad_rows  # noqa: F401  (re-exported: toy.pcgrad_rows)
 
 TOY_START = (0.5, -3.0)
@@ -65,10 +65,10 @@ def run_toy(method: str = "adam", start=TOY_START, lr: float = 0.1, lr_end: floa
     element, so ``N`` starts are ``N`` independent runs. Returns the trajectory,
     shape ``(steps + 1, *start.shape)``.
     """
-    check_choice("method", method, TOY_METHODS)
-    lr = check_positive_float("lr", lr)
-    lr_end = check_positive_float("lr_end", lr_end)
-    steps = check_int("steps", steps, minimum=1)
+    require_choice("method", method, TOY_METHODS)
+    lr = require_positive_float("lr", lr)
+    lr_end = require_positive_float("lr_end", lr_end)
+    steps = require_int("steps", steps, minimum=1)
     start = torch.as_tensor(start, dtype=torch.float64)
     if start.shape[-1:] != (2,) or start.ndim > 2:
         raise ValueError(f"start must be a point (θ1, θ2) or an (N, 2) array of points, "

@@ -13,7 +13,7 @@ import time
 import torch
 from torch.nn import functional as F
 
-from ..checks import check_choice, check_int, check_positive_float
+from ..checks import require_choice, require_int, require_positive_float
 from ..gradients.bptt import BPTT_MODES, random_truncation_weights, truncation_weights
 from ..gradients.memory import saved_tensor_bytes
 from ..models import RNNScratch
@@ -26,11 +26,11 @@ def carry_forward(mode: str, truncation: int = 5, keep_prob: float = 0.5,
     """Lesson 07.
 
     A ``forward`` hook for :func:`rnnlab.train`: the scratch RNN with ``mode``'s carry weights."""
-    check_choice("mode", mode, BPTT_MODES)
+    require_choice("mode", mode, BPTT_MODES)
     if mode == "truncated":
-        truncation = check_int("truncation", truncation, minimum=1)
+        truncation = require_int("truncation", truncation, minimum=1)
     if mode == "randomized":
-        keep_prob = check_positive_float("keep_prob", keep_prob)
+        keep_prob = require_positive_float("keep_prob", keep_prob)
 
     def forward(model, X, state):
         if mode == "full" or not model.training:   # validation: no gradient, nothing to cut
@@ -55,12 +55,12 @@ def train_bptt(train_loader, val_loader, vocab_size: int, num_hiddens: int = 64,
     ``forward`` hook — the same numbers :func:`bptt_gradients` computes by hand.
     Returns ``(history, model)``.
     """
-    check_choice("mode", mode, BPTT_MODES)
-    g = torch.Generator().manual_seed(check_int("seed", seed, minimum=0))
-    model = RNNScratch(check_int("vocab_size", vocab_size, minimum=1),
-                       check_int("num_hiddens", num_hiddens, minimum=1), device="cpu", generator=g)
+    require_choice("mode", mode, BPTT_MODES)
+    g = torch.Generator().manual_seed(require_int("seed", seed, minimum=0))
+    model = RNNScratch(require_int("vocab_size", vocab_size, minimum=1),
+                       require_int("num_hiddens", num_hiddens, minimum=1), device="cpu", generator=g)
     history = train(model, train_loader, val_loader, epochs=epochs, lr=lr, optimizer="sgd",
-                    theta=check_positive_float("theta", theta), state="fresh",
+                    theta=require_positive_float("theta", theta), state="fresh",
                     forward=carry_forward(mode, truncation, keep_prob, g),
                     info={"mode": mode, "truncation": truncation, "keep_prob": keep_prob})
     return history, model
@@ -85,17 +85,17 @@ def measure_bptt_cost(num_steps_list=(8, 16, 32, 64), batch_size: int = 32,
     the next (state detached), so only one chunk's tensors are alive at a time:
     the peak is reported. Time is the best of ``repeats`` runs, in milliseconds.
     """
-    repeats = check_int("repeats", repeats, minimum=1)
-    g = torch.Generator().manual_seed(check_int("seed", seed, minimum=0))
-    model = RNNScratch(check_int("vocab_size", vocab_size, minimum=1),
-                       check_int("num_hiddens", num_hiddens, minimum=1), device="cpu", generator=g)
-    batch_size = check_int("batch_size", batch_size, minimum=1)
+    repeats = require_int("repeats", repeats, minimum=1)
+    g = torch.Generator().manual_seed(require_int("seed", seed, minimum=0))
+    model = RNNScratch(require_int("vocab_size", vocab_size, minimum=1),
+                       require_int("num_hiddens", num_hiddens, minimum=1), device="cpu", generator=g)
+    batch_size = require_int("batch_size", batch_size, minimum=1)
     rows = []
     for num_steps in num_steps_list:
-        num_steps = check_int("num_steps", num_steps, minimum=1)
+        num_steps = require_int("num_steps", num_steps, minimum=1)
         X = torch.randint(0, vocab_size, (batch_size, num_steps), generator=g)
         Y = torch.randint(0, vocab_size, (batch_size, num_steps), generator=g)
-        chunk = num_steps if truncation is None else check_int("truncation", truncation,
+        chunk = num_steps if truncation is None else require_int("truncation", truncation,
                                                                minimum=1)
         best, peak = math.inf, 0
         for _ in range(repeats):

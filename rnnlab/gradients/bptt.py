@@ -33,8 +33,8 @@ from __future__ import annotations
 import torch
 from torch.nn import functional as F
 
-from ..checks import check_int, check_positive_float
-from ..models import RNNScratch, check_state, check_tokens
+from ..checks import require_int, require_positive_float
+from ..models import RNNScratch, require_state, require_tokens
 
 PARAM_NAMES = ("W_xh", "W_hh", "b_h", "W_hq", "b_q")
 BPTT_MODES = ("full", "truncated", "randomized")
@@ -61,13 +61,13 @@ def _initial_state(model, X, state):
     if state is None:
         return torch.zeros(X.shape[0], model.num_hiddens, dtype=model.W_hh.dtype,
                            device=model.W_hh.device)
-    (H,) = check_state(state, [(X.shape[0], model.num_hiddens)])
+    (H,) = require_state(state, [(X.shape[0], model.num_hiddens)])
     return H
 
 
 def _check_batch(model, X, Y):
-    check_tokens(X, model.vocab_size)
-    check_tokens(Y, model.vocab_size)
+    require_tokens(X, model.vocab_size)
+    require_tokens(Y, model.vocab_size)
     if X.shape != Y.shape:
         raise ValueError(f"X and Y must have the same shape, got {tuple(X.shape)} and "
                          f"{tuple(Y.shape)}")
@@ -143,11 +143,11 @@ def bptt_gradients(model, X, Y, state=None, *, carry_weights=None, per_step: boo
 
 def truncation_weights(num_steps: int, k: int | None) -> torch.Tensor:
     """Lesson 07. Carry weights for truncated BPTT: cut every ``k`` steps (``None`` = full BPTT)."""
-    num_steps = check_int("num_steps", num_steps, minimum=1)
+    num_steps = require_int("num_steps", num_steps, minimum=1)
     weights = torch.ones(num_steps)
     if k is None:
         return weights
-    k = check_int("k", k, minimum=1)
+    k = require_int("k", k, minimum=1)
     weights[::k] = 0.0    # steps 0, k, 2k, … start a new chunk: nothing flows into the state before
     return weights
 
@@ -158,8 +158,8 @@ def random_truncation_weights(num_steps: int, keep_prob: float,
 
     The weight at step 0 only affects the gradient w.r.t. the initial state.
     """
-    num_steps = check_int("num_steps", num_steps, minimum=1)
-    keep_prob = check_positive_float("keep_prob", keep_prob)
+    num_steps = require_int("num_steps", num_steps, minimum=1)
+    keep_prob = require_positive_float("keep_prob", keep_prob)
     if keep_prob > 1:
         raise ValueError(f"keep_prob must be in (0, 1], got {keep_prob}")
     keep = torch.rand(num_steps, generator=generator) < keep_prob

@@ -12,7 +12,7 @@ import math
 import torch
 from torch import nn
 
-from ..checks import check_bool, check_positive_float
+from ..checks import require_bool, require_positive_float
 
 
 def _with_grads(model_or_params) -> list[torch.Tensor]:
@@ -38,9 +38,9 @@ def global_grad_norm(params) -> float:
     return float(torch.sqrt(sum(torch.sum(p.grad.detach().double() ** 2) for p in params)))
 
 
-def check_theta(theta):
+def require_theta(theta):
     """Lesson 05. θ must be a finite number > 0, or None for "do not clip"."""
-    return check_positive_float("theta", theta, allow_none=True)
+    return require_positive_float("theta", theta, allow_none=True)
 
 
 def grad_clipping(model_or_params, theta, *, error_if_nonfinite: bool = False) -> float:
@@ -58,8 +58,8 @@ def grad_clipping(model_or_params, theta, *, error_if_nonfinite: bool = False) -
     ``error_if_nonfinite=True`` this function raises instead, like
     ``torch.nn.utils.clip_grad_norm_(..., error_if_nonfinite=True)``.
     """
-    theta = check_theta(theta)
-    error_if_nonfinite = check_bool("error_if_nonfinite", error_if_nonfinite)
+    theta = require_theta(theta)
+    error_if_nonfinite = require_bool("error_if_nonfinite", error_if_nonfinite)
     params = _with_grads(model_or_params)
     norm = global_grad_norm(params)
     if not math.isfinite(norm):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import torch
 
-from ..checks import check_choice, check_int, check_positive_float
+from ..checks import require_choice, require_int, require_positive_float
 from ..i18n import tr
 from ..metrics import spectral_radius
 from ..models import RNNScratch
@@ -16,8 +16,8 @@ def make_w_hh(num_hiddens: int, radius: float, generator: torch.Generator | None
     """Lesson 07.
 
     A random Gaussian ``(H, H)`` matrix rescaled so its spectral radius is exactly ``radius``."""
-    num_hiddens = check_int("num_hiddens", num_hiddens, minimum=1)
-    radius = check_positive_float("radius", radius)
+    num_hiddens = require_int("num_hiddens", num_hiddens, minimum=1)
+    radius = require_positive_float("radius", radius)
     W = torch.randn(num_hiddens, num_hiddens, generator=generator, dtype=torch.float64)
     return (W * (radius / spectral_radius(W))).float()
 
@@ -34,7 +34,7 @@ def jacobian_norms(W_hh: torch.Tensor, hiddens: torch.Tensor | None, num_steps: 
         raise ValueError(f"W_hh must be a square matrix, got shape {tuple(W_hh.shape)}")
     W = W_hh.detach().double()
     if hiddens is None:
-        num_steps = check_int("num_steps", num_steps, minimum=1)
+        num_steps = require_int("num_steps", num_steps, minimum=1)
         derivs = torch.ones(num_steps + 1, 1, W.shape[0], dtype=torch.float64)
     else:
         if hiddens.ndim != 3 or hiddens.shape[-1] != W.shape[0]:
@@ -52,15 +52,15 @@ def jacobian_norms(W_hh: torch.Tensor, hiddens: torch.Tensor | None, num_steps: 
 
 def _random_rnn(radius, num_steps, num_hiddens, nonlinearity, input_scale, batch_size, seed):
     """``(W_hh, hiddens)`` of a random RNN with ``ρ(W_hh) = radius``; ``hiddens`` is None if linear."""
-    num_steps = check_int("num_steps", num_steps, minimum=1)
-    check_choice("nonlinearity", nonlinearity, ("tanh", "linear"))
-    g = torch.Generator().manual_seed(check_int("seed", seed, minimum=0))
+    num_steps = require_int("num_steps", num_steps, minimum=1)
+    require_choice("nonlinearity", nonlinearity, ("tanh", "linear"))
+    g = torch.Generator().manual_seed(require_int("seed", seed, minimum=0))
     W_hh = make_w_hh(num_hiddens, radius, g)
     if nonlinearity == "linear":
         return W_hh, None
     vocab_size = 16
     model = RNNScratch(vocab_size, num_hiddens, device="cpu",
-                       scale=check_positive_float("input_scale", input_scale), generator=g)
+                       scale=require_positive_float("input_scale", input_scale), generator=g)
     with torch.no_grad():
         model.W_hh.copy_(W_hh)
         X = torch.randint(0, vocab_size, (batch_size, num_steps), generator=g)
@@ -96,7 +96,7 @@ def jacobian_norm_matrix(radius: float, num_steps: int = 40, num_hiddens: int = 
     W_hh, hiddens = _random_rnn(radius, num_steps, num_hiddens, nonlinearity, input_scale,
                                 batch_size, seed)
     W = W_hh.double()
-    T = check_int("num_steps", num_steps, minimum=1)
+    T = require_int("num_steps", num_steps, minimum=1)
     if hiddens is None:
         derivs = torch.ones(T + 1, 1, W.shape[0], dtype=torch.float64)
     else:
@@ -144,10 +144,10 @@ def input_sensitivity(cell: str = "rnn", num_steps: int = 40, num_hiddens: int =
     forget gate, the GRU's update gate): a large value makes that gate ≈ 1,
     the path a trained gated cell can learn to open.
     """
-    check_choice("cell", cell, ("rnn", "gru", "lstm"))
-    num_steps = check_int("num_steps", num_steps, minimum=1)
-    num_hiddens = check_int("num_hiddens", num_hiddens, minimum=1)
-    seed = check_int("seed", seed, minimum=0)
+    require_choice("cell", cell, ("rnn", "gru", "lstm"))
+    num_steps = require_int("num_steps", num_steps, minimum=1)
+    num_hiddens = require_int("num_hiddens", num_hiddens, minimum=1)
+    seed = require_int("seed", seed, minimum=0)
     H = num_hiddens
     cells = {"rnn": torch.nn.RNNCell, "gru": torch.nn.GRUCell, "lstm": torch.nn.LSTMCell}
     with torch.random.fork_rng(devices=[]):   # seed locally: the caller's stream is untouched

@@ -22,7 +22,7 @@ import torch
 from .conflict import cosine_similarity, task_gradients
 
 
-def check_task_grads(grads) -> list[torch.Tensor]:
+def require_task_grads(grads) -> list[torch.Tensor]:
     """Lesson 08. ``grads`` as a list of 1-D float tensors of one length; a clear error otherwise."""
     if isinstance(grads, torch.Tensor):
         if grads.ndim != 2:
@@ -60,7 +60,7 @@ def project_conflicting(grads, generator: torch.Generator | None = None) -> list
     Each projection ``g − (g·g_j / ‖g_j‖²) g_j`` is computed on the vectors scaled to a largest
     entry of 1, so it holds over the whole float range (the result is the same number).
     """
-    grads = check_task_grads(grads)
+    grads = require_task_grads(grads)
     originals = [g.detach() for g in grads]
     units = [_unit_scale(g)[0] for g in originals]
     sq_norms = [torch.dot(u, u) for u in units]

@@ -11,7 +11,7 @@ import hashlib
 import re
 from importlib import resources
 
-from ..checks import as_real, check_choice, check_int
+from ..checks import as_real, require_choice, require_int
 from .vocab import Vocab
 
 TIME_MACHINE_FILE = "timemachine.txt"
@@ -69,7 +69,7 @@ def read_time_machine() -> list[str]:
 
 def tokenize(lines, token: str = "word") -> list[list[str]]:
     """Lesson 02. Split each line into word tokens or character tokens."""
-    check_choice("token", token, TOKEN_KINDS)
+    require_choice("token", token, TOKEN_KINDS)
     if isinstance(lines, str):
         raise TypeError("lines must be a list of strings, got a single str; wrap it as [text]")
     if token == "word":
@@ -83,8 +83,8 @@ def load_corpus_time_machine(max_tokens: int = -1, token: str = "char"):
     Lines are joined with a space between them when ``token="char"`` so that
     words on neighbouring lines stay apart (``max_tokens=-1`` keeps all of it).
     """
-    check_int("max_tokens", max_tokens, minimum=-1)
-    check_choice("token", token, TOKEN_KINDS)
+    require_int("max_tokens", max_tokens, minimum=-1)
+    require_choice("token", token, TOKEN_KINDS)
     lines = read_time_machine()
     if token == "char":
         text = " ".join(line for line in lines if line)
@@ -131,8 +131,8 @@ def heldout_stream(context: int, max_val_tokens: int = -1, val_fraction: float =
     (``ngram.perplexity(model, tokens, start)``) and an RNN
     (``rnnlab.training.stream_perplexity(model, tokens, start)``) score exactly these tokens.
     """
-    context = check_int("context", context, minimum=0)
-    max_val_tokens = check_int("max_val_tokens", max_val_tokens, minimum=-1)
+    context = require_int("context", context, minimum=0)
+    max_val_tokens = require_int("max_val_tokens", max_val_tokens, minimum=-1)
     if max_val_tokens == 0:
         raise ValueError("max_val_tokens must be -1 (all of the held-out text) or positive, got 0")
     corpus, _ = load_corpus_time_machine(max_tokens)

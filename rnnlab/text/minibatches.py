@@ -20,7 +20,7 @@ import itertools
 
 import torch
 
-from ..checks import check_bool, check_int
+from ..checks import require_bool, require_int
 from ..randomness import draw_seed
 from .corpus import load_corpus_time_machine, train_val_split
 
@@ -60,8 +60,8 @@ def min_corpus_length(batch_size: int, num_steps: int) -> int:
 
 
 def _check_args(corpus: torch.Tensor, batch_size, num_steps) -> None:
-    check_int("batch_size", batch_size, minimum=1)
-    check_int("num_steps", num_steps, minimum=1)
+    require_int("batch_size", batch_size, minimum=1)
+    require_int("num_steps", num_steps, minimum=1)
     need = min_corpus_length(batch_size, num_steps)
     if len(corpus) < need:
         raise ValueError(
@@ -76,7 +76,7 @@ def _offset(offset, num_steps: int, generator) -> int:
     if offset is None:
         return int(torch.randint(0, num_steps, (1,), generator=generator))
     # Larger offsets only drop text: every start position is already reached by one in this range.
-    return check_int("offset", offset, minimum=0, maximum=num_steps - 1)
+    return require_int("offset", offset, minimum=0, maximum=num_steps - 1)
 
 
 def seq_data_iter_random(corpus, batch_size: int, num_steps: int, generator=None, offset=None):
@@ -126,8 +126,8 @@ class SeqDataLoader:
         self.corpus = _as_tensor(corpus)
         _check_args(self.corpus, batch_size, num_steps)
         self.batch_size, self.num_steps = int(batch_size), int(num_steps)
-        self.use_random_iter = check_bool("use_random_iter", use_random_iter)
-        self.random_offset = check_bool("random_offset", random_offset)
+        self.use_random_iter = require_bool("use_random_iter", use_random_iter)
+        self.random_offset = require_bool("random_offset", random_offset)
         self.generator = torch.Generator()
         self.seed = draw_seed(seed)
         self.generator.manual_seed(self.seed)

@@ -24,14 +24,14 @@ from dataclasses import dataclass
 
 import torch
 
-from ..checks import as_real, check_int
+from ..checks import as_real, require_int
 from ..i18n import tr
 from .corpus import heldout_stream, load_corpus_time_machine, train_val_split
 
 
 def ngrams(tokens, n: int) -> list[tuple]:
     """Lesson 03. All ``n``-token windows of ``tokens``, as tuples, in order."""
-    n = check_int("n", n, minimum=1)
+    n = require_int("n", n, minimum=1)
     tokens = list(tokens)
     return list(zip(*(tokens[i:] for i in range(n)), strict=False))  # shorter rows stop it
 
@@ -71,7 +71,7 @@ def token_indices(name: str, tokens, vocab_size: int) -> list[int]:
     else:
         tokens = list(tokens)
         if not all(type(t) is int for t in tokens):
-            tokens = [check_int(f"{name}[{i}]", t) for i, t in enumerate(tokens)]
+            tokens = [require_int(f"{name}[{i}]", t) for i, t in enumerate(tokens)]
     if tokens and not 0 <= min(tokens) <= max(tokens) < vocab_size:
         bad = next(t for t in tokens if not 0 <= t < vocab_size)
         raise ValueError(f"{name} must be indices in [0, {vocab_size - 1}] "
@@ -88,8 +88,8 @@ class NgramModel:
     """
 
     def __init__(self, tokens, n: int, vocab_size: int, alpha: float = 1.0):
-        self.n = check_int("n", n, minimum=1)
-        self.vocab_size = check_int("vocab_size", vocab_size, minimum=1)
+        self.n = require_int("n", n, minimum=1)
+        self.vocab_size = require_int("vocab_size", vocab_size, minimum=1)
         self.alpha = _check_alpha(alpha)
         tokens = token_indices("tokens", tokens, self.vocab_size)
         self.counts = ngram_counts(tokens, self.n)
@@ -111,7 +111,7 @@ class NgramModel:
         total = self.context_counts[context]
         if total == 0 and self.alpha == 0:
             return 1.0 / self.vocab_size
-        token = check_int("token", token, minimum=0, maximum=self.vocab_size - 1)
+        token = require_int("token", token, minimum=0, maximum=self.vocab_size - 1)
         return (self.counts[context + (token,)] + self.alpha) / (
             total + self.alpha * self.vocab_size)
 
@@ -124,7 +124,7 @@ class NgramModel:
     def nll(self, tokens, start: int | None = None) -> list[float]:
         """``-log P(tokens[t] | tokens[t-n+1:t])`` for each ``t >= start`` (default ``n - 1``)."""
         tokens = token_indices("tokens", tokens, self.vocab_size)
-        start = self.n - 1 if start is None else check_int(
+        start = self.n - 1 if start is None else require_int(
             "start", start, minimum=self.n - 1, maximum=len(tokens) - 1)
         if len(tokens) <= start:
             raise ValueError(f"tokens has {len(tokens)} tokens; a {self.n}-gram model needs "
@@ -242,12 +242,12 @@ def ngram_baseline(ns=BASELINE_NS, alphas=BASELINE_ALPHAS, max_train_tokens: int
     :func:`rnnlab.training.stream_perplexity` scores for an RNN.
     """
     # checked, then as tuples of plain numbers: a list (ns=[1, 2]) is as good as a tuple
-    check_int("max_train_tokens", max_train_tokens, minimum=-1)
+    require_int("max_train_tokens", max_train_tokens, minimum=-1)
     for name, values in (("ns", ns), ("alphas", alphas)):
         if not isinstance(values, (list, tuple, range)):
             raise TypeError(f"{name} must be a list or tuple of numbers, got {values!r} "
                             f"({type(values).__name__})")
-    ns = tuple(check_int("n", n, minimum=1) for n in ns)
+    ns = tuple(require_int("n", n, minimum=1) for n in ns)
     alphas = tuple(_check_alpha(a) for a in alphas)
     if not ns or not alphas:
         raise ValueError(f"ns and alphas must each name at least one value, got {ns}, {alphas}")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import collections
 
-from ..checks import check_int
+from ..checks import require_int
 
 UNK = "<unk>"
 
@@ -66,7 +66,7 @@ class Vocab:
     line_types = (list, tuple)
 
     def __init__(self, tokens=None, min_freq: int = 0, reserved_tokens=None):
-        check_int("min_freq", min_freq, minimum=0)
+        require_int("min_freq", min_freq, minimum=0)
         tokens = [] if tokens is None else tokens
         if isinstance(reserved_tokens, str):
             raise TypeError(f"reserved_tokens must be a list of strings, got the single string "
@@ -120,7 +120,7 @@ class Vocab:
             return [self.to_tokens(i) for i in indices]
         if hasattr(indices, "tolist"):  # a tensor or an array
             return self.to_tokens(indices.tolist())
-        index = check_int("index", indices)
+        index = require_int("index", indices)
         if not 0 <= index < len(self):
             raise IndexError(f"index must be in [0, {len(self) - 1}], got {index}")
         return self.idx_to_token[index]

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 import torch
 
-from ..checks import check_int
+from ..checks import require_int
 from ..i18n import tr
 from .corpus import read_time_machine, tokenize
 from .vocab import UNK, count_tokens
@@ -46,8 +46,8 @@ def fit_zipf(freqs, first_rank: int = 1, last_rank: int | None = None) -> ZipfFi
     if bool((freqs <= 0).any()) or bool((freqs[1:] > freqs[:-1]).any()):
         raise ValueError("freqs must be positive counts sorted from most to least frequent")
     last_rank = len(freqs) if last_rank is None else last_rank
-    first_rank = check_int("first_rank", first_rank, minimum=1)
-    last_rank = check_int("last_rank", last_rank, minimum=first_rank + 1, maximum=len(freqs))
+    first_rank = require_int("first_rank", first_rank, minimum=1)
+    last_rank = require_int("last_rank", last_rank, minimum=first_rank + 1, maximum=len(freqs))
     ranks = torch.arange(first_rank, last_rank + 1, dtype=torch.float64)
     x, y = torch.log10(ranks), torch.log10(freqs[first_rank - 1 : last_rank])
     slope = float(((x - x.mean()) * (y - y.mean())).sum() / ((x - x.mean()) ** 2).sum())
@@ -116,7 +116,7 @@ def min_freq_curve(tokens, min_freqs) -> list[MinFreqSummary]:
     by_count = collections.Counter(counts.values())  # count -> number of token types
     out = []
     for m in min_freqs:
-        m = check_int("min_freq", m, minimum=0)
+        m = require_int("min_freq", m, minimum=0)
         kept_types = sum(types for c, types in by_count.items() if c >= m)
         unk_tokens = literal_unk + sum(c * types for c, types in by_count.items() if c < m)
         out.append(MinFreqSummary(m, 1 + kept_types, unk_tokens / total, total))

@@ -32,9 +32,9 @@ import torch
 from torch import nn
 from torch.nn import functional as F
 
-from ..checks import check_bool, check_choice, check_int, check_positive_float
+from ..checks import require_bool, require_choice, require_int, require_positive_float
 from ..device import resolve_device
-from ..gradients.clipping import check_theta, clip_global_norm
+from ..gradients.clipping import clip_global_norm, require_theta
 from ..i18n import tr
 from ..metrics import perplexity
 from ..models import detach_state, model_device
@@ -91,7 +91,7 @@ class Step:
 def state_policy(loader, state: str | None) -> str:
     """Lesson 04. ``"fresh"`` or ``"carry"``: as given, or from a :class:`SeqDataLoader`'s sampling scheme."""
     if state is not None:
-        return check_choice("state", state, STATE_POLICIES)
+        return require_choice("state", state, STATE_POLICIES)
     from ..text.minibatches import SeqDataLoader
 
     if isinstance(loader, SeqDataLoader):
@@ -112,7 +112,7 @@ def _tokens(Y) -> int:
     return (Y[0] if isinstance(Y, tuple) else Y).numel()
 
 
-def check_targets(targets: torch.Tensor, num_classes: int) -> None:
+def require_targets(targets: torch.Tensor, num_classes: int) -> None:
     """Lesson 04. Integer class indices in ``[0, num_classes)``, or an error naming the bad target.
 
     The range is read only for tensors on the CPU (on a GPU it would wait for the device
@@ -135,7 +135,7 @@ def cross_entropy(outputs, targets):
     """Lesson 04. The course's loss: mean cross-entropy in nats per task (a tuple when there are several)."""
     if isinstance(outputs, (tuple, list)):
         return tuple(cross_entropy(o, y) for o, y in zip(outputs, targets, strict=True))
-    check_targets(targets, outputs.shape[-1])
+    require_targets(targets, outputs.shape[-1])
     return F.cross_entropy(outputs, targets.long())
 
 
@@ -248,10 +248,10 @@ def stream_loss(model: nn.Module, tokens, start: int, *, chunk: int = 512,
     if tokens.dtype == torch.bool or tokens.dtype.is_floating_point or tokens.dtype.is_complex:
         raise TypeError(f"tokens must be integer token indices, got dtype {tokens.dtype}")
     tokens = tokens.long()
-    start = check_int("start", start, minimum=1, maximum=max(1, len(tokens) - 1))
+    start = require_int("start", start, minimum=1, maximum=max(1, len(tokens) - 1))
     if len(tokens) < 2:
         raise ValueError(f"tokens must hold at least 2 tokens, got {len(tokens)}")
-    chunk = check_int("chunk", chunk, minimum=1)
+    chunk = require_int("chunk", chunk, minimum=1)
     device = model_device(model) if device is None else resolve_device(device)
     total, H = 0.0, None
     with RunGuard(model) as guard:
@@ -286,7 +286,7 @@ def _updater(optimizer, params, lr):
     d2l's ``updater(batch_size)`` is adapted by :func:`rnnlab.compat.as_optimizer`).
     """
     if isinstance(optimizer, str):
-        optimizer = check_choice("optimizer", optimizer, OPTIMIZERS)
+        optimizer = require_choice("optimizer", optimizer, OPTIMIZERS)
         if optimizer == "adam":
             return torch.optim.Adam(params, lr=lr).step
         return lambda: _sgd_step(params, lr)
@@ -498,16 +498,16 @@ def _prepare(model, train_loader, val_loader, history, resumed, *, epochs, lr, o
              state, loss, forward, backward, on_batch, on_epoch, device, progress, live_plot,
              val_every, info, perplexity) -> _Run:
     """Check every argument of :func:`train` once and set the run up."""
-    epochs = check_int("epochs", epochs, minimum=1)
+    epochs = require_int("epochs", epochs, minimum=1)
     first = history.epochs + 1
     if resumed and first > epochs:
         raise ValueError(f"epochs={epochs} but the history to continue already holds "
                          f"{history.epochs} epochs; ask for more epochs")
     if isinstance(optimizer, str):
-        optimizer = check_choice("optimizer", optimizer, OPTIMIZERS)
-        lr = check_positive_float("lr", lr)
-    theta = check_theta(theta)
-    val_every = check_int("val_every", val_every, minimum=1)
+        optimizer = require_choice("optimizer", optimizer, OPTIMIZERS)
+        lr = require_positive_float("lr", lr)
+    theta = require_theta(theta)
+    val_every = require_int("val_every", val_every, minimum=1)
     policy = state_policy(train_loader, state)
     val_loader = _check_val(val_loader)
     # validation follows its own loader's scheme when it is a SeqDataLoader, else training's
@@ -515,12 +515,12 @@ def _prepare(model, train_loader, val_loader, history, resumed, *, epochs, lr, o
     for name, hook in (("loss", loss), ("forward", forward), ("backward", backward),
                        ("on_batch", on_batch), ("on_epoch", on_epoch)):
         _check_hook(name, hook)
-    progress = check_bool("progress", progress)
-    live_plot = check_bool("live_plot", live_plot)
+    progress = require_bool("progress", progress)
+    live_plot = require_bool("live_plot", live_plot)
     if info is not None and not isinstance(info, dict):
         raise TypeError(f"info must be a dict or None, got {type(info).__name__}")
     in_nats = (loss is cross_entropy if perplexity is None
-               else check_bool("perplexity", perplexity))
+               else require_bool("perplexity", perplexity))
     try:  # a loader need not know its length (d2l's own SeqDataLoader does not)
         num_batches = len(train_loader)
     except TypeError:

@@ -4,7 +4,7 @@ import pytest
 import torch
 
 from rnnlab.experiments import COURSE_RECIPE, Recipe, recipe_data, run_recipe
-from rnnlab.experiments.recipes import check_schedule
+from rnnlab.experiments.recipes import require_schedule
 from rnnlab.models import RNNScratch
 from rnnlab.training import train
 
@@ -47,15 +47,15 @@ def test_run_recipe_leaves_the_callers_random_stream_alone():
 
 
 def test_check_schedule_names_the_bad_part():
-    assert check_schedule([(0.1, 2)]) == ((0.1, 2),)
+    assert require_schedule([(0.1, 2)]) == ((0.1, 2),)
     with pytest.raises(ValueError, match="at least one"):
-        check_schedule([])
+        require_schedule([])
     with pytest.raises(ValueError, match="lr"):
-        check_schedule([(-0.1, 2)])
+        require_schedule([(-0.1, 2)])
     with pytest.raises(ValueError, match="epochs"):
-        check_schedule([(0.1, 0)])
+        require_schedule([(0.1, 0)])
     with pytest.raises(TypeError, match="schedule"):
-        check_schedule([0.1, 2])
+        require_schedule([0.1, 2])
     with pytest.raises(TypeError, match="schedule"):
         Recipe(**{**TINY.to_dict(), "schedule": [0.1, 2]})
     with pytest.raises(TypeError, match="recipe"):

@@ -4,7 +4,7 @@ from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 import rnnlab
-from rnnlab.gradients.pcgrad import check_task_grads, pcgrad_backward, project_conflicting
+from rnnlab.gradients.pcgrad import pcgrad_backward, project_conflicting, require_task_grads
 
 floats = st.floats(-10, 10, allow_nan=False, width=64)
 
@@ -140,7 +140,7 @@ def test_bad_input_raises_clear_errors():
     with pytest.raises(TypeError, match="torch.Tensor"):
         rnnlab.pcgrad_update([torch.ones(2), [1.0, 2.0]])
     with pytest.raises(TypeError, match="floating-point"):
-        check_task_grads([torch.ones(2, dtype=torch.long)])
+        require_task_grads([torch.ones(2, dtype=torch.long)])
     with pytest.raises(ValueError, match="2-D"):
         rnnlab.pcgrad_update(torch.ones(2, 2, 2))
 

@@ -7,12 +7,19 @@ import numpy as np
 import pytest
 import torch
 
-from rnnlab.checks import check_bool, check_choice, check_float, check_int, check_positive_float, to_builtin
+from rnnlab.checks import (
+    require_bool,
+    require_choice,
+    require_float,
+    require_int,
+    require_positive_float,
+    to_builtin,
+)
 
 
 @pytest.mark.parametrize("value", [3, np.int64(3), np.int32(3), np.uint8(3), torch.tensor(3)])
 def test_check_int_accepts_numpy_and_tensor_integers_as_int(value):
-    got = check_int("n", value, minimum=1)
+    got = require_int("n", value, minimum=1)
     assert got == 3 and type(got) is int
 
 
@@ -26,15 +33,15 @@ def test_check_int_accepts_numpy_and_tensor_integers_as_int(value):
 ])
 def test_check_int_type_errors_name_value_and_allowed(value, match):
     with pytest.raises(TypeError, match=match):
-        check_int("n", value, minimum=1)
+        require_int("n", value, minimum=1)
     with pytest.raises(TypeError, match="allowed: integers >= 1"):
-        check_int("n", value, minimum=1)
+        require_int("n", value, minimum=1)
 
 
 @pytest.mark.parametrize("value", [0.5, np.float32(0.5), np.float64(0.5), 1, np.int64(2),
                                    torch.tensor(0.5)])
 def test_check_positive_float_accepts_numpy_numbers(value):
-    got = check_positive_float("lr", value)
+    got = require_positive_float("lr", value)
     assert type(got) is float and got > 0
 
 
@@ -44,31 +51,31 @@ def test_check_positive_float_accepts_numpy_numbers(value):
 ])
 def test_check_positive_float_refuses_clearly(value, error):
     with pytest.raises(error, match="lr must be a finite number > 0, got"):
-        check_positive_float("lr", value)
+        require_positive_float("lr", value)
 
 
 def test_check_float_ranges():
-    assert check_float("noise", np.float32(0), minimum=0) == 0.0
-    assert check_float("p", None, allow_none=True) is None
+    assert require_float("noise", np.float32(0), minimum=0) == 0.0
+    assert require_float("p", None, allow_none=True) is None
     with pytest.raises(ValueError, match=r"noise must be a finite number >= 0, got inf"):
-        check_float("noise", math.inf, minimum=0)
+        require_float("noise", math.inf, minimum=0)
     with pytest.raises(ValueError, match=r"p must be a finite number in \[0, 1\], got 2.0"):
-        check_float("p", 2, minimum=0, maximum=1)
+        require_float("p", 2, minimum=0, maximum=1)
     with pytest.raises(TypeError, match=r"p must be a finite number, got 'x' \(str\)"):
-        check_float("p", "x")
+        require_float("p", "x")
 
 
 def test_check_bool_refuses_the_string_false():
-    assert check_bool("flag", np.bool_(False)) is False
+    assert require_bool("flag", np.bool_(False)) is False
     with pytest.raises(TypeError, match=r"flag must be True or False, got 'False' \(str\)"):
-        check_bool("flag", "False")
+        require_bool("flag", "False")
     with pytest.raises(TypeError, match="flag must be True or False, got 0"):
-        check_bool("flag", 0)
+        require_bool("flag", 0)
 
 
 def test_check_choice_with_an_unhashable_value():
     with pytest.raises(ValueError, match=r"cell must be one of 'rnn'; got \['rnn'\]"):
-        check_choice("cell", ["rnn"], {"rnn"})
+        require_choice("cell", ["rnn"], {"rnn"})
 
 
 class Color(enum.Enum):

@@ -5,7 +5,7 @@ from hypothesis import strategies as st
 from torch import nn
 from torch.nn import functional as F
 
-from rnnlab.models import RNNModel, RNNScratch, check_state, detach_state, model_device
+from rnnlab.models import RNNModel, RNNScratch, detach_state, model_device, require_state
 
 V, H = 7, 5
 
@@ -200,7 +200,7 @@ def test_wrong_state_shape_is_rejected():
 
 
 def test_check_state_wraps_a_bare_tensor():
-    assert len(check_state(torch.zeros(2, 3), [(2, 3)])) == 1
+    assert len(require_state(torch.zeros(2, 3), [(2, 3)])) == 1
 
 
 def test_begin_state_and_model_device():

@@ -107,7 +107,7 @@ def test_lesson_figures_and_tables_from_a_grid(result):
     import matplotlib.pyplot as plt
 
     result, _ = result
-    grid = lesson08.check_grid({k: v for k, v in result.items() if k != "rows"})
+    grid = lesson08.require_grid({k: v for k, v in result.items() if k != "rows"})
     fig = lesson08.plot_grid_effect(grid)
     assert all(ax.get_title() for ax in fig.axes)
     assert fig.axes[0].get_ylabel() == "validation perplexity vs plain sum (%)"
@@ -131,13 +131,13 @@ def test_check_grid_names_what_is_wrong(result):
     result, _ = result
     grid = {k: v for k, v in result.items() if k != "rows"}
     with pytest.raises(ValueError, match="'config' dict"):
-        lesson08.check_grid({"cells": []})
+        lesson08.require_grid({"cells": []})
     broken = {**grid, "cells": [{k: v for k, v in grid["cells"][0].items() if k != "a_ppl"}]}
     with pytest.raises(ValueError, match="cell 0 lacks"):
-        lesson08.check_grid(broken)
+        lesson08.require_grid(broken)
     bad = {**grid, "cells": [{**grid["cells"][0], "b_ppl": "7.5"}]}
     with pytest.raises(ValueError, match="mean, half-width"):
-        lesson08.check_grid(bad)
+        lesson08.require_grid(bad)
 
 
 def test_run_cells_reproduces_the_grid_rows(result):

@@ -7,7 +7,7 @@ import torch
 
 from rnnlab.models import RNNScratch
 from rnnlab.training import History, cross_entropy, stream_loss, stream_perplexity, train
-from rnnlab.training.loop import check_targets
+from rnnlab.training.loop import require_targets
 
 V = 5
 
@@ -83,7 +83,7 @@ def test_close_incomplete_goes_back_to_the_last_complete_epoch():
 
 def test_check_targets_names_the_bad_index_and_refuses_floats():
     with pytest.raises(IndexError, match="token index 9"):
-        check_targets(torch.tensor([0, 9]), 5)
+        require_targets(torch.tensor([0, 9]), 5)
     with pytest.raises(TypeError, match="integer"):
-        check_targets(torch.tensor([0.0, 1.0]), 5)
-    check_targets(torch.tensor([0, 4], dtype=torch.int32), 5)
+        require_targets(torch.tensor([0.0, 1.0]), 5)
+    require_targets(torch.tensor([0, 4], dtype=torch.int32), 5)
