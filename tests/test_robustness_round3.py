@@ -314,6 +314,7 @@ def test_min_freq_summary_agrees_with_vocab_on_a_literal_unk():
 # --------------------------------------------------------------------------- sizes
 def test_sizes_are_bounded_with_argument_value_and_limit():
     from rnnlab.checks import MAX_NUM_HIDDENS, require_num_hiddens
+    from rnnlab.gradients.jacobians import make_w_hh
     from rnnlab.models import RNNScratch
     from rnnlab.series import noisy_sine
 
@@ -323,16 +324,18 @@ def test_sizes_are_bounded_with_argument_value_and_limit():
         noisy_sine(10**10)
     with pytest.raises(ValueError, match="num_hiddens must be <="):   # the shared checker
         require_num_hiddens(10**5)
+    with pytest.raises(ValueError, match=r"num_hiddens must be <= 8,192 .*got 100,000"):
+        make_w_hh(100_000, 1.0)   # before allocating 80 GB
     assert require_num_hiddens(np.int64(MAX_NUM_HIDDENS)) == MAX_NUM_HIDDENS
 
 
 # --------------------------------------------------------------------------- numbers and flags
 def test_flags_are_checked_one_way():
-    from rnnlab.experiments.multitask import MultiTaskRNN
+    from rnnlab.experiments.multitask import TwoTaskRNN
     from rnnlab.training import train
 
-    with pytest.raises(TypeError, match="detach_aux"):
-        MultiTaskRNN(5, detach_aux="False")
+    with pytest.raises(TypeError, match="detach_b"):
+        TwoTaskRNN(5, heads="separate", detach_b="False")
     with pytest.raises(TypeError, match="progress"):
         train(_model(), _batches(), epochs=1, lr=0.5, state="fresh", progress=0)
     assert _model(fused=np.True_).fused is True
@@ -341,10 +344,10 @@ def test_flags_are_checked_one_way():
 
 
 def test_numpy_scalars_and_0d_tensors_are_numbers():
-    from rnnlab.experiments.multitask import MultiTaskRNN
+    from rnnlab.experiments.multitask import TwoTaskRNN
     from rnnlab.text.corpus import train_val_split
 
-    assert MultiTaskRNN(np.int64(5)).vocab_size == 5
+    assert TwoTaskRNN(np.int64(5)).vocab_size == 5
     for fraction in (np.float64(0.1), torch.tensor(0.1)):
         assert len(train_val_split(list(range(100)), fraction)[1]) == 10
 

@@ -25,7 +25,7 @@ import torch
 from torch import nn
 from torch.nn import functional as F
 
-from ..checks import require_bool, require_choice, require_int, require_positive_float
+from ..checks import require_bool, require_choice, require_int, require_num_hiddens, require_positive_float
 from ..gradients.conflict import conflict_share
 from ..gradients.pcgrad import pcgrad_rows
 from ..models import model_device, require_state, require_tokens
@@ -93,16 +93,16 @@ class TwoTaskRNN(nn.Module):
                  detach_b: bool = False):
         super().__init__()
         self.vocab_size = require_int("vocab_size", vocab_size, minimum=2)
-        self.num_hiddens = require_int("num_hiddens", num_hiddens, minimum=1)
+        self.num_hiddens = require_num_hiddens(num_hiddens)
         self.heads = require_choice("heads", heads, HEADS)
         self.detach_b = require_bool("detach_b", detach_b)
         if self.detach_b and self.heads == "shared":
             raise ValueError("detach_b=True needs heads='separate' (a shared head cannot be "
                              "detached for one task only)")
-        self.rnn = nn.RNN(vocab_size, self.num_hiddens)
-        self.head_a = nn.Linear(self.num_hiddens, vocab_size)
+        self.rnn = nn.RNN(self.vocab_size, self.num_hiddens)
+        self.head_a = nn.Linear(self.num_hiddens, self.vocab_size)
         self.head_b = self.head_a if self.heads == "shared" else nn.Linear(self.num_hiddens,
-                                                                           vocab_size)
+                                                                           self.vocab_size)
 
     def begin_state(self, batch_size: int, device=None) -> tuple:
         device = model_device(self) if device is None else device

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import torch
 
-from ..checks import require_choice, require_int, require_positive_float
+from ..checks import require_choice, require_int, require_num_hiddens, require_positive_float
 from ..i18n import tr
 from ..metrics import spectral_radius
 from ..models import RNNScratch
@@ -16,7 +16,7 @@ def make_w_hh(num_hiddens: int, radius: float, generator: torch.Generator | None
     """Lesson 07.
 
     A random Gaussian ``(H, H)`` matrix rescaled so its spectral radius is exactly ``radius``."""
-    num_hiddens = require_int("num_hiddens", num_hiddens, minimum=1)
+    num_hiddens = require_num_hiddens(num_hiddens)   # a laptop's bound, before allocating H²
     radius = require_positive_float("radius", radius)
     W = torch.randn(num_hiddens, num_hiddens, generator=generator, dtype=torch.float64)
     return (W * (radius / spectral_radius(W))).float()
