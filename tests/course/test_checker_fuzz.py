@@ -300,3 +300,20 @@ PLACEHOLDERS = [
 @pytest.mark.parametrize("call, message", PLACEHOLDERS, ids=[m[:30] for _, m in PLACEHOLDERS])
 def test_placeholder_answers_get_the_feedback_stored_in_the_notebooks(call, message):
     assert str(call()) == "❌ Not yet. " + message
+
+
+def test_exact_and_huge_numbers_are_numbers_to_the_checkers():
+    """Issue 25: a Decimal or a Fraction is a number (judged on its value), and 10**400 is a number
+    too large for a float (asked for a finite one), never "could not be checked"."""
+    import decimal
+    import fractions
+
+    from rnnlab.course.exercises import nb08
+    from rnnlab.course.exercises.feedback import as_number
+
+    assert as_number(decimal.Decimal("0.5")) == 0.5 and as_number(fractions.Fraction(1, 4)) == 0.25
+    assert as_number(10**400) == float("inf") and as_number(-(10**400)) == float("-inf")
+    for answer in (decimal.Decimal("0.5"), 10**400):
+        fb = nb08.check_cosine(answer)
+        assert not fb.ok and "could not be checked" not in fb.message, fb.message
+    assert "finite" in nb08.check_cosine(10**400).message

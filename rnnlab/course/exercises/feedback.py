@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import decimal
 import functools
 import math
 import numbers
@@ -68,8 +69,11 @@ def as_number(value):
             return float(value.reshape(-1)[0]) if hasattr(value, "reshape") else float(value)
         except (TypeError, ValueError):
             return None
-    if isinstance(value, numbers.Real):
-        return float(value)
+    if isinstance(value, (numbers.Real, decimal.Decimal)):   # int, float, Fraction, Decimal
+        try:
+            return float(value)
+        except OverflowError:   # 10**400: a number, just past what a float holds
+            return math.inf if value > 0 else -math.inf
     return None
 
 
