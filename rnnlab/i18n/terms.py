@@ -120,6 +120,11 @@ D2L_REFERENCES: dict[str, Reference] = {r.english: r for r in (
     Reference("§9.5", "8.5.5"),  # the course cites §9.5 for gradient clipping: d2l-zh 8.5.5 梯度裁剪
     Reference("§9.6", "8.6"),
     Reference("§9.7", "8.7"),
+    Reference("§9.5.3", "8.5.5"),  # d2l 1.0's 9.5.3 Gradient Clipping is d2l-zh's 8.5.5 梯度裁剪
+    Reference("§9.7.1", "8.7.1"),  # Analysis of Gradients in RNNs: 循环神经网络的梯度分析
+    Reference("§9.7.2", "8.7.2"),  # Backpropagation Through Time in Detail: 通过时间反向传播的细节
+    Reference("§10.1", "9.2"),  # d2l 1.0's 10.1 is LSTM, d2l-zh's 9.2 长短期记忆网络
+    Reference("§10.2", "9.1"),  # d2l 1.0's 10.2 is GRU, d2l-zh's 9.1 门控循环单元
     Reference("Fig. 8.1.2", "图 8.1.2"),  # d2l 0.17's number, the same as d2l-zh's
     Reference("Fig. 9.4.1", "图 8.4.1"),
     Reference("Fig. 9.4.2", "图 8.4.2"),
