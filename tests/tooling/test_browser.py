@@ -294,8 +294,10 @@ def menu(page, menu_name: str, item: str) -> None:
 
 
 # Every code cell's prompt: "[ ]:" not run, "[*]:" running or queued, "[3]:" done.
+# A check cell shown collapsed (metadata.jupyter.source_hidden) has only its placeholder's empty
+# prompt in the page: the real prompts are counted, against the cells that show their code.
 _PROMPTS = ("[...document.querySelectorAll("
-            f"'{NOTEBOOK} .jp-CodeCell .jp-InputPrompt')]"
+            f"'{NOTEBOOK} .jp-CodeCell .jp-InputPrompt:not(.jp-Placeholder-prompt)')]"
             ".map(p => p.textContent.trim())")
 
 
@@ -458,7 +460,9 @@ def wait_for_new_figure(page, panel, before: dict) -> dict:
 @pytest.mark.parametrize("lesson", JUPYTERLAB_LESSONS)
 def test_panel_responds_in_jupyterlab(lesson, lab, page):
     nb = copy_lesson(lab, lesson)
-    n_code = sum(cell["cell_type"] == "code" for cell in nb["cells"])
+    n_code = sum(cell["cell_type"] == "code"
+                 and not cell["metadata"].get("jupyter", {}).get("source_hidden", False)
+                 for cell in nb["cells"])   # the collapsed check cells run too, unseen
     open_notebook(page, lab, f"{lesson}.ipynb")
     assert page.locator(f"{NOTEBOOK} .jp-Cell").count() == len(nb["cells"]), \
         "not every cell is in the page (is the notebook windowing still on?)"
