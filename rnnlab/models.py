@@ -42,9 +42,8 @@ NONLINEARITIES = ("tanh", "relu")  # nn.RNN's choices
 
 # --------------------------------------------------------------------------- checks
 def require_tokens(X, vocab_size: int) -> torch.Tensor:
-    """Lesson 04.
-
-    Return ``X`` as a ``torch.long`` tensor of token indices in ``[0, vocab_size)``, shape (batch, steps).
+    """Lesson 04. Return ``X`` as a ``torch.long`` tensor of token indices in ``[0, vocab_size)``,
+    shape (batch, steps).
 
     Any integer dtype is accepted (``int32``, ``uint8``, …) and converted to ``long``, the
     dtype torch's one-hot and embedding need. The range check reads the tensor's min and

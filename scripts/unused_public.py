@@ -15,6 +15,7 @@ from __future__ import annotations
 import ast
 import re
 import sys
+from collections import Counter
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -47,25 +48,20 @@ def corpus_texts() -> dict[Path, str]:
 
 
 def unused() -> list[str]:
-    texts = corpus_texts()
+    # Count every word of every text once: a name is an identifier, so its uses are exactly the
+    # \w+ words equal to it (the same as a regex with word boundaries, without one scan per name).
+    words = {path: Counter(re.findall(r"\w+", text)) for path, text in corpus_texts().items()
+             if path.parent.name != "__pycache__"}
     found = []
     for module in sorted(PACKAGE.rglob("*.py")):
         if module.name == "__init__.py":
             continue
         for name in public_names(module):
-            word = re.compile(rf"(?<![\w]){re.escape(name)}(?![\w])")
             uses = 0
-            for path, text in texts.items():
-                if path.parent.name == "__pycache__":
-                    continue
-                hits = len(word.findall(text))
-                if path == module:
-                    hits -= 1  # its own definition
-                elif path.name == "__init__.py" and path.parent == module.parent:
+            for path, counts in words.items():
+                if path.name == "__init__.py" and path.parent in (module.parent, PACKAGE):
                     continue  # a re-export is not a use
-                elif path == PACKAGE / "__init__.py":
-                    continue
-                uses += hits
+                uses += counts[name] - (path == module)  # less its own definition
             if uses <= 0:
                 found.append(f"{module.relative_to(ROOT)}: {name}")
     return found

@@ -3,6 +3,7 @@ backend, figures closed after every test, and a skip for tests that need ../shar
 
 import importlib.util
 import os
+import subprocess
 from pathlib import Path
 
 import matplotlib
@@ -88,3 +89,24 @@ def _close_figures():
     """No figure outlives its test (matplotlib keeps every open one, and warns past 20)."""
     yield
     plt.close("all")
+
+
+class _ProcessStarted(AssertionError):
+    pass
+
+
+@pytest.fixture(autouse=True)
+def _only_slow_tests_start_processes(request, monkeypatch):
+    """The `slow` marker means "starts another process": ./test.sh --fast leaves those out, so a
+    test that starts one without the marker fails here, naming the command, instead of quietly
+    making the inner loop slow again."""
+    if request.node.get_closest_marker("slow") or request.node.get_closest_marker("browser"):
+        return
+    real = subprocess.Popen
+
+    class Refused(real):
+        def __init__(self, args, *rest, **kwargs):
+            raise _ProcessStarted(f"{request.node.nodeid} starts a process ({args!r}) but is not "
+                                  "marked @pytest.mark.slow (see the marker in pyproject.toml)")
+
+    monkeypatch.setattr(subprocess, "Popen", Refused)

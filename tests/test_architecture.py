@@ -226,10 +226,31 @@ def test_every_public_helper_of_the_taught_layers_names_its_lesson():
     assert silent == []
 
 
-def test_nothing_public_is_unused():
-    """scripts/unused_public.py: every public name is used by a lesson, a solution, a benchmark, a
-    script, a document or another module (its own test does not count)."""
+def _unused_public():
     spec = importlib.util.spec_from_file_location("unused_public", ROOT / "scripts" / "unused_public.py")
     unused_public = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(unused_public)
-    assert unused_public.unused() == []
+    return unused_public
+
+
+def test_nothing_public_is_unused():
+    """scripts/unused_public.py: every public name is used by a lesson, a solution, a benchmark, a
+    script, a document or another module (its own test does not count)."""
+    assert _unused_public().unused() == []
+
+
+def test_unused_public_reports_a_name_only_its_definition_reexport_and_test_mention(tmp_path, monkeypatch):
+    unused_public = _unused_public()
+    package = tmp_path / "rnnlab"
+    package.mkdir()
+    (package / "__init__.py").write_text("from .a import lonely, used, used_by_a_lesson\n")
+    (package / "a.py").write_text("def used():\n    pass\n\n\ndef lonely():\n    pass\n\n\n"
+                                  "def used_by_a_lesson():\n    pass\n\n\nlonely_constant = 3\n")
+    (package / "b.py").write_text("from .a import used\n\nused()\n")
+    (tmp_path / "notebooks").mkdir()
+    (tmp_path / "notebooks" / "l.ipynb").write_text('{"source": "rnnlab.used_by_a_lesson(1)"}')
+    (tmp_path / "tests").mkdir()
+    (tmp_path / "tests" / "test_a.py").write_text("from rnnlab.a import lonely\n")
+    monkeypatch.setattr(unused_public, "ROOT", tmp_path)
+    monkeypatch.setattr(unused_public, "PACKAGE", package)
+    assert unused_public.unused() == ["rnnlab/a.py: lonely", "rnnlab/a.py: lonely_constant"]

@@ -105,9 +105,8 @@ def toy_triad(path: torch.Tensor) -> dict:
 
 
 def near_optimum(theta: torch.Tensor) -> torch.Tensor:
-    """Lesson 08.
-
-    True where ``θ`` lies in the joint valley towards the optimum: ``|θ1 + 2| < 0.5``, ``θ2 > 1``."""
+    """Lesson 08. True where ``θ`` lies in the joint valley towards the optimum: ``|θ1 + 2| < 0.5``,
+    ``θ2 > 1``."""
     theta = torch.as_tensor(theta)
     return ((theta[..., 0] + 2).abs() < 0.5) & (theta[..., 1] > 1)
 

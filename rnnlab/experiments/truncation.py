@@ -23,9 +23,8 @@ from ..training.loop import train
 # ---------------------------------------------------------------- training with the three modes
 def carry_forward(mode: str, truncation: int = 5, keep_prob: float = 0.5,
                   generator: torch.Generator | None = None):
-    """Lesson 07.
-
-    A ``forward`` hook for :func:`rnnlab.train`: the scratch RNN with ``mode``'s carry weights."""
+    """Lesson 07. A ``forward`` hook for :func:`rnnlab.train`: the scratch RNN with ``mode``'s carry
+    weights."""
     require_choice("mode", mode, BPTT_MODES)
     if mode == "truncated":
         truncation = require_int("truncation", truncation, minimum=1)

@@ -13,9 +13,8 @@ from ..models import RNNScratch
 # ---------------------------------------------------------------- eigenvalues and Jacobians
 def make_w_hh(num_hiddens: int, radius: float, generator: torch.Generator | None = None,
               ) -> torch.Tensor:
-    """Lesson 07.
-
-    A random Gaussian ``(H, H)`` matrix rescaled so its spectral radius is exactly ``radius``."""
+    """Lesson 07. A random Gaussian ``(H, H)`` matrix rescaled so its spectral radius is exactly
+    ``radius``."""
     num_hiddens = require_num_hiddens(num_hiddens)   # a laptop's bound, before allocating H²
     radius = require_positive_float("radius", radius)
     W = torch.randn(num_hiddens, num_hiddens, generator=generator, dtype=torch.float64)

@@ -186,9 +186,8 @@ class History:
 
 # --------------------------------------------------------------------------- figures
 def plot_history(history: History, ax=None):
-    """Lesson 04.
-
-    Training (and validation) perplexity per epoch (the loss where there is none); returns the Figure."""
+    """Lesson 04. Training (and validation) perplexity per epoch (the loss where there is none);
+    returns the Figure."""
     import matplotlib.pyplot as plt
     from matplotlib.ticker import MaxNLocator
 

@@ -19,6 +19,7 @@ RTOL = 1e-4
 PREFIX_EPOCHS = 5   # the seed run validates every 5 epochs: the prefix includes one validation
 
 
+@pytest.mark.slow  # starts a process
 def test_a_prefix_of_the_script_matches_the_stored_seed_run():
     out = subprocess.run([sys.executable, str(ROOT / "scripts" / "long_run_04.py"), "seed",
                           "--epochs", str(PREFIX_EPOCHS)], capture_output=True, text=True,

@@ -82,6 +82,7 @@ def cpu_index(tmp_path_factory):
     server.server_close()
 
 
+@pytest.mark.slow  # starts a process
 @pytest.mark.skipif(sys.platform != "linux", reason="the CPU index is asked on Linux only")
 def test_the_cpu_index_is_asked_first_when_it_answers(cpu_index, tmp_path):
     url, asked = cpu_index
@@ -107,6 +108,7 @@ def test_the_cpu_index_is_asked_first_when_it_answers(cpu_index, tmp_path):
     assert "/torch/" in asked, asked  # the CPU index was asked for torch
 
 
+@pytest.mark.slow  # starts a process
 @pytest.mark.skipif(sys.platform != "linux", reason="the CPU index is asked on Linux only")
 def test_an_unreachable_cpu_index_falls_back_to_the_configured_one_saying_so():
     url = closed_port()
@@ -117,6 +119,7 @@ def test_an_unreachable_cpu_index_falls_back_to_the_configured_one_saying_so():
     assert "pip's configured index instead" in done.stdout
 
 
+@pytest.mark.slow  # starts a process
 def test_torch_spec_replaces_the_torch_install_and_its_pin():
     spec = "torch==2.13.0 --index-url https://download.pytorch.org/whl/cu124"
     done = plan(TORCH_SPEC=spec, RNNLAB_TORCH_INDEX=closed_port())
@@ -129,6 +132,7 @@ def test_torch_spec_replaces_the_torch_install_and_its_pin():
 
 @pytest.mark.parametrize("script, extras", [("./course.sh", "lab"), ("./book.sh", "lab,book"),
                                             ("./test.sh", "lab,test,book")])
+@pytest.mark.slow  # starts a process
 def test_students_get_the_lessons_needs_and_only_test_sh_the_test_tools(script, extras):
     done = plan(script, RNNLAB_TORCH_INDEX=closed_port())
     _, rest = torch_and_rest(done)
@@ -146,6 +150,7 @@ def test_the_lab_extra_holds_no_test_tooling():
         assert any(r.startswith(tool) for r in extras["test"]), tool
 
 
+@pytest.mark.slow  # starts a process
 def test_unknown_extras_are_refused():
     done = plan(RNNLAB_EXTRAS="lab,gpu")
     assert done.returncode == 2

@@ -26,6 +26,7 @@ import launch_links  # noqa: E402
 REPO = "someone/rnnlab"
 
 
+@pytest.mark.slow  # starts a process
 def test_readme_launch_table_is_the_one_the_script_writes():
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     block = launch_links.BLOCK.search(readme)
@@ -41,6 +42,7 @@ def test_readme_launch_table_is_the_one_the_script_writes():
     assert done.returncode == 0, done.stdout + done.stderr
 
 
+@pytest.mark.slow  # starts a process
 def test_the_script_rewrites_the_block_for_another_repository(tmp_path):
     readme = tmp_path / "README.md"
     readme.write_text("# x\n\n<!-- launch-links OWNER/rnnlab@main -->\nold\n<!-- /launch-links -->\n\nend\n")
@@ -105,6 +107,7 @@ def run_cell(tmp_path: Path, runtime: str, preinstalled: bool):
     return said, result
 
 
+@pytest.mark.slow  # starts a process
 def test_on_colab_without_rnnlab_the_cell_installs_it_from_the_repository(tmp_path):
     said, result = run_cell(tmp_path, "colab", preinstalled=False)
     assert len(result["calls"]) == 1
@@ -121,12 +124,14 @@ def test_on_colab_without_rnnlab_the_cell_installs_it_from_the_repository(tmp_pa
     ("local", False, None),             # not Colab: never pip-installs behind a student's back
     ("local", True, "already there"),   # ./course.sh, Binder, nbval
 ])
+@pytest.mark.slow  # starts a process
 def test_elsewhere_the_cell_does_nothing(tmp_path, runtime, preinstalled, expected):
     said, result = run_cell(tmp_path, runtime, preinstalled)
     assert result == {"calls": [], "rnnlab": expected}
     assert said == []
 
 
+@pytest.mark.slow  # starts a process
 def test_insert_colab_cell_puts_it_after_the_title_once(tmp_path):
     nb = {"cells": [{"cell_type": "markdown", "id": "t", "metadata": {}, "source": "# 00 · Title"},
                     {"cell_type": "code", "id": "c", "metadata": {}, "execution_count": None, "outputs": [],

@@ -81,6 +81,7 @@ def submission(release: dict, source: dict, right: bool) -> dict:
     return nb
 
 
+@pytest.mark.slow  # starts a process
 def test_nbgrader_grades_a_right_and_a_wrong_submission(tmp_path):
     course = tmp_path / "course"
     course.mkdir()

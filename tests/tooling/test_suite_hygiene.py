@@ -72,3 +72,4 @@ def test_tests_that_need_shared_are_skipped_saying_so_when_it_is_absent(tmp_path
     assert code == 0, text
     assert "1 passed, 1 skipped" in text, text
     assert f"needs {tmp_path / 'shared'}/ (the seed notes), which is absent" in text, text
+

@@ -100,6 +100,7 @@ def test_tidying_twice_changes_nothing():
     assert tidy_notebooks.tidy(once) == once
 
 
+@pytest.mark.slow  # starts a process
 def test_the_command_writes_checks_and_names_bad_files(tmp_path):
     path = tmp_path / "nb.ipynb"
     path.write_text(json.dumps(sample()))
@@ -128,6 +129,7 @@ def run_nbval(tmp_path: Path, nb: dict) -> subprocess.CompletedProcess:
                           text=True, timeout=600, env=env)
 
 
+@pytest.mark.slow  # starts a process
 @pytest.mark.parametrize("tagged", [True, False], ids=["tagged", "untagged"])
 def test_nbval_honours_the_tag_tidy_writes(tmp_path, tagged):
     """A stored output that differs from what the cell prints: only the tag lets it pass."""
