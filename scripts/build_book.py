@@ -442,6 +442,8 @@ class Book:
         nb = copy.deepcopy(nb)
         nb["metadata"].pop("widgets", None)
         panels, figures, section = 0, 0, page.title
+        # The lesson's own launch cells (scripts/launch_links.py): the page header has the links.
+        nb["cells"] = [c for c in nb["cells"] if "launch" not in c["metadata"].get("tags", [])]
         for cell in nb["cells"]:
             if cell["cell_type"] == "markdown":
                 source = "".join(cell["source"]) if isinstance(cell["source"], list) else cell["source"]

@@ -1,5 +1,6 @@
 """A lesson's main path: cells and words of markdown outside ``## Going further`` (tag ``going-further``),
-not counting the claim checks that JupyterLab shows collapsed and the slides skip (tag ``check``).
+not counting the claim checks that JupyterLab shows collapsed and the slides skip (tag ``check``)
+nor the launch cells at the top (tag ``launch``: links and Colab's set-up, skipped by the slides).
 
     .venv/bin/python scripts/lesson_budget.py notebooks/04_rnn_from_scratch.ipynb
 
@@ -20,7 +21,8 @@ def budget(path: str) -> tuple[int, int, int]:
     def tags(c):
         return c.get("metadata", {}).get("tags", [])
 
-    main = [c for c in cells if "going-further" not in tags(c) and "check" not in tags(c)]
+    aside = {"going-further", "check", "launch"}
+    main = [c for c in cells if not aside & set(tags(c))]
     words = sum(len("".join(c["source"]).split()) for c in main if c["cell_type"] == "markdown")
     return len(main), words, sum("going-further" in tags(c) for c in cells)
 

@@ -404,6 +404,28 @@ def shared_sections(english_path: Path, english: dict, root: Path) -> dict[str, 
             if c["cell_type"] == "markdown" and source_hash(cell_source(c)) in by_hash}
 
 
+def launch_sections(english: dict, name: str) -> tuple[dict[str, Section], list[Section]]:
+    """The Chinese lesson's launch cells (Colab and Binder links, the Colab set-up cell), written by
+    scripts/launch_links.py for the repository the English cells name: no translation file holds
+    them, so moving the course to another repository needs no retranslation."""
+    import launch_links  # beside this script
+
+    found = launch_links.launch_of(english)
+    if found is None:
+        return {}, []
+    repo, branch = found
+    cells = {c.get("id"): c for c in english["cells"]}
+    links, setup = {}, []
+    if launch_links.LINKS_ID in cells:
+        zh_path = name.replace("notebooks/", "notebooks/zh/", 1)
+        links[launch_links.LINKS_ID] = Section(
+            launch_links.LINKS_ID, source_hash(cell_source(cells[launch_links.LINKS_ID])),
+            launch_links.links_cell(repo, branch, zh_path, LANG), 0)
+    setup.append(Section(launch_links.CELL_ID, source_hash(cell_source(cells[launch_links.CELL_ID])),
+                         launch_links.colab_cell(repo, branch, LANG), 0, code=True))
+    return links, setup
+
+
 def plan(english_path: Path, root: Path):
     """``(expected Chinese notebook, problems with the translation)`` for one English notebook."""
     name = _relative(english_path, root)
@@ -411,6 +433,9 @@ def plan(english_path: Path, root: Path):
     english = load_notebook(english_path)
     sections = parse_translation(read_text(source), _relative(source, root))
     shared = shared_sections(english_path, english, root)
+    links, setup = launch_sections(english, name)
+    shared |= links
+    sections += setup
     return (build_notebook(english, sections, name, shared),
             compare_sections(english, sections, name, shared))
 

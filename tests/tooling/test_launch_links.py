@@ -1,7 +1,8 @@
 """Ways in without installing: README's Binder/Colab links and the Colab set-up cell.
 
-README's launch table is the one ``scripts/launch_links.py`` writes (for the repository its
-block names), one row per lesson, both editions. The Colab cell is run in a fresh interpreter
+README's launch table and every lesson's launch cells (links, then the Colab set-up cell, in the
+lesson's language) are the ones ``scripts/launch_links.py`` writes for the repository README's
+block names, one row per lesson, both editions. The Colab cell is run in a fresh interpreter
 that has no rnnlab (``python -I -S``): with a stand-in ``google.colab`` module in
 ``sys.modules`` (what a Colab kernel has) and a stand-in pip that records its arguments and
 "installs" a tiny rnnlab, it installs from the repository and says so; with rnnlab already
@@ -26,39 +27,86 @@ import launch_links  # noqa: E402
 REPO = "someone/rnnlab"
 
 
-@pytest.mark.slow  # starts a process
-def test_readme_launch_table_is_the_one_the_script_writes():
-    readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    block = launch_links.BLOCK.search(readme)
+def _readme_block():
+    block = launch_links.BLOCK.search((ROOT / "README.md").read_text(encoding="utf-8"))
     assert block, "README has no launch-links block"
+    return block
+
+
+def test_readme_launch_table_is_the_one_the_script_writes():
+    block = _readme_block()
     assert block.group(0) == launch_links.readme_block(block["repo"], block["branch"])
     lessons = sorted(p.name for p in (ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
     for name in lessons:
         for path in (f"notebooks/{name}", f"notebooks/zh/{name}"):
             assert f"urlpath=lab/tree/{path})" in block.group(0), path
             assert f"/blob/{block['branch']}/{path})" in block.group(0), path
-    done = subprocess.run([sys.executable, str(ROOT / "scripts" / "launch_links.py"), "--check",
-                           str(ROOT / "README.md")], capture_output=True, text=True, timeout=120)
-    assert done.returncode == 0, done.stdout + done.stderr
 
 
-@pytest.mark.slow  # starts a process
-def test_the_script_rewrites_the_block_for_another_repository(tmp_path):
+LESSONS = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
+
+
+@pytest.mark.parametrize("lesson", LESSONS, ids=[p.stem for p in LESSONS])
+@pytest.mark.parametrize("lang", launch_links.LANGS)
+def test_every_lesson_opens_with_its_launch_links_and_the_colab_cell(lesson, lang):
+    """Right after the title, in the reader's language, for README's repository; the slides skip
+    both, and the Chinese cell is the English code with only its comments and messages translated."""
+    block = _readme_block()
+    repo, branch = block["repo"], block["branch"]
+    rel = lesson.relative_to(ROOT).as_posix() if lang == "en" else f"notebooks/zh/{lesson.name}"
+    cells = json.loads((ROOT / rel).read_text(encoding="utf-8"))["cells"]
+    assert [c["id"] for c in cells[1:3]] == [launch_links.LINKS_ID, launch_links.CELL_ID], rel
+    links, setup = ("".join(c["source"]) for c in cells[1:3])
+    assert links == launch_links.links_cell(repo, branch, rel, lang)
+    assert f"({launch_links.colab_url(repo, branch, rel)})" in links
+    assert f"({launch_links.binder_url(repo, branch, rel)})" in links
+    assert setup == launch_links.colab_cell(repo, branch, lang)
+    assert launch_links.launch_of({"cells": cells}) == (repo, branch)
+    for cell in cells[1:3]:
+        assert cell["metadata"]["tags"] == [launch_links.TAG]
+        assert cell["metadata"]["slideshow"] == {"slide_type": "skip"}
+    assert cells[2]["outputs"] == []  # outside Colab it prints nothing
+    if lang == "zh":
+        import zh_edition
+
+        english = launch_links.colab_cell(repo, branch, "en")
+        assert zh_edition.same_code(english, setup) is None
+        assert not re.search(r"[A-Za-z]{3,} [A-Za-z]{3,} [A-Za-z]{3,}",
+                             "".join(zh_edition.comments(setup)) + links.replace(repo, "")), setup
+
+
+def test_the_script_moves_every_link_to_another_repository(tmp_path, capsys):
+    """README's table and every lesson's cells, from one command; --check says what is stale."""
+    (tmp_path / "notebooks").mkdir()
+    lesson = "04_rnn_from_scratch.ipynb"
+    (tmp_path / "notebooks" / lesson).write_text(json.dumps(
+        {"cells": [{"cell_type": "markdown", "id": "t", "metadata": {}, "source": "# 04 · Title"}],
+         "metadata": {}, "nbformat": 4, "nbformat_minor": 5}))
     readme = tmp_path / "README.md"
     readme.write_text("# x\n\n<!-- launch-links OWNER/rnnlab@main -->\nold\n<!-- /launch-links -->\n\nend\n")
-    script = [sys.executable, str(ROOT / "scripts" / "launch_links.py")]
-    assert subprocess.run(script + ["--check", str(readme)], capture_output=True, timeout=120).returncode == 1
-    done = subprocess.run(script + ["--repo", REPO, "--branch", "dev", str(readme)], capture_output=True,
-                          text=True, timeout=120)
-    assert done.returncode == 0, done.stderr
+    assert launch_links.main(["--check"], root=tmp_path) == 1
+    said = capsys.readouterr().out
+    assert "README.md: the launch links are not the ones" in said
+    assert f"notebooks/{lesson}: its launch cells are not the ones" in said
+    assert launch_links.main(["--repo", REPO, "--branch", "dev"], root=tmp_path) == 0
     text = readme.read_text()
     assert f"<!-- launch-links {REPO}@dev -->" in text and text.endswith("\n\nend\n")
-    lesson = "04_rnn_from_scratch.ipynb"
-    assert f"https://mybinder.org/v2/gh/{REPO}/dev?urlpath=lab/tree/notebooks/{lesson}" in text
     assert f"https://colab.research.google.com/github/{REPO}/blob/dev/notebooks/zh/{lesson}" in text
-    bad = subprocess.run(script + ["--repo", "not a repo", str(readme)], capture_output=True, text=True,
-                         timeout=120)
-    assert bad.returncode == 2 and "--repo must look like OWNER/NAME, got 'not a repo'" in bad.stderr
+    cells = json.loads((tmp_path / "notebooks" / lesson).read_text())["cells"]
+    assert [c["id"] for c in cells] == ["t", "launch-links", "colab-setup"]
+    binder = f"https://mybinder.org/v2/gh/{REPO}/dev?urlpath=lab/tree/notebooks/{lesson}"
+    assert binder in "".join(cells[1]["source"])
+    assert launch_links.main(["--check"], root=tmp_path) == 0  # README's repository is the default now
+    assert launch_links.main(["--repo", REPO], root=tmp_path) == 0
+    assert launch_links.main(["--check"], root=tmp_path) == 0  # the branch stays the block's
+    with pytest.raises(SystemExit):
+        launch_links.main(["--repo", "not a repo"], root=tmp_path)
+    assert "--repo must look like OWNER/NAME, got 'not a repo'" in capsys.readouterr().err
+
+
+def test_a_lang_the_cells_do_not_have_is_refused():
+    with pytest.raises(ValueError, match=r"lang must be one of \('en', 'zh'\), got 'fr'"):
+        launch_links.colab_cell(REPO, "main", "fr")
 
 
 PRELUDE = '''
@@ -91,13 +139,13 @@ print("RESULT " + json.dumps({"calls": calls, "rnnlab": where}))
 '''
 
 
-def run_cell(tmp_path: Path, runtime: str, preinstalled: bool):
+def run_cell(tmp_path: Path, runtime: str, preinstalled: bool, lang: str = "en"):
     site = tmp_path / "site"
     site.mkdir()
     if preinstalled:
         (site / "rnnlab").mkdir()
         (site / "rnnlab" / "__init__.py").write_text("")
-    code = PRELUDE + launch_links.colab_cell(REPO) + "\n" + EPILOGUE
+    code = PRELUDE + launch_links.colab_cell(REPO, "main", lang) + "\n" + EPILOGUE
     # -I -S: no site-packages and no PYTHONPATH, so this interpreter has no rnnlab of its own
     done = subprocess.run([sys.executable, "-I", "-S", "-c", code, str(site), runtime],
                           capture_output=True, text=True, timeout=120)
@@ -107,16 +155,22 @@ def run_cell(tmp_path: Path, runtime: str, preinstalled: bool):
     return said, result
 
 
+SAID = {"en": [f"Colab: installing rnnlab from https://github.com/{REPO} (main), about a minute ...",
+               "Colab: rnnlab is installed."],
+        "zh": [f"Colab：正在从 https://github.com/{REPO}（main 分支）安装 rnnlab，约需一分钟……",
+               "Colab：rnnlab 已安装。"]}
+
+
 @pytest.mark.slow  # starts a process
-def test_on_colab_without_rnnlab_the_cell_installs_it_from_the_repository(tmp_path):
-    said, result = run_cell(tmp_path, "colab", preinstalled=False)
+@pytest.mark.parametrize("lang", launch_links.LANGS)
+def test_on_colab_without_rnnlab_the_cell_installs_it_from_the_repository(tmp_path, lang):
+    said, result = run_cell(tmp_path, "colab", preinstalled=False, lang=lang)
     assert len(result["calls"]) == 1
     call = result["calls"][0]
     assert call[1:4] == ["-m", "pip", "install"]
     assert f"rnnlab @ git+https://github.com/{REPO}@main" in call
     assert result["rnnlab"] == "fake pip"  # importable in the same kernel, right after
-    assert said == [f"Colab: installing rnnlab from https://github.com/{REPO} (main), about a minute ...",
-                    "Colab: rnnlab is installed."]
+    assert said == SAID[lang]
 
 
 @pytest.mark.parametrize("runtime, preinstalled, expected", [
@@ -129,24 +183,3 @@ def test_elsewhere_the_cell_does_nothing(tmp_path, runtime, preinstalled, expect
     said, result = run_cell(tmp_path, runtime, preinstalled)
     assert result == {"calls": [], "rnnlab": expected}
     assert said == []
-
-
-@pytest.mark.slow  # starts a process
-def test_insert_colab_cell_puts_it_after_the_title_once(tmp_path):
-    nb = {"cells": [{"cell_type": "markdown", "id": "t", "metadata": {}, "source": "# 00 · Title"},
-                    {"cell_type": "code", "id": "c", "metadata": {}, "execution_count": None, "outputs": [],
-                     "source": "import rnnlab"}],
-          "metadata": {}, "nbformat": 4, "nbformat_minor": 5}
-    path = tmp_path / "00_x.ipynb"
-    path.write_text(json.dumps(nb))
-    script = [sys.executable, str(ROOT / "scripts" / "launch_links.py"), "--repo", REPO,
-              "--insert-colab-cell"]
-    for _ in range(2):  # twice: the second replaces the first
-        done = subprocess.run(script + [str(path)], capture_output=True, text=True, timeout=120)
-        assert done.returncode == 0, done.stderr
-    cells = json.loads(path.read_text())["cells"]
-    assert [c["id"] for c in cells] == ["t", "colab-setup", "c"]
-    setup = cells[1]
-    assert "".join(setup["source"]) == launch_links.colab_cell(REPO)
-    assert setup["metadata"] == {"tags": ["colab-setup"], "slideshow": {"slide_type": "skip"}}
-    assert re.search(r'"google\.colab" in sys\.modules', "".join(setup["source"]))
