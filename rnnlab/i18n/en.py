@@ -532,5 +532,6 @@ MESSAGES = {
     "lesson08.toy.triad": "{method}: over {n} starts × {steps} steps, cos < −0.9 on {opposed:.0%} of steps, median magnitude similarity {gms:.1f}; the summed gradient would hurt L1 on {harm1:.0%}, L2 on {harm2:.0%} of steps",
     "lesson08.live.report": "{arm}: task A {a} % vs sum, task B {b} % vs sum (95 % intervals over {n} seeds)",
     "lesson08.grid_header": "{runs} runs; {date}; {machine}",
+    "lesson08.grid_machine": "{cores} CPU cores, torch {torch}, 1 thread per worker, load average at the end {load}",
     "lesson08.score_line": "{opt}: PCGrad vs sum on task A {pc:+.1f} % [{lo:+.1f}, {hi:+.1f}]; static weight w = {w:g}: {ws:+.1f} %",
 }

@@ -532,5 +532,6 @@ MESSAGES = {
     "lesson08.toy.triad": "{method}：在 {n} 个起点 × {steps} 步上，cos < −0.9 的步数占 {opposed:.0%}，幅度相似度的中位数为 {gms:.1f}；相加的梯度会在 {harm1:.0%} 的步上伤害 L1，在 {harm2:.0%} 的步上伤害 L2",
     "lesson08.live.report": "{arm}：任务 A 相对相加 {a} %，任务 B 相对相加 {b} %（{n} 个种子上的 95% 区间）",
     "lesson08.grid_header": "{runs} 次运行；{date}；{machine}",
+    "lesson08.grid_machine": "{cores} 个 CPU 核心，torch {torch}，每个工作进程 1 个线程，结束时的平均负载为 {load}",
     "lesson08.score_line": "{opt}：PCGrad 相对直接相加，任务 A {pc:+.1f} % [{lo:+.1f}, {hi:+.1f}]；静态权重 w = {w:g}：{ws:+.1f} %",
 }
