@@ -64,9 +64,13 @@ ALLOWED = {
 PYTHON_ERROR = re.compile(r"\b[A-Z]\w*(Error|Exception|Warning): .*")
 # function notation is formula, not prose: P(time | the), count(a, b), Vocab(size=28, ...)
 CALL = re.compile(r"(?<![\w.])[A-Za-z_][\w.]*\([^()]*\)")
+# a shape in PyTorch's notation names its dimensions: (num_steps, batch, num_hiddens)
+SHAPE = re.compile(r"[(（][^()（）]*\b[a-z]+_[a-z_]+\b[^()（）]*[)）]")
 
-# lesson 00's English–中文 glossary shows each English term in its own table column, on purpose
+# lesson 00's English–中文 glossary shows each English term on purpose: in its own table column, or
+# as "中文 = English — meaning"
 GLOSSARY_ENGLISH = {term.english for term in glossary.TERMS}
+GLOSSARY_ENTRY = re.compile(r"(?<== )([^=—|]+?)(?= — )")
 CJK = re.compile(r"[\u3000-\u303f\u3400-\u9fff\uff00-\uffef]")
 QUOTED = re.compile(r"'[^'\n]*'|\"[^\"\n]*\"|“[^”\n]*”|‘[^’\n]*’|\$[^$\n]*\$|`[^`\n]*`")
 TOKEN = re.compile(r"[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)*|" + CJK.pattern)
@@ -88,9 +92,11 @@ def cell_identifiers(source: str) -> set[str]:
 def english_runs(line: str, identifiers=frozenset()) -> list[str]:
     """The English sentences of one line of output: runs of ``MIN_RUN`` or more English words."""
     line = PYTHON_ERROR.sub(" ", QUOTED.sub(" ", line))
-    while CALL.search(line):
-        line = CALL.sub(" ", line)
-    line = "|".join(" " if cell.strip() in GLOSSARY_ENGLISH else cell for cell in line.split("|"))
+    while CALL.search(line) or SHAPE.search(line):
+        line = SHAPE.sub(" ", CALL.sub(" ", line))
+    if line.count("|") >= 2:   # a row of the glossary table
+        line = "|".join(" " if cell.strip() in GLOSSARY_ENGLISH else cell for cell in line.split("|"))
+    line = GLOSSARY_ENTRY.sub(lambda m: " " if m[1] in GLOSSARY_ENGLISH else m[0], line)
     runs, run = [], []
     for tok in TOKEN.findall(line):
         if CJK.match(tok):
@@ -183,6 +189,10 @@ def test_the_detector_finds_an_english_sentence_and_passes_chinese_with_code():
     assert english_runs("W_xh  (28, 512)  与 rnnlab.RNNScratch 的相同") == []
     assert english_runs("贪心采样：'time traveller the'，困惑度 $\\exp(\\ell)$ = 8.5（MSE，CPU）") == []
     assert english_runs("Zipf 定律：softmax 之后的 tanh") == []
+    assert english_runs("X：(num_steps, batch, input_size)，P(time | the)") == []
+    assert english_runs("| sequence model | 序列模型 | 01 |") == []
+    assert english_runs("预热期 = warm-up period — 预测") == []
+    assert english_runs("sequence model") == ["sequence model"]    # a term alone is English
     # a word the cell's code uses as a name is code
     assert english_runs("model 的 state：model state", {"model", "state"}) == []
     assert cell_identifiers("for model in models:  # the comment words\n    print('said words')") >= {
