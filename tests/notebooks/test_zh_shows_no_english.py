@@ -150,13 +150,15 @@ def shown_texts(cell) -> list[str]:
         if out.get("output_type") == "stream":
             texts.append("".join(out["text"]))
         data = out.get("data", {})
-        # Jupyter shows the richest form: a picture or a widget hides its text/plain stand-in
+        # Jupyter shows the richest form: a picture hides a figure's text/plain stand-in
+        # ("<Figure size ...>"); a panel's text/plain is its controls and report, read as well
         if "text/html" in data:
             html = re.sub(r"<(script|style)\b.*?</\1>", " ", "".join(data["text/html"]), flags=re.S)
             texts.append(re.sub(r"<[^>]+>", " ", html))
         elif "text/markdown" in data:
             texts.append("".join(data["text/markdown"]))
-        elif "text/plain" in data and not any(m.startswith("image/") or "widget" in m for m in data):
+        if "text/plain" in data and ("text/html" not in data and "text/markdown" not in data) and (
+                not any(m.startswith("image/") for m in data) or any("widget" in m for m in data)):
             texts.append("".join(data["text/plain"]))
     for state in (cell.get("metadata", {}).get("widgets", {}) or {}).values():
         for model in state.get("state", {}).values():
