@@ -39,6 +39,8 @@ MESSAGES = {
     "pcgrad.fig.update": "PCGrad update (sum of projections)",
     "pcgrad.fig.component": "{theta} component",
     "pcgrad.fig.title": "PCGrad in 2-D: cos(g_A, g_B) = {cos:+.2f}",
+    # ------------------------------------------------------------------ compat.py: d2l's train_ch8
+    "compat.train_ch8": "perplexity {ppl:.1f}, {speed:.1f} tokens/sec on {device}",
     # ------------------------------------------------------------------ course/glossary.py
     "glossary.header": "| English | 中文 | lesson | meaning |",
     "glossary.no_match": "_No term matches._",

@@ -39,6 +39,8 @@ MESSAGES = {
     "pcgrad.fig.update": "PCGrad 更新（投影之和）",
     "pcgrad.fig.component": "{theta} 分量",
     "pcgrad.fig.title": "二维中的 PCGrad：cos(g_A, g_B) = {cos:+.2f}",
+    # ------------------------------------------------------------------ compat.py: d2l's train_ch8
+    "compat.train_ch8": "困惑度 {ppl:.1f}, {speed:.1f} 词元/秒 {device}",
     # ------------------------------------------------------------------ course/glossary.py
     "glossary.header": "| English | 中文 | 课 | 含义 |",
     "glossary.no_match": "_没有匹配的术语。_",
