@@ -474,8 +474,7 @@ def plot_rnn_step():
     ax.text(8.7, 0.3, tr("diagrams.state_to_next_step"), fontsize=FONT - 2, va="center")
     ax.set_xlim(-0.6, 13.3)
     ax.set_ylim(0.0, 2.9)
-    ax.set_title(tr("diagrams.one_step") + " $H_t = \\tanh([X_t, H_{t-1}]\\,[W_{xh}; W_{hh}] + b_h)$, "
-                 "$O_t = H_t W_{hq} + b_q$", fontsize=FONT)
+    ax.set_title(tr("diagrams.one_step"), fontsize=FONT)
     return fig
 
 
@@ -486,8 +485,7 @@ def plot_rnn_unrolled(num_steps: int = 3):
     fig, ax = _canvas((2.6 * num_steps + 3.2, 4.6))
     dx = 2.6
     _box(ax, 0.0, 1.8, "$H_0$", fc=STATE, w=0.8, h=0.5, fontsize=FONT)
-    _box(ax, dx * (num_steps + 1) / 2, 4.0, tr("diagrams.shared") + " $W_{xh}, W_{hh}, b_h, W_{hq}, b_q$",
-         fc=PARAM, w=4.4, h=0.55, fontsize=FONT)
+    _box(ax, dx * (num_steps + 1) / 2, 4.0, tr("diagrams.shared"), fc=PARAM, w=4.4, h=0.55, fontsize=FONT)
     for t in range(1, num_steps + 1):
         x = dx * t
         _box(ax, x, 0.4, f"$X_{{{t}}}$", w=0.8, h=0.5, fontsize=FONT)
