@@ -34,6 +34,7 @@ import tokenize
 from pathlib import Path
 
 from rnnlab.course import glossary
+from rnnlab.i18n import messages
 
 ROOT = Path(__file__).resolve().parents[2]
 NOTEBOOKS = sorted((ROOT / "notebooks" / "zh").glob("*.ipynb")) + sorted(
@@ -62,6 +63,10 @@ ALLOWED = {
 # stays as Python wrote it: rnnlab translates what it says around it (CONTRIBUTING: exception messages
 # stay English).
 PYTHON_ERROR = re.compile(r"\b[A-Z]\w*(Error|Exception|Warning): .*")
+# a panel's saved line lists its controls by the names panel.set(name=...) takes: code
+_PANEL = messages.CATALOGUES["zh"]["widget.panel_summary"]
+PANEL_CONTROLS = re.compile(re.escape(_PANEL).replace(re.escape("{kind}"), r"\w+")
+                            .replace(re.escape("{controls}"), r"[\w, ]+"))
 # function notation is formula, not prose: P(time | the), count(a, b), Vocab(size=28, ...)
 CALL = re.compile(r"(?<![\w.])[A-Za-z_][\w.]*\([^()]*\)")
 # a shape in PyTorch's notation names its dimensions: (num_steps, batch, num_hiddens)
@@ -91,7 +96,7 @@ def cell_identifiers(source: str) -> set[str]:
 
 def english_runs(line: str, identifiers=frozenset()) -> list[str]:
     """The English sentences of one line of output: runs of ``MIN_RUN`` or more English words."""
-    line = PYTHON_ERROR.sub(" ", QUOTED.sub(" ", line))
+    line = PYTHON_ERROR.sub(" ", PANEL_CONTROLS.sub(" ", QUOTED.sub(" ", line)))
     while CALL.search(line) or SHAPE.search(line):
         line = SHAPE.sub(" ", CALL.sub(" ", line))
     if line.count("|") >= 2:   # a row of the glossary table
@@ -195,6 +200,7 @@ def test_the_detector_finds_an_english_sentence_and_passes_chinese_with_code():
     assert english_runs("| sequence model | 序列模型 | 01 |") == []
     assert english_runs("预热期 = warm-up period — 预测") == []
     assert english_runs("sequence model") == ["sequence model"]    # a term alone is English
+    assert english_runs("交互面板 Panel，控件 theta, lr, optimizer, scheme：运行本笔记本后即可操作。") == []
     # a word the cell's code uses as a name is code
     assert english_runs("model 的 state：model state", {"model", "state"}) == []
     assert cell_identifiers("for model in models:  # the comment words\n    print('said words')") >= {
