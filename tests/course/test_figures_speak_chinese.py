@@ -148,12 +148,7 @@ def _figure_texts(fig) -> list[str]:
 
 def english_words(text: str) -> list[str]:
     """English words of a figure's text: the notebook rule, with a run of one word already a leak."""
-    before = shows.MIN_RUN
-    shows.MIN_RUN = 1
-    try:
-        return shows.english_runs(text)
-    finally:
-        shows.MIN_RUN = before
+    return shows.english_runs(text, min_run=1)
 
 
 @pytest.fixture

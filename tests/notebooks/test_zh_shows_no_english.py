@@ -94,8 +94,8 @@ def cell_identifiers(source: str) -> set[str]:
     return names - set(dir(builtins))
 
 
-def english_runs(line: str, identifiers=frozenset()) -> list[str]:
-    """The English sentences of one line of output: runs of ``MIN_RUN`` or more English words."""
+def english_runs(line: str, identifiers=frozenset(), min_run: int = MIN_RUN) -> list[str]:
+    """The English sentences of one line of output: runs of ``min_run`` or more English words."""
     line = PYTHON_ERROR.sub(" ", PANEL_CONTROLS.sub(" ", QUOTED.sub(" ", line)))
     while CALL.search(line) or SHAPE.search(line):
         line = SHAPE.sub(" ", CALL.sub(" ", line))
@@ -110,7 +110,7 @@ def english_runs(line: str, identifiers=frozenset()) -> list[str]:
         elif WORD.fullmatch(tok) and tok not in ALLOWED and tok not in identifiers:
             run.append(tok)
     runs.append(run)
-    return [" ".join(r) for r in runs if len(r) >= MIN_RUN]
+    return [" ".join(r) for r in runs if len(r) >= min_run]
 
 
 def prose_of_python(text: str) -> str:
