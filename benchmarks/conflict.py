@@ -45,6 +45,7 @@ import torch  # noqa: E402
 
 from rnnlab.experiments import multitask  # noqa: E402
 from rnnlab.files import write_text_atomic  # noqa: E402
+from rnnlab.i18n import tr  # noqa: E402
 from rnnlab.text import load_corpus_time_machine  # noqa: E402
 
 #: The experiment of lesson 08 (issue 22): separate heads over one shared recurrent layer;
@@ -330,8 +331,7 @@ def run(config: dict, workers: int = 1, cache: Path | None = None, log=None) -> 
     final_rows = _run_all(final_jobs(config, best), config, workers, cache, log)
     load = ", ".join(f"{x:.1f}" for x in os.getloadavg()) if hasattr(os, "getloadavg") else "n/a"
     return {"config": config, "date": f"{datetime.datetime.now(datetime.timezone.utc):%Y-%m-%d %H:%M} UTC",
-            "machine": f"{os.cpu_count()} CPU cores, torch {torch.__version__}, 1 thread per "
-                       f"worker, load average at the end {load}",
+            "machine": tr("lesson08.grid_machine", cores=os.cpu_count(), torch=torch.__version__, load=load),
             "workers": workers, "seconds": time.perf_counter() - started,
             "runs": len(tune_rows) + len(final_rows), "tune_runs": len(tune_rows),
             "final_runs": len(final_rows), "rows": tune_rows + final_rows,

@@ -39,6 +39,7 @@ from .generation import predict, sample
 from .series import fit_autoregressive, lag_features, noisy_sine, predict_k_step, simulate_var
 from .gradients import pcgrad  # the module: rnnlab.pcgrad.project_conflicting, rnnlab.pcgrad.pcgrad_update
 from .course.diagrams import batch_layout, plot_batching
+from .course.source import getsource  # inspect.getsource in the reader's language
 from . import (checks, course, experiments, generation, gradients, metrics, models, notebook, series, text,
                training)
 from . import compat  # d2l names for the seed notes: from rnnlab import compat as d2l

@@ -39,6 +39,7 @@ from .checks import require_choice, require_int, require_positive_float
 from .device import try_gpu
 from .generation import predict as _predict
 from .gradients.clipping import grad_clipping as _clip_by_global_norm
+from .i18n import tr as _tr
 from .models import RNNModel as _RNNModel
 from .models import RNNScratch
 from .text.corpus import read_data_file, read_time_machine, tokenize
@@ -633,8 +634,8 @@ def train_ch8(net, train_iter, vocab, lr, num_epochs, device=None, use_random_it
                      state="fresh" if use_random_iter else "carry", device=device,
                      on_epoch=each_epoch)
     if verbose:
-        print(f"perplexity {history.train_ppl[-1]:.1f}, "
-              f"{history.tokens_per_s[-1]:.1f} tokens/sec on {device}")
+        print(_tr("compat.train_ch8", ppl=history.train_ppl[-1], speed=history.tokens_per_s[-1],
+                 device=device))
         print(predict("time traveller"))
         print(predict("traveller"))
     return history

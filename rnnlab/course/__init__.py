@@ -13,5 +13,6 @@ from . import (
     lesson06,
     lesson07,
     lesson08,
+    source,
     widgets,
 )

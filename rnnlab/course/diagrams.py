@@ -281,8 +281,7 @@ def plot_unrolled_graph(num_steps: int = 3):
         arrow(x, 4.6, x, 5.3)
     ax.set_xlim(-0.4, 0.8 + dx * num_steps + 0.8)
     ax.set_ylim(-0.1, 5.7)
-    ax.set_title(f"RNN unrolled over {num_steps} steps: L = mean(ℓ₁ … ℓ{_sub(num_steps)}) "
-                 "(shaded = parameters, circles = operators)", fontsize=10)
+    ax.set_title(tr("diagrams.graph_title", num_steps=num_steps, last=_sub(num_steps)), fontsize=10)
     return fig
 
 
@@ -438,11 +437,11 @@ def plot_hidden_state():
             _arrow(ax, -1.35, 1.7, -0.55, 1.7, shrink=2, lw=1.4)
             ax.text(-0.95, 1.85, "$W_{hh}$", fontsize=FONT - 1, ha="center", va="bottom")
             _arrow(ax, 0.55, 1.8, 1.6, 1.8, shrink=2, lw=1.4, ls="--")
-            ax.text(1.7, 1.8, "to step t+1", fontsize=FONT - 2, va="center")
-            ax.set_title("with a hidden state (RNN):\n$H_t = \\varphi(X_t W_{xh} + H_{t-1} W_{hh} + b_h)$",
+            ax.text(1.7, 1.8, tr("diagrams.to_next_step"), fontsize=FONT - 2, va="center")
+            ax.set_title(tr("diagrams.with_state") + "\n$H_t = \\varphi(X_t W_{xh} + H_{t-1} W_{hh} + b_h)$",
                          fontsize=FONT)
         else:
-            ax.set_title("without a hidden state (MLP):\n$H = \\varphi(X W_{xh} + b_h)$", fontsize=FONT)
+            ax.set_title(tr("diagrams.without_state") + "\n$H = \\varphi(X W_{xh} + b_h)$", fontsize=FONT)
         ax.set_xlim(-2.7, 2.9)
         ax.set_ylim(0.0, 3.5)
     fig.tight_layout()
@@ -457,11 +456,11 @@ def plot_rnn_step():
     _box(ax, 0.0, 2.3, "$X_t$", w=0.9, h=0.55, fontsize=FONT)
     _box(ax, 0.0, 0.9, "$H_{t-1}$", fc=STATE, w=0.9, h=0.55, fontsize=FONT)
     # (centre, text, colour, width): each box wide enough for its longest line at FONT - 1
-    steps = [(2.1, "concatenate\n$[X_t, H_{t-1}]$", "white", 1.9),
-             (4.75, "fully\nconnected\n$W_{xh}, W_{hh}, b_h$", PARAM, 2.2),
+    steps = [(2.1, tr("diagrams.concatenate") + "\n$[X_t, H_{t-1}]$", "white", 1.9),
+             (4.75, tr("diagrams.fully_connected") + "\n$W_{xh}, W_{hh}, b_h$", PARAM, 2.2),
              (6.95, "tanh", "#fdd0a2", 1.0),
              (8.55, "$H_t$", STATE, 1.0),
-             (10.55, "output layer\n$W_{hq}, b_q$", PARAM, 1.9),
+             (10.55, tr("diagrams.output_layer") + "\n$W_{hq}, b_q$", PARAM, 1.9),
              (12.55, "$O_t$", HIGHLIGHT, 1.0)]
     for x, text, fc, w in steps:
         _box(ax, x, 1.6, text, fc=fc, w=w, h=1.2 if text.count("\n") > 1 else 0.9,
@@ -472,11 +471,10 @@ def plot_rnn_step():
     for (xa, _, _, wa), (xb, _, _, wb) in zip(steps, steps[1:]):
         _arrow(ax, xa + wa / 2, 1.6, xb - wb / 2, 1.6, shrink=2, lw=1.4)
     _arrow(ax, 8.55, 1.15, 8.55, 0.35, shrink=2, lw=1.4, ls="--")
-    ax.text(8.7, 0.3, "$H_t$ to the next step", fontsize=FONT - 2, va="center")
+    ax.text(8.7, 0.3, tr("diagrams.state_to_next_step"), fontsize=FONT - 2, va="center")
     ax.set_xlim(-0.6, 13.3)
     ax.set_ylim(0.0, 2.9)
-    ax.set_title("one RNN step: $H_t = \\tanh([X_t, H_{t-1}]\\,[W_{xh}; W_{hh}] + b_h)$, "
-                 "$O_t = H_t W_{hq} + b_q$", fontsize=FONT)
+    ax.set_title(tr("diagrams.one_step"), fontsize=FONT)
     return fig
 
 
@@ -487,12 +485,11 @@ def plot_rnn_unrolled(num_steps: int = 3):
     fig, ax = _canvas((2.6 * num_steps + 3.2, 4.6))
     dx = 2.6
     _box(ax, 0.0, 1.8, "$H_0$", fc=STATE, w=0.8, h=0.5, fontsize=FONT)
-    _box(ax, dx * (num_steps + 1) / 2, 4.0, "shared: $W_{xh}, W_{hh}, b_h, W_{hq}, b_q$", fc=PARAM,
-         w=4.4, h=0.55, fontsize=FONT)
+    _box(ax, dx * (num_steps + 1) / 2, 4.0, tr("diagrams.shared"), fc=PARAM, w=4.4, h=0.55, fontsize=FONT)
     for t in range(1, num_steps + 1):
         x = dx * t
         _box(ax, x, 0.4, f"$X_{{{t}}}$", w=0.8, h=0.5, fontsize=FONT)
-        _box(ax, x, 1.8, "RNN cell", fc="white", w=1.2, h=0.6, fontsize=FONT - 1)
+        _box(ax, x, 1.8, tr("diagrams.rnn_cell"), fc="white", w=1.2, h=0.6, fontsize=FONT - 1)
         _box(ax, x, 3.0, f"$O_{{{t}}}$", fc=HIGHLIGHT, w=0.8, h=0.5, fontsize=FONT)
         _arrow(ax, x, 0.65, x, 1.5, shrink=2, lw=1.4)
         _arrow(ax, x, 2.1, x, 2.75, shrink=2, lw=1.4)
@@ -505,8 +502,7 @@ def plot_rnn_unrolled(num_steps: int = 3):
             fontsize=FONT - 2)
     ax.set_xlim(-0.6, dx * num_steps + 1.9)
     ax.set_ylim(0.0, 4.5)
-    ax.set_title(f"the RNN unrolled over {num_steps} time steps: one set of parameters "
-                 "(dotted lines), used at every step", fontsize=FONT)
+    ax.set_title(tr("diagrams.unrolled_title", num_steps=num_steps), fontsize=FONT)
     return fig
 
 
@@ -522,24 +518,21 @@ def plot_state_policies(num_batches: int = 3):
         ax.set_axis_off()
         for i in range(num_batches):
             x = 3.2 * i + 1.5
-            _box(ax, x, 0.6, f"batch {i + 1}", w=1.8, h=0.6, fontsize=FONT)
+            _box(ax, x, 0.6, tr("diagrams.batch", i=i + 1), w=1.8, h=0.6, fontsize=FONT)
             if scheme == "sequential":
                 if i == 0:
                     _box(ax, x - 1.4, 0.6, "$H=0$", fc=STATE, w=0.8, h=0.5, fontsize=FONT - 2)
                     _arrow(ax, x - 1.0, 0.6, x - 0.9, 0.6, shrink=1, lw=1.4)
                 else:
                     _arrow(ax, x - 2.3, 0.6, x - 0.9, 0.6, shrink=2, lw=1.6, ls="--", color="#d94801")
-                    ax.text(x - 1.6, 0.78, "carry $H$,\ndetach", ha="center", va="bottom",
+                    ax.text(x - 1.6, 0.78, tr("diagrams.carry_detach"), ha="center", va="bottom",
                             fontsize=FONT - 3, color="#d94801")
             else:
                 _box(ax, x - 1.4, 0.6, "$H=0$", fc=STATE, w=0.8, h=0.5, fontsize=FONT - 2)
                 _arrow(ax, x - 1.0, 0.6, x - 0.9, 0.6, shrink=1, lw=1.4)
         ax.set_xlim(-0.5, 3.2 * num_batches)   # the first H=0 box reaches -0.32
         ax.set_ylim(0.0, 1.4)
-        title = ("sequential partitioning: the next batch continues the text → "
-                 "state carried, detached" if scheme == "sequential" else
-                 "random sampling: batches are not necessarily adjacent → each starts from a "
-                 "fresh state")
+        title = tr(f"diagrams.policy_{scheme}")
         ax.set_title(title, fontsize=FONT - 1, loc="left")
     fig.tight_layout()
     return fig

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import torch
 
 from ..checks import require_choice
@@ -45,7 +47,19 @@ def load_grid() -> dict:
     from importlib import resources
 
     text = resources.files("rnnlab.data").joinpath(GRID_FILE).read_text("utf-8")
-    return require_grid(json.loads(text))
+    grid = require_grid(json.loads(text))
+    return {**grid, "machine": _machine_label(grid.get("machine", ""))}
+
+
+# what benchmarks/conflict.py writes: tr("lesson08.grid_machine", ...) in English
+_MACHINE = re.compile(r"(?P<cores>\d+) CPU cores, torch (?P<torch>\S+), 1 thread per worker, "
+                      r"load average at the end (?P<load>.+)")
+
+
+def _machine_label(machine: str) -> str:
+    """The stored grid's machine line in the current language (a line of another form as it is)."""
+    found = _MACHINE.fullmatch(machine) if isinstance(machine, str) else None
+    return tr("lesson08.grid_machine", **found.groupdict()) if found else machine
 
 
 def require_grid(grid) -> dict:

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import torch
 
+from ..i18n import tr
 from .conflict import cosine_similarity, task_gradients
 
 
@@ -152,9 +153,10 @@ def plot_projection(g_a, g_b, ax=None):
     else:
         fig = ax.figure
     arrows = [(g_a, "C0", "-", "g_A"), (g_b, "C1", "-", "g_B"),
-              (p_a, "C0", "--", "g_A projected"), (p_b, "C1", "--", "g_B projected"),
-              (g_a + g_b, "0.5", ":", "plain sum g_A + g_B"),
-              (p_a + p_b, "C3", "-", "PCGrad update (sum of projections)")]
+              (p_a, "C0", "--", tr("pcgrad.fig.projected", g="g_A")),
+              (p_b, "C1", "--", tr("pcgrad.fig.projected", g="g_B")),
+              (g_a + g_b, "0.5", ":", tr("pcgrad.fig.sum")),
+              (p_a + p_b, "C3", "-", tr("pcgrad.fig.update"))]
     for vec, color, style, label in arrows:
         ax.annotate("", xy=vec.tolist(), xytext=(0, 0),
                     arrowprops={"arrowstyle": "->", "color": color, "lw": 2, "ls": style})
@@ -167,9 +169,8 @@ def plot_projection(g_a, g_b, ax=None):
     ax.set_xlim(-lim, lim)
     ax.set_ylim(-lim, lim)
     ax.set_aspect("equal")
-    ax.set_xlabel("θ₁ component")
-    ax.set_ylabel("θ₂ component")
-    ax.set_title(f"PCGrad in 2-D: cos(g_A, g_B) = "
-                 f"{float(g_a @ g_b / (g_a.norm() * g_b.norm())):+.2f}")
+    ax.set_xlabel(tr("pcgrad.fig.component", theta="θ₁"))
+    ax.set_ylabel(tr("pcgrad.fig.component", theta="θ₂"))
+    ax.set_title(tr("pcgrad.fig.title", cos=float(g_a @ g_b / (g_a.norm() * g_b.norm()))))
     ax.legend(fontsize=7, loc="lower left")
     return fig

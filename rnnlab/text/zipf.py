@@ -55,11 +55,11 @@ def fit_zipf(freqs, first_rank: int = 1, last_rank: int | None = None) -> ZipfFi
     return ZipfFit(slope, intercept, first_rank, last_rank)
 
 
-def plot_zipf(freq_lists: dict, fits: dict | None = None, title: str = "Zipf's law", ax=None):
+def plot_zipf(freq_lists: dict, fits: dict | None = None, title: str | None = None, ax=None):
     """Lesson 02. Plot count against rank on log–log axes, one line per entry of ``freq_lists``; the Figure.
 
     ``fits`` maps some of the same labels to a :class:`ZipfFit`, drawn dashed; ``ax`` draws
-    into an axes of yours instead of a new figure.
+    into an axes of yours instead of a new figure; ``title=None`` is "Zipf's law" in the reader's language.
     """
     import matplotlib.pyplot as plt
 
@@ -75,7 +75,8 @@ def plot_zipf(freq_lists: dict, fits: dict | None = None, title: str = "Zipf's l
             r = torch.arange(fit.first_rank, fit.last_rank + 1)
             ax.plot(r, fit.predict(r), color=f"C{i}", ls="--", lw=1,
                     label=tr("zipf.fit", slope=fit.slope))
-    ax.set(xscale="log", yscale="log", xlabel=tr("zipf.rank"), ylabel=tr("zipf.count"), title=title)
+    ax.set(xscale="log", yscale="log", xlabel=tr("zipf.rank"), ylabel=tr("zipf.count"),
+           title=tr("zipf.title") if title is None else title)
     ax.legend(fontsize=11)
     if own_figure:
         fig.tight_layout()

@@ -5,6 +5,8 @@ from __future__ import annotations
 import dataclasses
 import math
 
+from ..i18n import tr
+
 
 # --------------------------------------------------------------------------- history
 def _nats(ppl) -> float:
@@ -198,21 +200,22 @@ def plot_history(history: History, ax=None):
         fig = ax.figure
     epochs = range(1, history.epochs + 1)
     if history.train_ppl:   # a cross-entropy: perplexity, as the lessons read it
-        train, val, what = history.train_ppl, history.val_ppl, "perplexity"
+        train, val, what = history.train_ppl, history.val_ppl, tr("history.fig.perplexity")
+        title = tr("history.fig.perplexity_title")
     else:                   # any other loss (squared error, a sum of tasks): the loss itself
-        train, val, what = history.train_loss, history.val_loss, "loss"
-    ax.plot(epochs, train, label=f"training {what}")
+        train, val, what = history.train_loss, history.val_loss, tr("history.fig.loss")
+        title = tr("history.fig.loss_title")
+    ax.plot(epochs, train, label=tr("history.fig.training", what=what))
     if val:
-        ax.plot(history.val_epochs, val, label=f"validation {what}",
+        ax.plot(history.val_epochs, val, label=tr("history.fig.validation", what=what),
                 marker="." if len(val) < 30 else None)
-    ax.set_xlabel("epoch")
+    ax.set_xlabel(tr("history.fig.epoch"))
     ax.set_ylabel(what)
     positive = [v for v in train + val if v > 0]
     if positive and len(positive) == len(train + val) and max(positive) > 20 * min(positive):
         ax.set_yscale("log")
-    title = "Perplexity per epoch" if what == "perplexity" else "Loss per epoch"
     if history.best_val_ppl is not None:
-        title += f" (best validation {history.best_val_ppl:.2f})"
+        title += tr("history.fig.best_validation", best=history.best_val_ppl)
     ax.set_title(title)
     ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     ax.legend()
@@ -221,8 +224,9 @@ def plot_history(history: History, ax=None):
     return fig
 
 
-def plot_grad_norms(history: History, theta="history", ax=None, label: str = "gradient norm"):
-    """Lesson 04. The global gradient norm (before clipping) at every step, with θ as a dashed line."""
+def plot_grad_norms(history: History, theta="history", ax=None, label: str | None = None):
+    """Lesson 04. The global gradient norm (before clipping) at every step, with θ as a dashed line
+    (``label=None``: "gradient norm" in the reader's language)."""
     import matplotlib.pyplot as plt
 
     own_figure = ax is None
@@ -233,13 +237,13 @@ def plot_grad_norms(history: History, theta="history", ax=None, label: str = "gr
     if theta == "history":
         theta = history.theta
     ax.plot(range(1, len(history.step_grad_norms) + 1), history.step_grad_norms,
-            label=label, linewidth=0.8)
+            label=tr("history.fig.grad_norm") if label is None else label, linewidth=0.8)
     if theta is not None:
         ax.axhline(theta, color="tab:red", linestyle="--", label=f"θ = {theta:g}")
     ax.set_yscale("log")
-    ax.set_xlabel("training step")
-    ax.set_ylabel("‖g‖ (before clipping)")
-    ax.set_title("Global gradient norm per step")
+    ax.set_xlabel(tr("history.fig.step"))
+    ax.set_ylabel(tr("history.fig.grad_norm_ylabel"))
+    ax.set_title(tr("history.fig.grad_norm_title"))
     ax.legend()
     if own_figure:
         fig.tight_layout()

@@ -420,6 +420,21 @@ def test_train_ch8_prints_like_d2l(data, capsys):
     assert lines[1].startswith("time traveller") and lines[2].startswith("traveller")
 
 
+def test_train_ch8_prints_like_d2l_zh_in_the_chinese_edition(data, capsys):
+    from rnnlab.i18n import get_language, set_language
+
+    train_iter, vocab = data
+    model = rnnlab.RNNScratch(len(vocab), 8, device="cpu")
+    before = get_language()
+    try:
+        set_language("zh")
+        compat.train_ch8(model, train_iter, vocab, 1, 1, "cpu")
+    finally:
+        set_language(before)
+    first = capsys.readouterr().out.splitlines()[0]
+    assert first.startswith("困惑度 ") and first.endswith(" 词元/秒 cpu")   # 《动手学深度学习》's line
+
+
 def test_train_ch8_rejects_a_bad_learning_rate(data):
     train_iter, vocab = data
     with pytest.raises(ValueError, match="lr must be"):

@@ -203,3 +203,18 @@ def test_the_stored_grid_reproduces():
         row = stored[r["cell"]["arm"]]
         for task in ("a", "b"):
             assert r["runs"][0][f"{task}_ppl"] == pytest.approx(float(row[f"{task}_ppl"]), rel=1e-4)
+
+
+def test_the_stored_grid_names_its_machine_in_the_readers_language():
+    from rnnlab.i18n import get_language, set_language
+
+    stored = json.loads((ROOT / "rnnlab" / "data" / lesson08.GRID_FILE).read_text("utf-8"))["machine"]
+    before = get_language()
+    try:
+        set_language("en")
+        assert lesson08.load_grid()["machine"] == stored          # the line benchmarks/conflict.py wrote
+        set_language("zh")
+        zh = lesson08.load_grid()["machine"]
+    finally:
+        set_language(before)
+    assert "CPU 核心" in zh and "thread" not in zh and "2.13.0" in zh
