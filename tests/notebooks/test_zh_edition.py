@@ -234,9 +234,18 @@ def test_every_english_lesson_and_solution_has_a_chinese_edition(english):
     en, zh = edition.load_notebook(english), edition.load_notebook(built)
     en_code = [edition.cell_source(c) for c in en["cells"] if c["cell_type"] == "code"]
     zh_code = [edition.cell_source(c) for c in zh["cells"] if c["cell_type"] == "code"]
-    assert [edition.code_tokens(s) for s in zh_code] == \
-        [edition.code_tokens(edition.with_lang(s)) for s in en_code], \
-        "code cells differ beyond setup(lang=\"zh\") and translated comments"
+    assert [edition.code_tokens(s, strings=False) for s in zh_code] == \
+        [edition.code_tokens(edition.with_lang(s), strings=False) for s in en_code], \
+        "code cells differ beyond setup(lang=\"zh\"), translated comments and string literals"
+    import tokenize
+
+    import zh_comments  # a translated f-string keeps the code of its {fields}
+
+    for en_source, zh_source in zip(en_code, zh_code):
+        strings = [[t for t in edition.code_tokens(edition.with_lang(s)) if t[0] == tokenize.STRING]
+                   for s in (en_source, zh_source)]
+        for (_, a), (_, b) in zip(*strings):
+            assert a == b or zh_comments.literal_fields(a) == zh_comments.literal_fields(b), (a, b)
 
 
 # ---------------------------------------------------------------------------- malformed input (issue 25)
@@ -460,3 +469,75 @@ def test_the_comment_table_translates_a_cell_only_when_it_knows_every_comment():
     assert zh_comments.translate("x = 1  # your code here\ny = 2  # not in the table\n") is None
     assert zh_comments.translate("x = 1\n") is None
     assert zh_comments.main([], root=ROOT) == 0
+
+
+def test_the_repository_edition_has_no_english_comments_and_no_stale_code_sections():
+    """The tool only warns (above); the committed edition must have nothing to warn about: every
+    comment of a lesson or solution is Chinese, and every code section translates the cell as it is."""
+    warnings = [p for p in edition.check_edition(ROOT, warnings=True) if p.warning]
+    assert not warnings, "code cells still English (add their comments to scripts/zh_comments.py's " \
+        "table, run scripts/zh_comments.py --write, then scripts/build_zh.py):\n" + "\n".join(map(str, warnings))
+
+
+def test_the_string_table_translates_literals_and_keeps_the_code():
+    import zh_comments
+
+    assert zh_comments.STRINGS['"same outputs and states"'] == '"输出和状态都相同"'
+    source = 'ok = True\nprint("same outputs and states")  # your code here\n'
+    translated = zh_comments.translate(source)
+    assert translated == 'ok = True\nprint("输出和状态都相同")  # 在这里写你的代码\n'
+    assert edition.same_code(source, translated) is None
+    assert zh_comments.translate('print("same outputs and states")\n') == 'print("输出和状态都相同")\n'
+    assert zh_comments.translate('print("a string nobody translates")\n') is None
+
+
+@pytest.mark.parametrize("entry, message", [
+    ('en: f"x = {x:.2f}"\nzh: f"x 等于 {y:.2f}"\n', "fields"),                # the code in a field changed
+    ('en: f"x = {x:.2f}"\nzh: f"x 等于 {x:.3f}"\n', "fields"),                # so did its format
+    ('en: "x"\nzh: "x" + y\n', "not one Python string literal"),
+    ('en: "x"\nen: "y"\nzh: "乙"\n', "expected an 'en: ' line and then a 'zh: ' line"),
+    ('en: "x"\n', "has no 'zh: ' line"),
+    ('en: "x"\nzh: "甲"\n\nen: "x"\nzh: "乙"\n', "twice"),
+])
+def test_the_string_table_refuses_an_entry_that_would_change_the_code(tmp_path, entry, message):
+    import zh_comments
+
+    path = tmp_path / "zh_strings.txt"
+    path.write_text("# a header\n\n" + entry, encoding="utf-8")
+    with pytest.raises(ValueError, match=message):
+        zh_comments.read_strings(path)
+    path.write_text('en: f"x = {x:.2f}"\nzh: f"x 等于 {x:.2f}"\n', encoding="utf-8")
+    assert zh_comments.read_strings(path) == {'f"x = {x:.2f}"': 'f"x 等于 {x:.2f}"'}
+
+
+def test_every_entry_of_the_string_table_is_used():
+    import io
+    import tokenize
+
+    import zh_comments
+
+    used = set()
+    for path in edition.translated_notebooks(ROOT):
+        for cell in edition.load_notebook(path)["cells"]:
+            if cell["cell_type"] == "code":
+                source = edition.cell_source(cell)
+                try:
+                    used |= {t.string for t in tokenize.generate_tokens(io.StringIO(source).readline)
+                             if t.type == tokenize.STRING}
+                except (tokenize.TokenError, SyntaxError):
+                    continue
+    assert sorted(set(zh_comments.STRINGS) - used) == []
+
+
+def test_the_string_table_leaves_widget_labels_to_the_catalogues():
+    """A widget's label, option or panel title is looked up in rnnlab's catalogues by its English text
+    (``widget.<label>``); translated in the cell it would miss its key."""
+    import ast
+
+    import zh_comments
+
+    from rnnlab.i18n import messages
+
+    english = messages.CATALOGUES["en"]
+    plain = {ast.literal_eval(k) for k in zh_comments.STRINGS if not k.lstrip("rbuRBU").startswith(("f", "F"))}
+    assert "widget.hidden size" in english and sorted(t for t in plain if f"widget.{t}" in english) == []

@@ -154,3 +154,29 @@ def test_the_haizi_line_is_the_poems_and_attributed():
     assert "《面朝大海，春暖花开》" in zh_style.HAIZI_NEW
     text = (ROOT / "notebooks" / "zh" / "translations" / "02_text_preprocessing.md").read_text(encoding="utf-8")
     assert zh_style.HAIZI_OLD not in text and "海子" in text
+
+
+def test_the_translations_use_no_em_dash():
+    """d2l-zh's RNN chapters use no "——"; the edition's prose (and its code sections) neither:
+    an aside takes ：，；or （）, or becomes a sentence of its own (issue 23, style)."""
+    found = {path.name: path.read_text(encoding="utf-8").count("——")
+             for path in sorted((ROOT / "notebooks" / "zh" / "translations").glob("*.md"))}
+    assert len(found) >= 18 and {name: n for name, n in found.items() if n} == {}
+
+
+def test_the_dash_count_sees_an_em_dash_in_prose(tmp_path):
+    folder = tmp_path / "notebooks" / "zh" / "translations"
+    folder.mkdir(parents=True)
+    (folder / "x.md").write_text("<!-- cell c1 en 0123456789ab -->\n很长——而且很慢\n", encoding="utf-8")
+    assert zh_style.dash_counts(tmp_path) == {"notebooks/zh/translations/x.md": 1}
+
+
+def test_the_translated_string_literals_follow_the_term_list_and_style():
+    """The texts the code cells print (scripts/zh_strings.txt) are prose too; the fixers skip code, so
+    the rules are applied to the table here."""
+    import zh_comments
+
+    text = "\n".join(zh_comments.STRINGS.values())
+    assert "随机抽样" in text  # the notes' term, not d2l-zh's 随机采样
+    assert zh_text.scan(text, "zh_strings.md", zh_terms.rules() + zh_style.rules()) == []
+    assert zh_text.scan("每个迭代周期的梯度剪裁", "x.md", zh_terms.rules()) != []  # the rules do fire
