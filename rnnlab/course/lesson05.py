@@ -158,8 +158,8 @@ def explosion_panel(num_steps: int = 40, radius: float = 4.0, theta=1.0):
     The tanh scratch RNN of :func:`rnnlab.experiments.explosion.grad_norm_vs_steps` (64 hidden
     units, ``ρ(W_hh) = radius``, random tokens, the same weights for every length), measured at
     :func:`explosion_lengths` ``(num_steps)``; θ dashed. Returns ``(figure, text)``; the text
-    says what clipping at θ does to the gradient at ``num_steps``. No timing: the same on
-    every machine.
+    says what clipping at θ does to the gradient at ``num_steps``, its norms as :func:`rough_number`
+    gives them (orders of magnitude once large: they are chaotic). No timing: the same on every machine.
     """
     import matplotlib.pyplot as plt
 
@@ -170,15 +170,15 @@ def explosion_panel(num_steps: int = 40, radius: float = 4.0, theta=1.0):
     fig.axes[0].set_title(tr("lesson05.fig.panel_title", num_steps=lengths[-1]))
     plt.close(fig)
     norm = norms[-1]
-    text = tr("lesson05.explosion.head", radius=radius, num_steps=lengths[-1], norm=norm)
+    text = tr("lesson05.explosion.head", radius=radius, num_steps=lengths[-1], norm=rough_number(norm))
     if len(norms) > 1 and math.isfinite(norm):
-        text += tr("lesson05.explosion.growth", factor=norm / norms[0])
+        text += tr("lesson05.explosion.growth", factor=rough_number(norm / norms[0]))
     if not math.isfinite(norm):
         text += tr("lesson05.explosion.nonfinite")
     elif theta is None:
         text += tr("lesson05.explosion.unclipped")
     elif norm > theta:
-        text += tr("lesson05.explosion.clipped", theta=theta, factor=theta / norm)
+        text += tr("lesson05.explosion.clipped", theta=theta, factor=rough_number(theta / norm))
     else:
         text += tr("lesson05.explosion.below", theta=theta)
     return fig, text
