@@ -245,6 +245,11 @@ COMMENTS = {
     '{lr: {θ: final validation perplexity, inf if diverged}}': '{lr: {θ: 最终的验证困惑度，发散则为 inf}}',
     'worse than a uniform guess over 28 characters': '比在 28 个字符中均匀猜测还差',
     'θ = 0.1 rescues every one of them': 'θ = 0.1 把它们全都救了回来',
+    # the teacher's-review changes (lessons 01, 04, 05)
+    'paired: the same 20 series are scored at every k': '配对：每个 k 都在同样的 20 条序列上评分',
+    'every step in k: more than two paired standard errors': 'k 的每一步：都超过配对标准误的两倍',
+    'a blown-up perplexity: only its order of magnitude': '崩溃后的困惑度：只看它的数量级',
+    'a diverged run is chaotic': '发散的运行是混沌的',
 }
 
 #: The string literals' table (see its header): English literal → Chinese literal, both as in the code.

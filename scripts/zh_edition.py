@@ -59,7 +59,7 @@ class Problem:
     notebook: str  # the English notebook, relative to the repository root
     cell_id: str | None
     kind: str  # "missing", "stale", "unknown", "order", "duplicate", "code cell", "built", "orphan",
-    #            "empty", "format"
+    #            "empty", "format", "generated"
     detail: str
 
     def __str__(self) -> str:
@@ -282,6 +282,10 @@ def compare_sections(english: dict, sections: list[Section], name: str,
             problems.append(Problem(name, section.cell_id, "code cell",
                                     f"line {section.line} translates a {cell['cell_type']} cell as "
                                     "markdown; a code cell's section is marked 'code'"))
+        elif generated(cell):
+            problems.append(Problem(name, section.cell_id, "generated",
+                                    f"line {section.line} translates a launch cell, which "
+                                    "scripts/launch_links.py writes for the Chinese edition; drop it"))
         elif section.cell_id in shared and section.text != shared[section.cell_id].text:
             problems.append(Problem(name, section.cell_id, "drift",
                                     f"line {section.line} translates the same English as the lesson's "
@@ -402,6 +406,11 @@ def shared_sections(english_path: Path, english: dict, root: Path) -> dict[str, 
             by_hash.setdefault(digest, section)
     return {c["id"]: by_hash[source_hash(cell_source(c))] for c in english["cells"]
             if c["cell_type"] == "markdown" and source_hash(cell_source(c)) in by_hash}
+
+
+def generated(cell) -> bool:
+    """A cell the build writes itself (the launch cells, tag ``launch``): no translation file holds it."""
+    return "launch" in cell.get("metadata", {}).get("tags", [])
 
 
 def launch_sections(english: dict, name: str) -> tuple[dict[str, Section], list[Section]]:
@@ -538,7 +547,7 @@ def build(english_path: Path, root: Path) -> tuple[Path, bool, list[Problem]]:
 def skeleton(english: dict) -> str:
     """A translation file to start from: every markdown cell's marker followed by its English text."""
     parts = [f"{marker(c)}\n{cell_source(c).rstrip()}\n" for c in english["cells"]
-             if c["cell_type"] == "markdown"]
+             if c["cell_type"] == "markdown" and not generated(c)]
     return "\n".join(parts)
 
 

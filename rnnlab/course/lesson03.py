@@ -82,7 +82,7 @@ class ChainRuleExample:
         lines.append(f"{tr('lesson03.product'):<28} {'':>14} {plain:>9}   {self.smoothed:.3g}")
         unknown = [w for w, known in zip(self.words, self.in_vocabulary, strict=True) if not known]
         if unknown:
-            lines.append(tr("lesson03.unknown", words=", ".join(unknown)))
+            lines.append(tr("lesson03.unknown", words=", ".join(map(repr, unknown))))
         return "\n".join(lines)
 
 

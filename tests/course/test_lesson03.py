@@ -38,7 +38,7 @@ def test_an_unseen_word_makes_the_plain_product_zero_and_its_context_undefined()
     assert example.factors[2].smoothed == pytest.approx(0.5 / (0.5 * V))  # 1/V: no evidence
     assert example.in_vocabulary == (True, False, True)
     text = str(example)
-    assert "undefined" in text and "so they are <unk>: z" in text
+    assert "undefined" in text and "so they are <unk>: 'z'" in text
 
 
 def test_the_notes_example_on_the_book():
