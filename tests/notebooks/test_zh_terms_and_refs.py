@@ -85,6 +85,8 @@ def test_terms_are_rewritten_in_prose_but_not_in_code_latex_links_markers_or_quo
 def test_only_whole_terms_are_rewritten():
     rules = zh_terms.rules()
     assert _rewrite("隐藏单元的数目；这个单元格；这个单元会变。", rules) == "隐藏单元的数目；这个单元格；这个单元格会变。"
+    assert _rewrite("运行下一个单元，再看前面的单元。每个单元有一个权重。", rules) == \
+        "运行下一个单元格，再看前面的单元格。每个单元有一个权重。"  # 每个单元: hidden units, kept
     assert _rewrite("长程依赖与长依赖", rules) == "长程依赖与长程依赖"
     assert _rewrite("训练 5 轮，轮流", rules) == "训练 5 个迭代周期，轮流"
     assert _rewrite("运行 notebook 时；notebooks/zh；（notebook）", rules) == "运行笔记本时；notebooks/zh；（notebook）"
