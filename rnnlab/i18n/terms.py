@@ -60,7 +60,8 @@ TERMS: tuple[Term, ...] = (
          (Variant("参考答案", "参考解答"),)),
     Term("cell (of a notebook)", "单元格", "JupyterLab's Chinese interface (运行所有单元格); "
          "单元 stays for a hidden unit (隐藏单元)",
-         (Variant("(代码|Markdown ?|这个|那个|这两个|上面的|下面的|前面的|后面的|下一个|上一个|最长的)单元(?!格)", r"\1单元格"),
+         (Variant("(代码|Markdown ?|这个|那个|这两个|上面的|下面的|前面的|后面的|下一个|上一个|最长的)"
+                  "单元(?!格)", r"\1单元格"),
           Variant("这些单元(?=标记)", "这些单元格"))),
     Term("greedy (generation)", "贪心生成 / 贪心", "lesson 04 (d2l-zh 9.8.1 says 贪心搜索 for the search)",
          (Variant("贪心解码", "贪心生成"),)),
