@@ -91,6 +91,8 @@ COMMENTS = {
     "unclipped: diverges at lr 5": "不裁剪：lr 为 5 时发散",
     "θ near the typical norm: outliers only": "θ 接近典型范数：只裁剪离群值",
     "θ too small: nearly all": "θ 太小：几乎每一步都裁剪",
+    "both learn": "两者都能学习",
+    "θ = 1: diverges again": "θ = 1：再次发散",
     "a conflicting task gradient": "一个相冲突的任务梯度",
     "clip the total gradient at θ = 1": "按 θ = 1 裁剪总梯度",
     "PCGrad's projection of g_B": "PCGrad 对 g_B 的投影",
